@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "beatbook.core"
+    label = "core"
+    verbose_name = "Beatbook core"
+
+    def ready(self) -> None:
+        from beatbook.core import checks  # noqa: F401  (registers the system checks)

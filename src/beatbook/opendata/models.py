@@ -1,0 +1,195 @@
+"""police.uk open data as loaded: street-level crime, outcomes, stop and search, and provenance.
+
+These tables are written only by the bulk loaders in ``opendata.ingest`` (COPY on PostgreSQL,
+batched executemany on SQLite), never one ORM ``save()`` per row.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from beatbook.places.models import Force, Neighbourhood
+
+
+class SourceKind(models.TextChoices):
+    STREET = "street", "Street-level crime"
+    OUTCOMES = "outcomes", "Outcomes"
+    STOP_AND_SEARCH = "stop-and-search", "Stop and search"
+    LSOA_BOUNDARIES = "lsoa-boundaries", "LSOA boundaries"
+    LSOA_POPULATION = "lsoa-population", "LSOA population"
+    LSOA_FORCES = "lsoa-forces", "LSOA to force lookup"
+    NEIGHBOURHOODS = "neighbourhoods", "Neighbourhood boundaries"
+    NEIGHBOURHOOD_BUILD = "neighbourhood-build", "Neighbourhoods built from LSOAs"
+    POSTCODES = "postcodes", "Postcodes (Code-Point Open)"
+
+
+class SourceStatus(models.TextChoices):
+    LOADED = "loaded", "Loaded"
+    REPLACED = "replaced", "Replaced by a later load"
+    UNCHANGED = "unchanged", "Skipped: already loaded"
+    FAILED = "failed", "Failed: nothing loaded"
+
+
+class SourceFile(models.Model):
+    """One file (or one member of a zip) that an import read, and what became of it."""
+
+    kind = models.CharField(max_length=30, choices=SourceKind.choices)
+    path = models.CharField(max_length=500, help_text="The file given to the import.")
+    member = models.CharField(max_length=300, blank=True, help_text="The file inside a zip, if any.")
+    sha256 = models.CharField(max_length=64)
+    force = models.ForeignKey(Force, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    month = models.CharField(max_length=7, blank=True, help_text="YYYY-MM, for monthly police.uk files.")
+    status = models.CharField(max_length=12, choices=SourceStatus.choices)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_loaded = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    rows_without_location = models.PositiveIntegerField(default=0)
+    outcomes_changed = models.PositiveIntegerField(null=True, blank=True)
+    rows_replaced = models.PositiveIntegerField(default=0)
+    rejections = models.JSONField(default=list, blank=True, help_text="Up to 100 {line, reason} samples.")
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            # "Is this (force, month, kind) already loaded, and from which file?"
+            models.Index(fields=["kind", "force", "month", "status"], name="source_kind_force_month"),
+            models.Index(fields=["sha256"], name="source_sha256"),
+        ]
+
+    def __str__(self) -> str:
+        name = self.member or self.path
+        return f"{name} ({self.get_status_display()})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class Location(models.Model):
+    """A police.uk snap point: the anonymised place a crime is published at.
+
+    ``id`` is derived from the point itself (see ``opendata.ingest.locations``), so the same
+    point gets the same id on every server and every reload: the ``street.id`` of the API.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    name = models.CharField(max_length=200, help_text="As published: 'On or near Market Street'.")
+    easting = models.IntegerField()
+    northing = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_latlng")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Crime(models.Model):
+    """One row of a police.uk street-level crime file."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", help_text="Reported by.")
+    falls_within = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    month = models.CharField(max_length=7)
+    persistent_id = models.CharField(max_length=64, blank=True, help_text="Empty for anti-social behaviour.")
+    category = models.CharField(max_length=40, help_text="police.uk category slug.")
+    outcome = models.CharField(max_length=120, blank=True, help_text="Last outcome category, as published.")
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    easting = models.IntegerField(null=True, blank=True)
+    northing = models.IntegerField(null=True, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    lsoa_name = models.CharField(max_length=120, blank=True)
+    context = models.TextField(blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["force", "month"], name="crime_force_month"),
+            # The API's area queries: one month, then a latitude band.
+            models.Index(fields=["month", "latitude", "longitude"], name="crime_month_latlng"),
+            models.Index(fields=["persistent_id"], name="crime_persistent_id"),
+            models.Index(fields=["location", "month"], name="crime_location_month"),
+            models.Index(fields=["neighbourhood", "month"], name="crime_nbhd_month"),
+            models.Index(fields=["lsoa_code", "month"], name="crime_lsoa_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.month} {self.persistent_id[:8]}"
+
+
+class Outcome(models.Model):
+    """One row of a police.uk outcomes file: an outcome event for a crime, in the month it happened."""
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    falls_within = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    month = models.CharField(max_length=7)
+    persistent_id = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=120)
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    easting = models.IntegerField(null=True, blank=True)
+    northing = models.IntegerField(null=True, blank=True)
+    lsoa_code = models.CharField(max_length=9, blank=True)
+    lsoa_name = models.CharField(max_length=120, blank=True)
+    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["force", "month"], name="outcome_force_month"),
+            models.Index(fields=["persistent_id"], name="outcome_persistent_id"),
+            models.Index(fields=["month", "latitude", "longitude"], name="outcome_month_latlng"),
+        ]
+
+
+class StopAndSearch(models.Model):
+    """One row of a police.uk stop-and-search file.
+
+    ``month`` is the month of the file it came in; ``datetime`` is the published UTC time, which
+    for a search just after midnight in summer falls on the last day of the previous month.
+    """
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    month = models.CharField(max_length=7)
+    datetime = models.DateTimeField()
+    type = models.CharField(max_length=60)
+    involved_person = models.BooleanField()
+    part_of_policing_operation = models.BooleanField(null=True, blank=True)
+    policing_operation = models.CharField(max_length=200, blank=True)
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    easting = models.IntegerField(null=True, blank=True)
+    northing = models.IntegerField(null=True, blank=True)
+    gender = models.CharField(max_length=30, blank=True)
+    age_range = models.CharField(max_length=20, blank=True)
+    self_defined_ethnicity = models.CharField(max_length=120, blank=True)
+    officer_defined_ethnicity = models.CharField(max_length=60, blank=True)
+    legislation = models.CharField(max_length=200, blank=True)
+    object_of_search = models.CharField(max_length=120, blank=True)
+    outcome = models.CharField(max_length=120, blank=True)
+    outcome_linked_to_object_of_search = models.BooleanField(null=True, blank=True)
+    removal_of_more_than_outer_clothing = models.BooleanField(null=True, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "stops and searches"
+        indexes = [
+            models.Index(fields=["force", "month"], name="stop_force_month"),
+            models.Index(fields=["month", "latitude", "longitude"], name="stop_month_latlng"),
+            models.Index(fields=["neighbourhood", "month"], name="stop_nbhd_month"),
+        ]

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PlacesConfig(AppConfig):
+    name = "beatbook.places"
+    label = "places"
+    verbose_name = "Places"

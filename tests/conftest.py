@@ -1,0 +1,42 @@
+"""Test set-up: a real SQLite file by default, PostgreSQL when DATABASE_URL names one.
+
+Tests that need the real open data in ``../shared/data`` use the ``shared_data`` fixture and
+skip, saying why, where that folder is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DATA = Path(os.environ.get("BEATBOOK_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+
+# Keep the test run's data directory (secret key, SQLite files) away from the user's own.
+os.environ.setdefault("BEATBOOK_DATA_DIR", tempfile.mkdtemp(prefix="beatbook-test-"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if str(database["ENGINE"]).endswith("sqlite3"):
+        # A real file, not SQLite's in-memory database: the same engine paths as production.
+        database["TEST"] = {"NAME": str(Path(os.environ["BEATBOOK_DATA_DIR"]) / "test.sqlite3")}
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"the real open data folder {SHARED_DATA} is not here")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
