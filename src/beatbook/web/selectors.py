@@ -1,0 +1,119 @@
+"""Reads behind the home and staff pages. Each returns in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, Prefetch, QuerySet
+
+from beatbook.accounts.models import Membership, Organisation, User
+from beatbook.opendata.models import Crime, SourceFile
+from beatbook.places.models import Force, Lsoa, Neighbourhood
+
+
+@dataclass(frozen=True)
+class CrimeCoverage:
+    crimes: int = 0
+    first_month: str = ""
+    last_month: str = ""
+    months: int = 0
+
+
+@dataclass(frozen=True)
+class ForceSummary:
+    force: Force
+    coverage: CrimeCoverage
+    neighbourhood_count: int = 0
+    lsoa_count: int = 0
+    neighbourhoods: list[Neighbourhood] = field(default_factory=list)
+
+
+def crime_coverage_by_force() -> dict[str, CrimeCoverage]:
+    """Street-level crimes held per force, with the first and last month and the months held."""
+    rows = (
+        Crime.objects.order_by()
+        .values("force_id")
+        .annotate(
+            crimes=Count("id"),
+            first_month=Min("month"),
+            last_month=Max("month"),
+            months=Count("month", distinct=True),
+        )
+    )
+    return {
+        row["force_id"]: CrimeCoverage(
+            crimes=row["crimes"],
+            first_month=row["first_month"],
+            last_month=row["last_month"],
+            months=row["months"],
+        )
+        for row in rows
+    }
+
+
+def _counts_by_force(queryset: QuerySet[Lsoa] | QuerySet[Neighbourhood]) -> dict[str, int]:
+    rows = queryset.order_by().exclude(force=None).values("force_id").annotate(n=Count("pk"))
+    return {row["force_id"]: row["n"] for row in rows}
+
+
+def force_summaries(*, with_neighbourhoods: bool = False) -> list[ForceSummary]:
+    """The forces we hold anything for (crimes, LSOAs or neighbourhoods), by name.
+
+    Counts come from grouped queries rather than annotations on Force: joining crimes, LSOAs
+    and neighbourhoods in one query would multiply the rows.
+    """
+    coverage = crime_coverage_by_force()
+    lsoas = _counts_by_force(Lsoa.objects.all())
+    neighbourhoods = _counts_by_force(Neighbourhood.objects.all())
+    held = set(coverage) | set(lsoas) | set(neighbourhoods)
+    forces = Force.objects.filter(pk__in=held).order_by("name")
+    if with_neighbourhoods:
+        listed = Neighbourhood.objects.only("id", "force_id", "name", "code").order_by("name")
+        forces = forces.prefetch_related(Prefetch("neighbourhoods", queryset=listed))
+    return [
+        ForceSummary(
+            force=force,
+            coverage=coverage.get(force.pk, CrimeCoverage()),
+            neighbourhood_count=neighbourhoods.get(force.pk, 0),
+            lsoa_count=lsoas.get(force.pk, 0),
+            neighbourhoods=list(force.neighbourhoods.all()) if with_neighbourhoods else [],
+        )
+        for force in forces
+    ]
+
+
+def neighbourhood_list(*, force: Force) -> QuerySet[Neighbourhood]:
+    """A force's neighbourhoods by name, with how many LSOAs each is made of."""
+    return (
+        Neighbourhood.objects.filter(force=force)
+        .annotate(lsoa_count=Count("lsoas"))
+        .defer("boundary", "description")
+        .order_by("name", "code")
+    )
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.select_related("force")
+        .annotate(member_count=Count("memberships__user", distinct=True))
+        .order_by("name")
+    )
+
+
+def user_list() -> QuerySet[User]:
+    """Users by user name, with their memberships (organisation, force, neighbourhoods)."""
+    memberships = Membership.objects.select_related("organisation", "force").prefetch_related(
+        Prefetch("neighbourhoods", queryset=Neighbourhood.objects.only("id", "name", "force_id"))
+    )
+    return User.objects.order_by("username").prefetch_related(
+        Prefetch("memberships", queryset=memberships)
+    )
+
+
+def source_file_list() -> QuerySet[SourceFile]:
+    """The import history, newest first."""
+    return (
+        SourceFile.objects.select_related("force")
+        .defer("rejections")
+        .order_by("-started_at", "-id")
+    )

@@ -1,0 +1,55 @@
+"""Template filters for the web pages: months, durations and checksums in plain English."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from datetime import timedelta
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def month_name(value: str) -> str:
+    """``"2025-01"`` as ``"January 2025"``; anything else unchanged."""
+    year, _, month = (value or "").partition("-")
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        return value
+    return f"{calendar.month_name[int(month)]} {year}"
+
+
+@register.filter
+def seconds(value: float | None) -> str:
+    """A duration in seconds, short: ``"0.4 s"``, ``"12 s"``, ``"3 min 5 s"``."""
+    if value is None:
+        return ""
+    if value < 10:
+        return f"{value:.1f} s"
+    if value < 60:
+        return f"{value:.0f} s"
+    minutes, rest = divmod(round(value), 60)
+    return f"{minutes} min {rest} s"
+
+
+@register.filter
+def short_checksum(value: str) -> str:
+    return (value or "")[:12]
+
+
+@register.filter
+def in_minutes(value: timedelta | None) -> str:
+    """A lock-out period as ``"15 minutes"`` (rounded up to whole minutes)."""
+    if value is None:
+        return ""
+    minutes = max(1, math.ceil(value.total_seconds() / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, param: str, number: int) -> str:
+    """The current query string with ``param`` set to ``number``: other lists keep their page."""
+    params = context["request"].GET.copy()
+    params[param] = str(number)
+    return f"?{params.urlencode()}"

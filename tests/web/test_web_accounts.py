@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from beatbook.accounts.models import User
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sign_in_page_has_labelled_fields(client: Client) -> None:
+    page = client.get(reverse("login")).content.decode()
+
+    assert '<label class="govuk-label govuk-label--s" for="id_username">Username</label>' in page
+    assert 'autocomplete="current-password"' in page
+    assert "<title>Sign in – Beatbook</title>" in page
+
+
+def test_a_staff_member_signs_in_and_lands_on_the_staff_page(
+    client: Client, staff_user: User
+) -> None:
+    response = client.post(reverse("login"), {"username": "sam", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("staff")
+
+
+def test_a_wrong_password_shows_an_error_summary_and_does_not_sign_in(
+    client: Client, staff_user: User
+) -> None:
+    response = client.post(reverse("login"), {"username": "sam", "password": "not the password"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "<title>Error: Sign in – Beatbook</title>" in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_out_needs_a_post_and_ends_the_session(client: Client, staff_user: User) -> None:
+    client.force_login(staff_user)
+
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_lock_the_account_with_a_plain_english_page(
+    client: Client, staff_user: User, settings
+) -> None:
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "sam", "password": "wrong"})
+
+    response = client.post(reverse("login"), {"username": "sam", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "You cannot sign in for now" in response.content.decode()
+    assert "15 minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
