@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "beatbook.places",
     "beatbook.opendata",
     "beatbook.web",
+    "beatbook.teams",
+    "beatbook.policeapi",
 ]
 
 MIDDLEWARE = [
