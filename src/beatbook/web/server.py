@@ -1,0 +1,138 @@
+"""The production web server: gunicorn, run in-process, serving Beatbook's WSGI application.
+
+``beatbook serve`` and ``beatbook demo`` both end here. Static files come from whitenoise
+(``WHITENOISE_USE_FINDERS``), so no ``collectstatic`` step and no separate file server.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.core.management.base import CommandError
+from django.db import connections
+from gunicorn.app.base import BaseApplication
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+# Deployment checks about HTTPS that say nothing useful for a server only this machine can reach.
+_HTTPS_ONLY_CHECKS = {"security.W004", "security.W008", "security.W012", "security.W016"}
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    workers: int = 2
+    timeout: int = 60
+    access_log: bool = True
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def bind(self) -> str:
+        return self.url.removeprefix("http://").rstrip("/")
+
+
+def default_workers() -> int:
+    """``WEB_CONCURRENCY`` if set, else two per core, and never fewer than two."""
+    configured = os.environ.get("WEB_CONCURRENCY", "").strip()
+    if configured:
+        if not configured.isdigit() or int(configured) < 1:
+            raise CommandError(
+                f"WEB_CONCURRENCY must be a whole number of at least 1, not {configured!r}"
+            )
+        return int(configured)
+    return max(2, 2 * (os.cpu_count() or 1))
+
+
+def deployment_problems(
+    *, host: str
+) -> tuple[list[checks.CheckMessage], list[checks.CheckMessage]]:
+    """System checks with the deployment ones, split into (errors, warnings).
+
+    HTTPS warnings are left out when only this machine can reach the server (the demo).
+    """
+    messages = checks.run_checks(include_deployment_checks=True)
+    if host in LOOPBACK_HOSTS:
+        messages = [m for m in messages if m.id not in _HTTPS_ONLY_CHECKS]
+    messages = [m for m in messages if not m.is_silenced()]
+    errors = [m for m in messages if m.level >= checks.ERROR]
+    warnings = [m for m in messages if checks.WARNING <= m.level < checks.ERROR]
+    return errors, warnings
+
+
+def port_free(*, host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return False
+            raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror}") from None
+    return True
+
+
+class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
+    """gunicorn with its settings given here rather than read from the command line."""
+
+    def __init__(
+        self, *, options: ServerOptions, on_ready: Callable[[], None] | None = None
+    ) -> None:
+        self.options = options
+        self.on_ready = on_ready
+        super().__init__()
+
+    def load_config(self) -> None:
+        settings_for_gunicorn: dict[str, Any] = {
+            "bind": [self.options.bind],
+            "workers": self.options.workers,
+            "worker_class": "sync",
+            "timeout": self.options.timeout,
+            "graceful_timeout": 20,
+            "accesslog": "-" if self.options.access_log else None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "beatbook",
+            "forwarded_allow_ips": "127.0.0.1,::1",
+            "when_ready": self._when_ready,
+        }
+        for name, value in settings_for_gunicorn.items():
+            self.cfg.set(name, value)
+
+    def _when_ready(self, arbiter: Any) -> None:
+        if self.on_ready is not None:
+            self.on_ready()
+
+    def load(self) -> Any:
+        from django.core.wsgi import get_wsgi_application
+
+        return get_wsgi_application()
+
+
+def server_run(*, options: ServerOptions, on_ready: Callable[[], None] | None = None) -> None:
+    """Serve until stopped (Ctrl+C or SIGTERM). Refuses to start if the port is taken."""
+    if not port_free(host=options.host, port=options.port):
+        raise CommandError(
+            f"Port {options.port} on {options.host} is already in use. "
+            "Stop whatever is using it, or choose another with --port."
+        )
+    # Whitenoise warns at start-up when STATIC_ROOT is missing, though finders serve the files.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Workers are forked from this process: none may inherit its database connections.
+    connections.close_all()
+    BeatbookServer(options=options, on_ready=on_ready).run()
