@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "beatbook.web",
     "beatbook.teams",
     "beatbook.policeapi",
+    "beatbook.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Build the bundled demo data in src/beatbook/demo/data/ from the full open data files.
+
+    .venv/bin/python scripts/build_demo_data.py [--source ../shared/data]
+
+The demo is Staffordshire: police.uk street-level crime for 2025 (the archive as published),
+and the places that crime needs, cut down from the national files in the same formats, so the
+demo loads through the same importers as real data:
+
+- the 2011 LSOAs of the Staffordshire force area (from the LSOA -> force lookup), plus the
+  2011 LSOAs where at least MIN_CRIMES of Staffordshire's crimes fall (border areas);
+- their boundaries (GeoJSON, gzipped), 2011 populations, and 2021 populations for those codes
+  and for the 2021 codes the crime files use;
+- the lookup rows for Staffordshire;
+- OS Code-Point Open laid out as OS ships it, with only the postcodes in those LSOAs (by the
+  ONS postcode -> LSOA lookup) and a Codelist.xlsx cut down to the codes they use.
+
+Everything is open data under the Open Government Licence v3.0; ATTRIBUTION.md says whose.
+The output is deterministic (fixed zip timestamps), so rebuilding gives the same checksums.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import re
+import shutil
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "src" / "beatbook" / "demo" / "data"
+FORCE_NAME = "Staffordshire"
+CRIME_ZIP = "staffordshire-2025.zip"
+MIN_CRIMES = 5
+POSTCODE_AREAS = ("st", "ws", "de", "b", "wv", "tf", "cw", "sk")
+ZIP_TIME = (2025, 1, 1, 0, 0, 0)
+
+
+def crime_lsoa_counts(crime_zip: Path) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    with zipfile.ZipFile(crime_zip) as archive:
+        for name in sorted(archive.namelist()):
+            if not name.endswith("-street.csv"):
+                continue
+            with archive.open(name) as raw:
+                for row in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig")):
+                    if row["LSOA code"]:
+                        counts[row["LSOA code"]] += 1
+    return counts
+
+
+def force_lsoas(lookup: Path) -> list[dict[str, str]]:
+    with lookup.open(encoding="utf-8-sig", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row["Police_force"] == FORCE_NAME]
+
+
+def write_lookup(lookup: Path, codes: set[str], target: Path) -> None:
+    with lookup.open(encoding="utf-8-sig", newline="") as handle, target.open("w", newline="") as out:
+        reader = csv.reader(handle)
+        writer = csv.writer(out, lineterminator="\n")
+        header = next(reader)
+        writer.writerow(header)
+        code_at, force_at = header.index("LSOA Code"), header.index("Police_force")
+        writer.writerows(r for r in reader if r[code_at] in codes and r[force_at] == FORCE_NAME)
+
+
+def write_boundaries(source: Path, codes: set[str], target: Path) -> set[str]:
+    with gzip.open(source, "rt", encoding="utf-8") as handle:
+        collection = json.load(handle)
+    features = [f for f in collection["features"] if f["properties"]["LSOA11CD"] in codes]
+    features.sort(key=lambda f: f["properties"]["LSOA11CD"])
+    head = {k: v for k, v in collection.items() if k != "features"}
+    lines = [json.dumps(f, separators=(", ", ": ")) for f in features]
+    text = json.dumps(head, indent=0)[:-2] + ',\n"features": [\n' + ",\n".join(lines) + "\n]\n}\n"
+    with gzip.GzipFile(target, "wb", mtime=0) as out:
+        out.write(text.encode("utf-8"))
+    return {f["properties"]["LSOA11CD"] for f in features}
+
+
+def filter_csv(source: Path, target: Path, *, column: int, codes: set[str]) -> int:
+    """Copy the header and the rows whose ``column`` is in ``codes``, byte for byte."""
+    kept = 0
+    with source.open("rb") as handle, target.open("wb") as out:
+        lines = handle.read().splitlines(keepends=True)
+        out.write(lines[0])
+        for line in lines[1:]:
+            row = next(csv.reader([line.decode("utf-8-sig")]))
+            if len(row) > column and row[column] in codes:
+                out.write(line)
+                kept += 1
+    return kept
+
+
+def postcodes_in(lookup: Path, codes: set[str]) -> set[str]:
+    with gzip.open(lookup, "rt", encoding="utf-8", newline="") as handle:
+        return {
+            row["pcds"].replace(" ", "")
+            for row in csv.DictReader(handle)
+            if row["lsoa11cd"] in codes and not row["doterm"]
+        }
+
+
+def zip_write(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data, compresslevel=9)
+
+
+def cut_codelist(data: bytes, used: set[str]) -> bytes:
+    """Codelist.xlsx with every sheet kept but only the area codes the postcodes use."""
+    source = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    result = openpyxl.Workbook()
+    result.remove(result.active)
+    for sheet in source.worksheets:
+        target = result.create_sheet(sheet.title)
+        for row in sheet.iter_rows(values_only=True):
+            is_code_sheet = len(sheet.title) == 3 and sheet.title != "AREA"
+            if not is_code_sheet or sheet.title == "AREA_CODES" or (len(row) > 1 and row[1] in used):
+                target.append(list(row))
+    buffer = io.BytesIO()
+    result.save(buffer)
+    return normalise_xlsx(buffer.getvalue())
+
+
+def normalise_xlsx(data: bytes) -> bytes:
+    """The same workbook with fixed timestamps, so a rebuild gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "docProps/core.xml":
+                content = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-01-01T00:00:00Z", content)
+            zip_write(target, name, content)
+    return out.getvalue()
+
+
+def build_codepoint(source_zip: Path, postcodes: set[str], target: Path) -> tuple[int, set[str]]:
+    kept_rows: dict[str, list[bytes]] = {}
+    used_codes: set[str] = set()
+    with zipfile.ZipFile(source_zip) as archive:
+        for area in POSTCODE_AREAS:
+            rows = []
+            for line in archive.read(f"Data/CSV/{area}.csv").splitlines(keepends=True):
+                fields = next(csv.reader([line.decode("ascii")]))
+                if fields[0].replace(" ", "") in postcodes:
+                    rows.append(line)
+                    used_codes.update(fields[7:10])
+            kept_rows[area] = rows
+        docs = {name: archive.read(name) for name in archive.namelist() if name.startswith("Doc/") and not name.endswith("/")}
+    with zipfile.ZipFile(target, "w") as out:
+        for area, rows in kept_rows.items():
+            if rows:
+                zip_write(out, f"Data/CSV/{area}.csv", b"".join(rows))
+        for name, data in sorted(docs.items()):
+            zip_write(out, name, cut_codelist(data, used_codes) if name.endswith("Codelist.xlsx") else data)
+    return sum(len(rows) for rows in kept_rows.values()), used_codes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", type=Path, default=REPO.parent / "shared" / "data")
+    source: Path = parser.parse_args().source
+    geography, policeuk = source / "geography", source / "policeuk"
+    for folder in ("policeuk", "geography", "postcodes"):
+        (OUT / folder).mkdir(parents=True, exist_ok=True)
+
+    shutil.copyfile(policeuk / CRIME_ZIP, OUT / "policeuk" / CRIME_ZIP)
+    crime_counts = crime_lsoa_counts(policeuk / CRIME_ZIP)
+
+    lookup = geography / "lsoa-2011-police-force-lookup.csv"
+    in_force = {row["LSOA Code"] for row in force_lsoas(lookup)}
+    busy = {code for code, n in crime_counts.items() if n >= MIN_CRIMES}
+    lsoas = write_boundaries(
+        geography / "lsoa-2011-boundaries-ew-generalised.geojson.gz",
+        in_force | busy,
+        OUT / "geography" / "lsoa-2011-boundaries-staffordshire.geojson.gz",
+    )
+    write_lookup(lookup, lsoas, OUT / "geography" / "lsoa-2011-police-force-lookup-staffordshire.csv")
+    pop_2011 = filter_csv(
+        geography / "lsoa-2011-population.csv",
+        OUT / "geography" / "lsoa-2011-population-staffordshire.csv",
+        column=6,
+        codes=lsoas,
+    )
+    pop_2021 = filter_csv(
+        geography / "lsoa-2021-population.csv",
+        OUT / "geography" / "lsoa-2021-population-staffordshire.csv",
+        column=1,
+        codes=lsoas | set(crime_counts),
+    )
+    postcodes = postcodes_in(source / "postcodes" / "ons-postcode-lsoa11-lookup-may22-extract.csv.gz", lsoas)
+    kept, codes = build_codepoint(
+        source / "postcodes" / "codepo_gb.zip", postcodes, OUT / "postcodes" / "codepo_staffordshire.zip"
+    )
+    print(f"LSOAs: {len(lsoas)} ({len(in_force)} in the force area); 2011 population rows: {pop_2011}")
+    print(f"2021 population rows: {pop_2021}; postcodes: {kept}; area codes used: {len(codes)}")
+    total = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
+    print(f"Demo data: {total / 1e6:.1f} MB in {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""``beatbook demo``: the site on its own SQLite file, with real Staffordshire data bundled."""
