@@ -65,7 +65,9 @@ class Lsoa(Boundary):
     population_2011 = models.PositiveIntegerField(null=True, blank=True)
     population_2021 = models.PositiveIntegerField(null=True, blank=True)
     area_hectares = models.FloatField(null=True, blank=True)
-    force = models.ForeignKey(Force, null=True, blank=True, on_delete=models.SET_NULL, related_name="lsoas")
+    force = models.ForeignKey(
+        Force, null=True, blank=True, on_delete=models.SET_NULL, related_name="lsoas"
+    )
 
     class Meta:
         verbose_name = "LSOA"
@@ -87,7 +89,9 @@ class Neighbourhood(TimestampedModel, Boundary):
     """A policing neighbourhood of a force: police.uk's unit for teams, priorities and events."""
 
     force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="neighbourhoods")
-    code = models.CharField(max_length=60, help_text="police.uk neighbourhood id, unique within its force.")
+    code = models.CharField(
+        max_length=60, help_text="police.uk neighbourhood id, unique within its force."
+    )
     name = models.CharField(max_length=160)
     description = models.TextField(blank=True)
     url_force = models.URLField(blank=True)
@@ -97,8 +101,12 @@ class Neighbourhood(TimestampedModel, Boundary):
 
     class Meta:
         ordering = ["force", "name"]
-        constraints = [models.UniqueConstraint(fields=["force", "code"], name="neighbourhood_force_code")]
-        indexes = [models.Index(fields=["min_lat", "max_lat", "min_lng", "max_lng"], name="nbhd_bbox")]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "code"], name="neighbourhood_force_code")
+        ]
+        indexes = [
+            models.Index(fields=["min_lat", "max_lat", "min_lng", "max_lng"], name="nbhd_bbox")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.force_id})"
@@ -128,7 +136,7 @@ class Postcode(models.Model):
 
 
 class AreaName(models.Model):
-    """A name for an ONS area code (ward, district, county), as Code-Point Open's code list gives."""
+    """A name for an ONS area code (ward, district, county) from Code-Point Open's code list."""
 
     code = models.CharField(primary_key=True, max_length=9)
     name = models.CharField(max_length=160)

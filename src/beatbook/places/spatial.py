@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 
 from beatbook.places.models import Lsoa, Neighbourhood
 
@@ -29,7 +29,9 @@ class PolygonIndex:
     @classmethod
     def from_geojson(cls, rows: list[tuple[Any, Any]]) -> PolygonIndex:
         keys = [key for key, geometry in rows if geometry]
-        geometries = [shapely.from_geojson(_as_json(geometry)) for key, geometry in rows if geometry]
+        geometries = [
+            shapely.from_geojson(_as_json(geometry)) for key, geometry in rows if geometry
+        ]
         ids = np.empty(len(keys), dtype=object)
         ids[:] = keys
         return cls(ids=ids, tree=shapely.STRtree(geometries))
@@ -62,7 +64,9 @@ def _as_json(geometry: Any) -> str:
 
 
 def _cached(key: tuple[str, str], queryset: QuerySet[Any], key_field: str) -> PolygonIndex:
-    fingerprint = queryset.aggregate(n=Count("pk"), latest=_latest_marker(queryset))
+    fingerprint = queryset.aggregate(
+        n=Count("boundary"), latest=_latest_marker(queryset), **_extent_sums()
+    )
     cached = _CACHE.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
@@ -70,6 +74,11 @@ def _cached(key: tuple[str, str], queryset: QuerySet[Any], key_field: str) -> Po
     index = PolygonIndex.from_geojson(rows)
     _CACHE[key] = (fingerprint, index)
     return index
+
+
+def _extent_sums() -> dict[str, Any]:
+    # LSOAs carry no update time: sums of their extents change when any boundary moves.
+    return {name: Sum(name) for name in ("min_lat", "max_lat", "min_lng", "max_lng")}
 
 
 def _latest_marker(queryset: QuerySet[Any]) -> Any:
