@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from beatbook.core.env import env_bool, env_int, env_list, env_secret, env_str
+from beatbook.core.env import env_bool, env_float, env_int, env_list, env_secret, env_str
 from beatbook.core.paths import data_dir, generated_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
+    # The open API's request-line limit, rate limit and CORS (only under /api/ and /postcodes/).
+    "beatbook.policeapi.middleware.OpenApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,6 +181,15 @@ LOGGING = {
 # Maps: no tile server by default, so nothing leaves the machine; boundaries and points still draw.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+# The open API (police.uk-compatible, under /api/).
+API_AREA_LIMIT = env_int("API_AREA_LIMIT", 10_000, minimum=1)
+API_RATE_LIMIT_ENABLED = env_bool("API_RATE_LIMIT_ENABLED", True)
+API_RATE_LIMIT_PER_SECOND = env_float("API_RATE_LIMIT_PER_SECOND", 15.0)
+API_RATE_LIMIT_BURST = env_int("API_RATE_LIMIT_BURST", 30, minimum=1)
+API_TRUST_X_FORWARDED_FOR = env_bool("API_TRUST_X_FORWARDED_FOR", False)
+if API_RATE_LIMIT_PER_SECOND <= 0:
+    raise ImproperlyConfigured("API_RATE_LIMIT_PER_SECOND must be more than 0")
 
 # The demo data set: loaded by `beatbook demo`.
 DEMO_ADMIN_USERNAME = "demo-admin"

@@ -8,5 +8,6 @@ admin.site.site_title = "Beatbook"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("beatbook.policeapi.urls")),
     path("", include("beatbook.web.urls")),
 ]

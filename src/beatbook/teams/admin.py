@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib import admin
 
 from beatbook.teams.models import (
@@ -20,7 +22,7 @@ class NeighbourhoodScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     # A force has hundreds of neighbourhoods: a lookup box, not a drop-down of thousands.
     raw_id_fields = ("neighbourhood",)
     list_select_related = ("neighbourhood", "neighbourhood__force")
-    list_filter: tuple[str, ...] = ("neighbourhood__force",)
+    list_filter: ClassVar[tuple[str, ...]] = ("neighbourhood__force",)
 
 
 @admin.register(NeighbourhoodContact)

@@ -1,0 +1,69 @@
+"""What the open API needs around every request: police.uk's request-line limit, the rate
+limit, and CORS for reading from browser apps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from beatbook.policeapi.errors import BadRequestError
+from beatbook.policeapi.ratelimit import rate_limit_check
+from beatbook.policeapi.responses import error_response
+
+# police.uk (and gunicorn's default) refuse a request line longer than this.
+MAX_REQUEST_LINE = 4094
+API_PREFIXES = ("/api/", "/postcodes/")
+
+
+class OpenApiMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIXES):
+            return self.get_response(request)
+        response = self._refusal(request) or self.get_response(request)
+        if request.method in {"GET", "HEAD", "OPTIONS"}:
+            response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method == "GET" and _request_line_length(request) > MAX_REQUEST_LINE:
+            return error_response(
+                BadRequestError(
+                    f"request line longer than {MAX_REQUEST_LINE} characters: POST the poly"
+                )
+            )
+        if not settings.API_RATE_LIMIT_ENABLED:
+            return None
+        decision = rate_limit_check(
+            key=client_key(request),
+            rate=float(settings.API_RATE_LIMIT_PER_SECOND),
+            burst=int(settings.API_RATE_LIMIT_BURST),
+        )
+        if decision.allowed:
+            return None
+        response = HttpResponse(
+            "Too Many Requests\n", content_type="text/plain; charset=utf-8", status=429
+        )
+        response["Retry-After"] = str(decision.retry_after)
+        return response
+
+
+def _request_line_length(request: HttpRequest) -> int:
+    # "GET /api/...?... HTTP/1.1", as sent (percent-encoding included).
+    query = request.META.get("QUERY_STRING", "")
+    path = request.META.get("RAW_URI") or (request.path + (f"?{query}" if query else ""))
+    return len(request.method or "GET") + 1 + len(path) + len(" HTTP/1.1")
+
+
+def client_key(request: HttpRequest) -> str:
+    """The client's address; behind a trusted proxy, the one it forwarded."""
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    if settings.API_TRUST_X_FORWARDED_FOR:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        if forwarded.strip():
+            address = forwarded.split(",")[-1].strip()
+    return f"ip:{address[:70]}"

@@ -1,0 +1,1 @@
+"""Reads behind the open API. Each returns plain rows; ``policeapi.serialisers`` shapes them."""

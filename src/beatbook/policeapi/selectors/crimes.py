@@ -1,0 +1,248 @@
+"""Street-level crimes and outcomes, as rows ready for ``policeapi.serialisers``.
+
+Only what police.uk publishes leaves these functions: the snapped location (a ``Location``
+row), never a crime's own coordinates, LSOA or neighbourhood.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db.models import Max, QuerySet
+
+from beatbook.opendata.models import Crime, Location, Outcome, SourceKind
+from beatbook.policeapi.categories import (
+    ALL_CRIME,
+    ANTI_SOCIAL_BEHAVIOUR,
+    CRIME_CATEGORIES,
+    HISTORICAL_CATEGORY_NAMES,
+    category_name,
+)
+from beatbook.policeapi.errors import AreaTooLargeError, NotFoundError
+from beatbook.policeapi.params import Point
+from beatbook.policeapi.selectors.areas import Area, chunked, circle, haversine_metres, inside
+from beatbook.policeapi.selectors.months import held_months
+
+CRIME_FIELDS = (
+    "id",
+    "category",
+    "persistent_id",
+    "outcome",
+    "context",
+    "month",
+    "force_id",
+    "location_id",
+    "location__latitude",
+    "location__longitude",
+    "location__name",
+)
+_LAT_AT, _LNG_AT = (
+    CRIME_FIELDS.index("location__latitude"),
+    CRIME_FIELDS.index("location__longitude"),
+)
+# Categories were renamed in May 2013; later months can hold only the current slugs.
+_LAST_MONTH_OF_OLD_CATEGORIES = "2013-05"
+# How far crimes-at-location looks for the nearest published point to a lat/lng.
+_NEAREST_LOCATION_RADII = (250.0, 1000.0, 5000.0, 20000.0)
+
+
+class CrimeRow(NamedTuple):
+    id: int
+    category: str
+    persistent_id: str
+    outcome: str
+    context: str
+    month: str
+    force_id: str
+    location_id: int | None
+    latitude: float | None
+    longitude: float | None
+    street: str | None
+
+
+class LocatedCrimes(NamedTuple):
+    """Crimes with the month of each one's latest outcome (by persistent id)."""
+
+    crimes: list[CrimeRow]
+    outcome_months: dict[str, str]
+
+
+class OutcomeRow(NamedTuple):
+    outcome: str
+    month: str
+    crime: CrimeRow
+
+
+def area_limit() -> int:
+    return int(settings.API_AREA_LIMIT)
+
+
+def _with_category(queryset: QuerySet[Crime], category: str | None) -> QuerySet[Crime]:
+    # police.uk answers an unknown slug with all crime; the R client relies on it.
+    if category and category != ALL_CRIME and category in _known_slugs():
+        return queryset.filter(category=category)
+    return queryset
+
+
+def _known_slugs() -> set[str]:
+    return {slug for slug, _ in CRIME_CATEGORIES} | set(HISTORICAL_CATEGORY_NAMES)
+
+
+def _crime_rows(queryset: QuerySet[Crime]) -> list[CrimeRow]:
+    return [CrimeRow._make(row) for row in queryset.values_list(*CRIME_FIELDS)]
+
+
+def outcome_months(persistent_ids: Iterable[str]) -> dict[str, str]:
+    """The month of each crime's latest outcome event, where the outcomes files give one."""
+    wanted = sorted({pid for pid in persistent_ids if pid})
+    months: dict[str, str] = {}
+    for chunk in chunked(wanted):
+        rows = (
+            Outcome.objects.filter(persistent_id__in=chunk)
+            .values("persistent_id")
+            .annotate(latest=Max("month"))
+            .values_list("persistent_id", "latest")
+        )
+        months.update(rows)
+    return months
+
+
+def _with_outcomes(crimes: list[CrimeRow]) -> LocatedCrimes:
+    ids = (c.persistent_id for c in crimes if c.outcome and c.category != ANTI_SOCIAL_BEHAVIOUR)
+    return LocatedCrimes(crimes, outcome_months(ids))
+
+
+def crimes_near(*, point: Point, month: str, category: str | None) -> LocatedCrimes:
+    """Crimes published within one mile of a point in a month."""
+    area = circle(point)
+    queryset = Crime.objects.filter(month=month, location__isnull=False, **area.bbox_filter())
+    rows = list(_with_category(queryset, category).values_list(*CRIME_FIELDS))
+    return _with_outcomes([CrimeRow._make(row) for row in inside(rows, area, _LAT_AT, _LNG_AT)])
+
+
+def crimes_in_polygon(*, area: Area, month: str, category: str | None) -> LocatedCrimes:
+    """Crimes published inside a custom area; 503 beyond the configured limit.
+
+    Candidates are counted on the narrow indexed columns first so that an area the size of a
+    county is refused before its rows are fetched.
+    """
+    queryset = _with_category(
+        Crime.objects.filter(month=month, location__isnull=False, **area.bbox_filter()), category
+    )
+    candidates = list(queryset.values_list("id", "latitude", "longitude"))
+    chosen = [row[0] for row in inside(candidates, area, 1, 2)]
+    if len(chosen) > area_limit():
+        raise AreaTooLargeError(
+            f"the area holds more than {area_limit()} crimes: draw a smaller one"
+        )
+    crimes: list[CrimeRow] = []
+    for chunk in chunked(chosen):
+        crimes.extend(_crime_rows(Crime.objects.filter(id__in=chunk)))
+    crimes.sort(key=lambda crime: crime.id)
+    return _with_outcomes(crimes)
+
+
+def location_or_404(location_id: int) -> Location:
+    location = Location.objects.filter(pk=location_id).first()
+    if location is None:
+        raise NotFoundError(f"no location {location_id}")
+    return location
+
+
+def nearest_location_id(point: Point) -> int | None:
+    """The published point nearest to a lat/lng, looking up to 20 km away."""
+    for radius in _NEAREST_LOCATION_RADII:
+        area = circle(point, radius)
+        rows = list(
+            Location.objects.filter(**area.bbox_filter()).values_list("id", "latitude", "longitude")
+        )
+        if rows:
+            lat = [row[1] for row in rows]
+            lng = [row[2] for row in rows]
+            distances = haversine_metres(point, lat, lng)  # type: ignore[arg-type]
+            best = int(distances.argmin())
+            if distances[best] <= radius:
+                return int(rows[best][0])
+    return None
+
+
+def crimes_at_location(
+    *, location_id: int, month: str, category: str | None = None
+) -> LocatedCrimes:
+    queryset = Crime.objects.filter(location_id=location_id, month=month).order_by("id")
+    return _with_outcomes(_crime_rows(_with_category(queryset, category)))
+
+
+def crimes_without_location(*, force_id: str, month: str, category: str | None) -> LocatedCrimes:
+    queryset = Crime.objects.filter(force_id=force_id, month=month, location__isnull=True)
+    return _with_outcomes(_crime_rows(_with_category(queryset.order_by("id"), category)))
+
+
+def crime_categories(*, month: str | None) -> list[tuple[str, str]]:
+    """police.uk's category list, plus any older slug the month's crimes use.
+
+    police-api-client looks every crime's category up in this list and fails on a missing one.
+    """
+    categories = list(CRIME_CATEGORIES)
+    if month is None or month > _LAST_MONTH_OF_OLD_CATEGORIES:
+        return categories
+    known = {slug for slug, _ in categories}
+    extra = (
+        Crime.objects.filter(month=month)
+        .exclude(category__in=known)
+        .values_list("category", flat=True)
+        .distinct()
+    )
+    return categories + [(slug, category_name(slug)) for slug in sorted(extra)]
+
+
+def _by_persistent_id(ids: Sequence[str], *, up_to: str | None = None) -> QuerySet[Crime]:
+    """Crimes with these ids, naming the months held so the (month, persistent_id) index serves."""
+    months = [month for month in held_months(SourceKind.STREET) if up_to is None or month <= up_to]
+    queryset = Crime.objects.filter(persistent_id__in=ids)
+    return queryset.filter(month__in=months) if months else queryset
+
+
+def crime_with_outcomes(*, persistent_id: str) -> tuple[CrimeRow, list[tuple[str, str]]]:
+    """A crime (latest record of its id) and its outcome events, oldest first; 404 if unknown."""
+    crime = _crime_rows(_by_persistent_id([persistent_id]).order_by("-month", "-id")[:1])
+    if not persistent_id or not crime:
+        raise NotFoundError(f"no crime {persistent_id}")
+    events = Outcome.objects.filter(persistent_id=persistent_id).order_by("month", "id")
+    outcomes: list[tuple[str, str]] = []
+    for name, month in events.values_list("outcome", "month"):
+        if (name, month) not in outcomes:
+            outcomes.append((name, month))
+    return crime[0], outcomes
+
+
+OUTCOME_FIELDS = ("persistent_id", "outcome", "month", "latitude", "longitude")
+
+
+def _outcome_rows(outcomes: list[tuple[str, str, str]], month: str) -> list[OutcomeRow]:
+    """Join outcome events to their crimes; events whose crime we do not hold are left out."""
+    crimes: dict[str, CrimeRow] = {}
+    for chunk in chunked(sorted({pid for pid, _, _ in outcomes})):
+        for crime in _crime_rows(_by_persistent_id(chunk, up_to=month).order_by("month", "id")):
+            crimes[crime.persistent_id] = crime  # the latest record of the id wins
+    return [
+        OutcomeRow(outcome=name, month=month, crime=crimes[pid])
+        for pid, name, month in outcomes
+        if pid in crimes
+    ]
+
+
+def outcomes_in_area(*, area: Area, month: str, limit: int | None) -> list[OutcomeRow]:
+    queryset = Outcome.objects.filter(month=month, location__isnull=False, **area.bbox_filter())
+    rows = inside(list(queryset.order_by("id").values_list(*OUTCOME_FIELDS)), area, 3, 4)
+    if limit is not None and len(rows) > limit:
+        raise AreaTooLargeError(f"the area holds more than {limit} outcomes: draw a smaller one")
+    return _outcome_rows([(row[0], row[1], row[2]) for row in rows], month)
+
+
+def outcomes_at_location(*, location_id: int, month: str) -> list[OutcomeRow]:
+    location = location_or_404(location_id)
+    rows = Outcome.objects.filter(month=month, location_id=location.pk).order_by("id")
+    return _outcome_rows(list(rows.values_list("persistent_id", "outcome", "month")), month)

@@ -1,0 +1,258 @@
+"""police.uk's JSON shapes, built as plain dicts for orjson (compatibility rules 4 and 5).
+
+Coordinates are strings, ids integers, months ``YYYY-MM``; team and event times are naive
+local ``YYYY-MM-DDTHH:MM:SS``; where a client breaks on null we give ``""`` or ``[]`` instead.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from beatbook.places.models import AreaName, Force, Neighbourhood, Postcode
+from beatbook.policeapi.categories import ANTI_SOCIAL_BEHAVIOUR, outcome_code, stop_outcome_id
+from beatbook.policeapi.selectors.crimes import CrimeRow, LocatedCrimes, OutcomeRow
+from beatbook.policeapi.selectors.stops import StopRow
+from beatbook.teams.contact import ordered_contact_details
+from beatbook.teams.models import (
+    EngagementMethod,
+    Event,
+    NeighbourhoodLink,
+    NeighbourhoodLocation,
+    Priority,
+    SeniorOfficer,
+    TeamMember,
+)
+
+LONDON = ZoneInfo("Europe/London")
+Json = dict[str, Any]
+
+
+def coordinate(value: float | None, places: int = 6) -> str:
+    return "" if value is None else f"{value:.{places}f}"
+
+
+def naive_local(moment: datetime | None) -> str | None:
+    """police.uk's event and priority times: UK local time, no zone, no fraction."""
+    if moment is None:
+        return None
+    return moment.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _location(row: CrimeRow | StopRow) -> Json | None:
+    if row.location_id is None:
+        return None
+    return {
+        "latitude": coordinate(row.latitude),
+        "street": {"id": row.location_id, "name": row.street or ""},
+        "longitude": coordinate(row.longitude),
+    }
+
+
+def crime_core(crime: CrimeRow) -> Json:
+    """A crime object without ``outcome_status`` (as inside outcomes)."""
+    located = crime.location_id is not None
+    asb = crime.category == ANTI_SOCIAL_BEHAVIOUR
+    return {
+        "category": crime.category,
+        "location_type": ("BTP" if crime.force_id == "btp" else "Force") if located else None,
+        "location": _location(crime),
+        "context": crime.context,
+        "persistent_id": "" if asb else crime.persistent_id,
+        "id": crime.id,
+        "location_subtype": "",
+        "month": crime.month,
+    }
+
+
+def crime(crime: CrimeRow, outcome_months: dict[str, str]) -> Json:
+    body = crime_core(crime)
+    status = None
+    if crime.outcome and crime.category != ANTI_SOCIAL_BEHAVIOUR:
+        status = {
+            "category": crime.outcome,
+            "date": outcome_months.get(crime.persistent_id, crime.month),
+        }
+    body["outcome_status"] = status
+    return body
+
+
+def crimes(found: LocatedCrimes) -> list[Json]:
+    return [crime(row, found.outcome_months) for row in found.crimes]
+
+
+def outcome_category(name: str) -> Json:
+    return {"code": outcome_code(name), "name": name}
+
+
+def outcome_at_location(row: OutcomeRow) -> Json:
+    return {
+        "category": outcome_category(row.outcome),
+        "date": row.month,
+        "person_id": None,
+        "crime": crime_core(row.crime),
+    }
+
+
+def crime_outcomes(row: CrimeRow, outcomes: list[tuple[str, str]]) -> Json:
+    return {
+        "crime": crime_core(row),
+        "outcomes": [
+            {"category": outcome_category(name), "date": month, "person_id": None}
+            for name, month in outcomes
+        ],
+    }
+
+
+def stop(row: StopRow) -> Json:
+    moment = row.datetime.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return {
+        "age_range": row.age_range or None,
+        "officer_defined_ethnicity": row.officer_defined_ethnicity or None,
+        "involved_person": row.involved_person,
+        "self_defined_ethnicity": row.self_defined_ethnicity or None,
+        "gender": row.gender or None,
+        "legislation": row.legislation or None,
+        "outcome_linked_to_object_of_search": row.outcome_linked_to_object_of_search,
+        "datetime": moment,
+        "outcome_object": {"id": stop_outcome_id(row.outcome), "name": row.outcome},
+        "location": _location(row),
+        "object_of_search": row.object_of_search or None,
+        "operation": row.part_of_policing_operation,
+        "outcome": row.outcome,
+        "type": row.type,
+        "operation_name": row.policing_operation or None,
+        "removal_of_more_than_outer_clothing": row.removal_of_more_than_outer_clothing,
+    }
+
+
+def force_detail(force: Force, methods: list[EngagementMethod]) -> Json:
+    return {
+        "description": force.description or None,
+        "url": force.url,
+        "engagement_methods": [
+            {
+                "url": method.url,
+                "description": method.description or None,
+                "title": method.title,
+                "type": method.type,
+            }
+            for method in methods
+        ],
+        "telephone": force.telephone,
+        "id": force.id,
+        "name": force.name,
+    }
+
+
+def person(member: TeamMember | SeniorOfficer) -> Json:
+    return {
+        "bio": member.bio or None,
+        "contact_details": ordered_contact_details(member.contact_details),
+        "name": member.name,
+        "rank": member.rank,
+    }
+
+
+def neighbourhood_detail(
+    neighbourhood: Neighbourhood,
+    links: list[NeighbourhoodLink],
+    locations: list[NeighbourhoodLocation],
+) -> Json:
+    contact = getattr(neighbourhood, "team_contact", None)
+    return {
+        "url_force": neighbourhood.url_force,
+        "contact_details": ordered_contact_details(contact.contact_details) if contact else {},
+        "name": neighbourhood.name,
+        # No nulls inside links and locations: uk-police-api types them dict[str, str].
+        "links": [
+            {"url": link.url, "description": link.description, "title": link.title}
+            for link in links
+        ],
+        "centre": {
+            "latitude": coordinate(neighbourhood.centre_lat),
+            "longitude": coordinate(neighbourhood.centre_lng),
+        },
+        "locations": [_place(location) for location in locations],
+        # ukpol-cli strips tags from the description and fails on null.
+        "description": neighbourhood.description,
+        "id": neighbourhood.code,
+        "population": str(neighbourhood.population or 0),
+    }
+
+
+def _place(location: NeighbourhoodLocation) -> Json:
+    return {
+        "name": location.name,
+        "longitude": coordinate(location.longitude),
+        "postcode": location.postcode,
+        "address": location.address,
+        "latitude": coordinate(location.latitude),
+        "type": location.type,
+        "description": location.description,
+        "telephone": location.telephone,
+    }
+
+
+def boundary(ring: list[tuple[float, float]]) -> list[Json]:
+    return [
+        {"latitude": coordinate(lat, 10), "longitude": coordinate(lng, 10)} for lat, lng in ring
+    ]
+
+
+def event(item: Event) -> Json:
+    return {
+        "contact_details": ordered_contact_details(item.contact_details),
+        "description": item.description or None,
+        "title": item.title,
+        "address": item.address,
+        "type": item.type,
+        "start_date": naive_local(item.start),
+        "end_date": naive_local(item.end),
+    }
+
+
+def priority(item: Priority) -> Json:
+    return {
+        "action": item.action or None,
+        "issue-date": naive_local(item.issue_date),
+        "action-date": naive_local(item.action_date),
+        "issue": item.issue,
+    }
+
+
+_COUNTRIES = {
+    "E92000001": "England",
+    "W92000004": "Wales",
+    "S92000003": "Scotland",
+    "N92000002": "Northern Ireland",
+}
+
+
+def postcode(row: Postcode) -> Json:
+    """The part of postcodes.io's ``/postcodes/<postcode>`` answer that Code-Point Open fills."""
+    codes = {
+        "admin_district": row.admin_district_code,
+        "admin_county": row.admin_county_code,
+        "admin_ward": row.admin_ward_code,
+    }
+    names = dict(
+        AreaName.objects.filter(code__in=[code for code in codes.values() if code]).values_list(
+            "code", "name"
+        )
+    )
+    return {
+        "status": 200,
+        "result": {
+            "postcode": row.postcode,
+            "quality": row.quality,
+            "eastings": row.easting,
+            "northings": row.northing,
+            "country": _COUNTRIES.get(row.country_code, row.country_code or None),
+            "longitude": row.longitude,
+            "latitude": row.latitude,
+            **{key: names.get(code) for key, code in codes.items()},
+            "codes": {key: code or None for key, code in codes.items()},
+        },
+    }
