@@ -34,6 +34,12 @@ def seconds(value: float | None) -> str:
 
 
 @register.filter
+def basename(value: str) -> str:
+    """The last part of a path, whichever separator it uses."""
+    return (value or "").replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+@register.filter
 def short_checksum(value: str) -> str:
     return (value or "")[:12]
 
