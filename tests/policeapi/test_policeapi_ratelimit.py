@@ -1,0 +1,150 @@
+"""The leaky bucket: 15 requests a second, bursts of 30, 429 with Retry-After, shared by every
+process through the database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from beatbook.policeapi.models import RateBucket
+from beatbook.policeapi.ratelimit import rate_buckets_prune, rate_limit_check
+
+BEATBOOK = Path(sys.executable).with_name("beatbook")
+
+
+@pytest.mark.django_db
+def test_a_burst_of_thirty_is_let_through_and_the_thirty_first_waits() -> None:
+    decisions = [rate_limit_check(key="ip:a", rate=15, burst=30, now=1000.0) for _ in range(31)]
+    assert all(d.allowed for d in decisions[:30])
+    assert not decisions[30].allowed
+    assert decisions[30].retry_after == 1
+
+
+@pytest.mark.django_db
+def test_the_bucket_drains_at_the_rate() -> None:
+    for _ in range(30):
+        rate_limit_check(key="ip:a", rate=15, burst=30, now=1000.0)
+    # A second later fifteen have drained away: fifteen more fit, not sixteen.
+    later = [rate_limit_check(key="ip:a", rate=15, burst=30, now=1001.0) for _ in range(16)]
+    assert [d.allowed for d in later] == [True] * 15 + [False]
+    # Refused requests pour nothing in: a client that waits is served again.
+    assert rate_limit_check(key="ip:a", rate=15, burst=30, now=1001.1).allowed
+
+
+@pytest.mark.django_db
+def test_each_client_has_its_own_bucket() -> None:
+    for _ in range(3):
+        rate_limit_check(key="ip:a", rate=1, burst=3, now=50.0)
+    assert not rate_limit_check(key="ip:a", rate=1, burst=3, now=50.0).allowed
+    assert rate_limit_check(key="ip:b", rate=1, burst=3, now=50.0).allowed
+
+
+@pytest.mark.django_db
+def test_retry_after_says_how_long_to_wait() -> None:
+    for _ in range(2):
+        rate_limit_check(key="ip:slow", rate=0.25, burst=2, now=10.0)
+    refused = rate_limit_check(key="ip:slow", rate=0.25, burst=2, now=10.0)
+    assert (refused.allowed, refused.retry_after) == (False, 4)
+
+
+@pytest.mark.django_db
+def test_drained_buckets_are_pruned() -> None:
+    rate_limit_check(key="ip:old", rate=15, burst=30, now=100.0)
+    rate_limit_check(key="ip:new", rate=15, burst=30, now=200.0)
+    assert rate_buckets_prune(now=200.0, rate=15, burst=30) == 1
+    assert list(RateBucket.objects.values_list("key", flat=True)) == ["ip:new"]
+
+
+@pytest.mark.django_db
+def test_the_api_answers_429_with_retry_after(client: Client, settings: Settings) -> None:
+    settings.API_RATE_LIMIT_ENABLED = True
+    settings.API_RATE_LIMIT_PER_SECOND = 0.5
+    settings.API_RATE_LIMIT_BURST = 3
+    codes = [client.get("/api/forces").status_code for _ in range(3)]
+    refused = client.get("/api/forces")
+    assert codes == [200, 200, 200]
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+    # Another address, and the site's own pages, are not affected.
+    assert client.get("/api/forces", REMOTE_ADDR="10.0.0.2").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_trusted_proxy_forwards_the_client_address(client: Client, settings: Settings) -> None:
+    settings.API_RATE_LIMIT_ENABLED = True
+    settings.API_RATE_LIMIT_BURST = 1
+    settings.API_TRUST_X_FORWARDED_FOR = True
+    assert client.get("/api/forces", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 200
+    assert client.get("/api/forces", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
+    assert client.get("/api/forces", HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def four_worker_server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BEATBOOK_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "API_RATE_LIMIT_ENABLED": "true",
+        "API_RATE_LIMIT_PER_SECOND": "1",
+        "API_RATE_LIMIT_BURST": "10",
+    }
+    env.pop("DATABASE_URL_FILE", None)
+    process = subprocess.Popen(
+        [str(BEATBOOK), "serve", "--port", str(port), "--workers", "4", "--no-access-log"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        assert process.stdout is not None
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if "Beatbook is running at" in line:
+                break
+            if not line and process.poll() is not None:
+                pytest.fail("beatbook serve stopped before it was running")
+        yield f"http://127.0.0.1:{port}/api/forces"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_the_limit_holds_across_several_server_processes(four_worker_server: str) -> None:
+    started = time.monotonic()
+    # A fresh connection each time, so gunicorn spreads the requests over its four workers.
+    codes = [_status(four_worker_server) for _ in range(30)]
+    elapsed = time.monotonic() - started
+    served = codes.count(200)
+    assert set(codes) == {200, 429}
+    # A bucket per process would have let all 30 through (four buckets of ten).
+    assert 10 <= served <= 10 + int(elapsed) + 1
