@@ -114,14 +114,16 @@ def _said(result: Any) -> str:
 
 
 def _crimes_load(files: DemoBundleFiles, progress: DemoProgress) -> str:
-    from beatbook.opendata.services import ingest_paths
+    from beatbook.opendata.services import IngestProgress, ingest_paths
 
-    summary = ingest_paths(paths=[files.crime], on_progress=_ingest_progress(progress))
-    return str(summary)
+    def report(event: IngestProgress) -> None:
+        progress.step_advanced(event.bytes_done, event.bytes_total)
 
-
-def _ingest_progress(progress: DemoProgress) -> Callable[..., None]:
-    def report(*args: Any, **kwargs: Any) -> None:
-        progress.step_advanced(0)
-
-    return report
+    summary = ingest_paths(paths=[files.crime], on_progress=report)
+    if summary.failed:
+        reasons = "; ".join(f"{result.file}: {result.message}" for result in summary.failed)
+        raise DemoLoadError(f"{len(summary.failed)} crime file(s) failed to load: {reasons}")
+    return (
+        f"{summary.rows_loaded:,} crimes from {len(summary.files)} monthly files "
+        f"({summary.rows_rejected:,} rows rejected)"
+    )
