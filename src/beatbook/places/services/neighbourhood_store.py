@@ -135,10 +135,9 @@ def _set_lsoas(
     through.objects.bulk_create(links, batch_size=2000)
 
 
-def crimes_reassign(*, force_id: str) -> int | None:
-    """Point the force's crimes at its new neighbourhoods (the open-data ingest does the work)."""
-    try:
-        from beatbook.opendata.services import crimes_assign_neighbourhoods
-    except ImportError:  # the crime ingest has not landed yet
-        return None
+def crimes_reassign(*, force_id: str) -> int:
+    """Point the force's crimes and stops at its new neighbourhoods; returns how many changed."""
+    # Imported here: the open-data app imports places, not the other way round at import time.
+    from beatbook.opendata.services import crimes_assign_neighbourhoods
+
     return crimes_assign_neighbourhoods(force_id=force_id)

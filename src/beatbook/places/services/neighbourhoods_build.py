@@ -70,7 +70,7 @@ def neighbourhoods_build(
     def load() -> dict[Path, Loaded]:
         groups = _mapping_groups(mapping) if mapping is not None else _groups(force_id, by)
         built = _save(force_id, groups, source)
-        counts["crimes"] = crimes_reassign(force_id=force_id) or 0
+        counts["crimes"] = crimes_reassign(force_id=force_id)
         lsoas = sum(len(group.lsoa_codes) for group in groups)
         message = f"{built} {force_id} neighbourhoods from {lsoas} LSOAs ({label})"
         return {path: Loaded(rows_read=lsoas, rows_loaded=built, message=message, member=label)}
@@ -159,9 +159,17 @@ def _ward_groups(
     members: dict[str, list[str]] = defaultdict(list)
     for code, ward in ward_of.items():
         members[ward].append(code)
-    return _distinct_names(
-        [(names.get(ward, ward), tuple(sorted(codes))) for ward, codes in sorted(members.items())]
-    )
+    lsoa_names = {row[0]: row[1] for row in lsoas}
+    groups = [
+        (names.get(ward, ward), tuple(sorted(codes))) for ward, codes in sorted(members.items())
+    ]
+    return _distinct_names(groups, fallback=[_place(lsoa_names, codes) for _, codes in groups])
+
+
+def _place(lsoa_names: dict[str, str], codes: tuple[str, ...]) -> str:
+    """The district most of the LSOAs are in, from their names ("Tamworth 005B" -> "Tamworth")."""
+    places = Counter(lsoa_names.get(code, "").rsplit(" ", 1)[0] for code in codes)
+    return _most_common(places) if places else ""
 
 
 def _nearest_wards(
@@ -207,13 +215,20 @@ def _msoa_groups(
 def _distinct_names(
     groups: list[tuple[str, tuple[str, ...]]], fallback: list[str] | None = None
 ) -> list[_Group]:
-    """Groups with distinct names: a repeated name gets its MSOA name (or a number) after it."""
+    """Groups with distinct names: a repeated name gets its place ("Town (Tamworth)") after it,
+    or a number if that does not tell them apart."""
+    labels = [
+        f"{name} ({fallback[i]})" if fallback and fallback[i] and fallback[i] != name else name
+        for i, (name, _) in enumerate(groups)
+    ]
     counts = Counter(name for name, _ in groups)
+    repeated_labels = Counter(
+        label for label, (name, _) in zip(labels, groups, strict=True) if counts[name] > 1
+    )
     result = []
     for i, (name, codes) in enumerate(groups):
         if counts[name] > 1:
-            extra = fallback[i] if fallback is not None and fallback[i] != name else str(i + 1)
-            name = f"{name} ({extra})"
+            name = labels[i] if repeated_labels[labels[i]] == 1 else f"{name} ({i + 1})"
         result.append(_Group(name=name, lsoa_codes=codes))
     return result
 

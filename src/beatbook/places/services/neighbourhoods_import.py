@@ -49,7 +49,7 @@ def neighbourhoods_import(
 
     def load() -> dict[Path, Loaded]:
         loaded = _load(paths, force_id, id_property, name_property)
-        counts["crimes"] = crimes_reassign(force_id=force_id) or 0
+        counts["crimes"] = crimes_reassign(force_id=force_id)
         return loaded
 
     result = run_import(kind=SourceKind.NEIGHBOURHOODS, paths=paths, load=load, force_id=force_id)

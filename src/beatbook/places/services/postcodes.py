@@ -7,6 +7,7 @@ county codes. Positional quality 90 means the postcode has no coordinates.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -146,12 +147,13 @@ def _read_area(
     where = f"{path}: {member}"
     data = archive.read(member)
     try:
-        frame = _read_csv(data, columns, numbers=True)
+        frame = _read_csv(data, columns, numbers=True, where=where)
     except ValueError:
         # Something in a number column is not a number: read it as text to say where.
         frame = _read_csv(data, columns, numbers=False, where=where)
         for column in _NUMBERS:
             frame[column] = _whole_numbers(where, frame[column], column)
+    _check_widths(where, data, len(frame), len(columns))
     frame["postcode"] = _normalised(where, frame["postcode"])
     return frame
 
@@ -180,6 +182,17 @@ def _read_csv(data: bytes, columns: list[str], *, numbers: bool, where: str = ""
             raise
         raise PlacesImportError(f"{where}: not a Code-Point Open CSV ({error})") from error
     return frame
+
+
+def _check_widths(where: str, data: bytes, rows: int, width: int) -> None:
+    # pandas pads a short row with empty cells. Code-Point's cells hold no commas, so a full
+    # file has exactly (width - 1) per row; only when it has not are the rows read one by one.
+    if data.count(b",") == rows * (width - 1):
+        return
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
+    for line, row in enumerate(reader, start=1):
+        if row and len(row) != width:
+            raise PlacesImportError(f"{where}, line {line}: {len(row)} columns, not {width}")
 
 
 def _normalised(where: str, postcodes: pd.Series) -> pd.Series:

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             first, second = place[0].split(",", 1)
             latitude, longitude = parse_coordinates(first, second)
             return locate_point(latitude=latitude, longitude=longitude)
-        if any(_is_number(part) for part in place):
+        if _is_number(place[0]):
             raise LocateError(
                 f"{' '.join(place)} are not coordinates (expected LAT LNG, e.g. 52.98 -2.13)"
             )
