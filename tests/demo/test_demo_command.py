@@ -1,0 +1,77 @@
+"""``beatbook demo`` as a user runs it: first run loads and serves, second run starts at once."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BEATBOOK = Path(sys.executable).with_name("beatbook")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_demo(data_dir: Path, *extra: str) -> tuple[str, float, str]:
+    """Start the demo, wait until it serves, fetch /, stop it: (output, seconds, page)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "BEATBOOK_DATA_DIR": str(data_dir),
+        "DATABASE_URL": "postgres://nobody@nowhere/none",
+    }
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [str(BEATBOOK), "demo", "--port", str(port), "--workers", "1", "--no-access-log", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    output = []
+    try:
+        for line in process.stdout:
+            output.append(line)
+            if line.startswith("Press Ctrl+C"):
+                break
+        seconds = time.monotonic() - started
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+            page = response.read().decode()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return "".join(output), seconds, page
+
+
+def test_the_demo_loads_once_prints_how_to_sign_in_and_starts_quickly_the_second_time(
+    tmp_path: Path,
+) -> None:
+    first, _, page = run_demo(tmp_path)
+
+    assert "Street-level crime, 2025: 102,517 crimes" in first
+    assert "Beatbook demo is running at http://127.0.0.1:" in first
+    password = re.search(r"password: (\S+)", first)
+    assert password is not None
+    assert "102,517" in page
+    assert (tmp_path / "demo.sqlite3").is_file()
+
+    second, seconds, _ = run_demo(tmp_path)
+
+    assert "The demo data is already loaded." in second
+    assert f"password: {password.group(1)}" in second
+    assert seconds < 5
+
+    reset, _, _ = run_demo(tmp_path, "--reset")
+
+    assert "Deleted the demo database" in reset
+    assert "102,517 crimes" in reset
+    assert f"password: {password.group(1)}" in reset
