@@ -243,6 +243,5 @@ def outcomes_in_area(*, area: Area, month: str, limit: int | None) -> list[Outco
 
 
 def outcomes_at_location(*, location_id: int, month: str) -> list[OutcomeRow]:
-    location = location_or_404(location_id)
-    rows = Outcome.objects.filter(month=month, location_id=location.pk).order_by("id")
+    rows = Outcome.objects.filter(month=month, location_id=location_id).order_by("id")
     return _outcome_rows(list(rows.values_list("persistent_id", "outcome", "month")), month)
