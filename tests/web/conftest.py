@@ -19,7 +19,7 @@ def staffordshire() -> Force:
 
 
 def make_source_file(
-    *, force: Force | None, month: str, name: str, minutes_ago: int = 0
+    *, force: Force | None, month: str, name: str, minutes_ago: int = 0, rows: int = 9
 ) -> SourceFile:
     started = timezone.now() - timedelta(minutes=minutes_ago)
     return SourceFile.objects.create(
@@ -30,8 +30,8 @@ def make_source_file(
         force=force,
         month=month,
         status=SourceStatus.LOADED,
-        rows_read=10,
-        rows_loaded=9,
+        rows_read=rows + 1,
+        rows_loaded=rows,
         rows_rejected=1,
         outcomes_changed=3,
         message="1 row rejected: no month",
@@ -58,7 +58,10 @@ def staffordshire_data(staffordshire: Force) -> Force:
     """Two months of crime, two neighbourhoods and three LSOAs for Staffordshire."""
     for month, count in (("2025-01", 3), ("2025-02", 2)):
         source = make_source_file(
-            force=staffordshire, month=month, name=f"{month}/{month}-staffordshire-street.csv"
+            force=staffordshire,
+            month=month,
+            name=f"{month}/{month}-staffordshire-street.csv",
+            rows=count,
         )
         make_crimes(force=staffordshire, month=month, count=count, source=source)
     for code in ("E01014200", "E01014201", "E01014202"):
