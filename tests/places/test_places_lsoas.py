@@ -222,7 +222,7 @@ class TestPopulation:
     def test_it_rejects_a_file_with_the_wrong_header(self, places_dir: Path) -> None:
         with pytest.raises(
             PlacesImportError,
-            match=r"lsoa-2011-police-force-lookup\.csv: the header .* is not an LSOA population table",
+            match=r"police-force-lookup\.csv: the header .* is not an LSOA population table",
         ):
             lsoa_population_import(path=places_dir / "lsoa-2011-police-force-lookup.csv")
 

@@ -59,29 +59,42 @@ def upsert_rows(
     fields: list[str],
     update: list[str],
     rows: list[tuple[Any, ...]],
-    json_fields: tuple[str, ...] = (),
 ) -> int:
     """Insert rows (values in ``fields`` order), updating ``update`` where the primary key exists.
 
-    ``INSERT ... ON CONFLICT DO UPDATE`` is the same on SQLite and PostgreSQL; one executemany
-    (pipelined by psycopg 3) instead of the ORM's per-object work. JSON fields take JSON text.
+    One ``INSERT ... ON CONFLICT DO UPDATE``: fed by COPY through a temporary table on
+    PostgreSQL, by one executemany on SQLite. JSON fields take JSON text.
     """
     if not rows:
         return 0
     quote = connection.ops.quote_name
     meta = model._meta
-    columns = [meta.get_field(name).column for name in fields]
-    key = quote(meta.pk.column)
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    marks = ", ".join(f"%s{cast}" if name in json_fields else "%s" for name in fields)
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
     assignments = ", ".join(
         f"{quote(meta.get_field(name).column)} = excluded.{quote(meta.get_field(name).column)}"
         for name in update
     )
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"VALUES ({marks}) ON CONFLICT ({key}) DO UPDATE SET {assignments}"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    conflict = f"ON CONFLICT ({quote(meta.pk.column)}) DO UPDATE SET {assignments}"
+    table = quote(meta.db_table)
+    if connection.vendor == "postgresql":
+        _upsert_by_copy(table, quote(f"staging_{meta.db_table}"), columns, conflict, rows)
+    else:
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) {conflict}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
     return len(rows)
+
+
+def _upsert_by_copy(
+    table: str, staging: str, columns: str, conflict: str, rows: list[tuple[Any, ...]]
+) -> None:
+    create = f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608, E501
+    insert = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} {conflict}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(create)
+        with cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(insert)
+        cursor.execute(f"DROP TABLE {staging}")

@@ -60,7 +60,6 @@ def _load(path: Path) -> Loaded:
         fields=[*_FIELDS, *SHAPE_FIELDS],
         update=["name", "census_year", *SHAPE_FIELDS],
         rows=rows,
-        json_fields=("boundary",),
     )
     return Loaded(
         rows_read=len(features), rows_loaded=len(rows), message=f"{len(rows)} {year} LSOAs"

@@ -38,6 +38,9 @@ from beatbook.places.spatial import PolygonIndex
 
 BUILT_SOURCE = "built from LSOAs"
 _WARD_SUFFIXES = (" Ward", " ED")
+_BESIDE = 0.0005  # degrees: about 50 m
+# code, name, MSOA code, MSOA name, boundary
+_LsoaRow = tuple[str, str, str, str, object]
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def _groups(force_id: str, by: str) -> list[_Group]:
     return _msoa_groups(lsoas, wards)
 
 
-def _postcode_wards(lsoas: list[tuple[str, str, str, str, object]]) -> dict[str, Counter[str]]:
+def _postcode_wards(lsoas: list[_LsoaRow]) -> dict[str, Counter[str]]:
     """For each LSOA, how many of its postcodes fall in each ward."""
     index = PolygonIndex.from_geojson([(code, boundary) for code, _, _, _, boundary in lsoas])
     west, south, east, north = shapely.total_bounds(index.tree.geometries)
@@ -147,22 +150,23 @@ def _ward_names() -> dict[str, str]:
     return names
 
 
-def _ward_groups(
-    lsoas: list[tuple[str, str, str, str, object]], wards: dict[str, Counter[str]]
-) -> list[_Group]:
+def _ward_groups(lsoas: list[_LsoaRow], wards: dict[str, Counter[str]]) -> list[_Group]:
     ward_of = {code: _most_common(counter) for code, counter in wards.items()}
-    for code, ward in _nearest_wards(
-        [row for row in lsoas if row[0] not in ward_of], ward_of, lsoas
-    ).items():
-        ward_of[code] = ward
+    ward_of.update(
+        _neighbour_wards([row for row in lsoas if row[0] not in ward_of], ward_of, lsoas)
+    )
     names = _ward_names()
     members: dict[str, list[str]] = defaultdict(list)
     for code, ward in ward_of.items():
         members[ward].append(code)
-    lsoa_names = {row[0]: row[1] for row in lsoas}
     groups = [
         (names.get(ward, ward), tuple(sorted(codes))) for ward, codes in sorted(members.items())
     ]
+    # LSOAs with no postcodes and no placed neighbour (their area's postcodes are not loaded)
+    # keep to their MSOA rather than joining a far-off ward.
+    leftover = [row for row in lsoas if row[0] not in ward_of]
+    groups += [(group.name, group.lsoa_codes) for group in _msoa_groups(leftover, {})]
+    lsoa_names = {row[0]: row[1] for row in lsoas}
     return _distinct_names(groups, fallback=[_place(lsoa_names, codes) for _, codes in groups])
 
 
@@ -172,26 +176,26 @@ def _place(lsoa_names: dict[str, str], codes: tuple[str, ...]) -> str:
     return _most_common(places) if places else ""
 
 
-def _nearest_wards(
-    missing: list[tuple[str, str, str, str, object]],
-    ward_of: dict[str, str],
-    lsoas: list[tuple[str, str, str, str, object]],
+def _neighbour_wards(
+    missing: list[_LsoaRow], ward_of: dict[str, str], lsoas: list[_LsoaRow]
 ) -> dict[str, str]:
-    """An LSOA with no postcodes inside (a park, an estate) joins its nearest neighbour's ward."""
-    if not missing:
-        return {}
+    """An LSOA with no postcodes inside (a park, an estate) joins the ward of most of the LSOAs
+    beside it (within about 50 m: generalised boundaries do not quite meet)."""
     placed = [
         (code, from_geojson(boundary)) for code, _, _, _, boundary in lsoas if code in ward_of
     ]
+    if not missing or not placed:
+        return {}
     tree = shapely.STRtree([geometry for _, geometry in placed])
     geometries = [from_geojson(boundary) for _, _, _, _, boundary in missing]
-    nearest = tree.nearest(geometries)
-    return {row[0]: ward_of[placed[int(i)][0]] for row, i in zip(missing, nearest, strict=True)}
+    ours, theirs = tree.query(geometries, predicate="dwithin", distance=_BESIDE)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for i, j in zip(ours, theirs, strict=True):
+        votes[missing[int(i)][0]][ward_of[placed[int(j)][0]]] += 1
+    return {code: _most_common(counter) for code, counter in votes.items()}
 
 
-def _msoa_groups(
-    lsoas: list[tuple[str, str, str, str, object]], wards: dict[str, Counter[str]]
-) -> list[_Group]:
+def _msoa_groups(lsoas: list[_LsoaRow], wards: dict[str, Counter[str]]) -> list[_Group]:
     members: dict[str, list[str]] = defaultdict(list)
     msoa_names: dict[str, str] = {}
     for code, name, msoa_code, msoa_name, _ in lsoas:
