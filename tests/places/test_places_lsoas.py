@@ -3,6 +3,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shapely
@@ -21,12 +22,14 @@ from beatbook.places.services.lsoa_forces import force_key
 pytestmark = pytest.mark.django_db
 
 
-def _geojson(path: Path, features: list[dict]) -> Path:
+def _geojson(path: Path, features: list[dict[str, Any]]) -> Path:
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     return path
 
 
-def _square(code_key: str, code: str, name_key: str, name: str, west: float = -2.2) -> dict:
+def _square(
+    code_key: str, code: str, name_key: str, name: str, west: float = -2.2
+) -> dict[str, Any]:
     ring = [[west, 52.98], [west + 0.02, 52.98], [west + 0.02, 53.0], [west, 53.0], [west, 52.98]]
     return {
         "type": "Feature",
@@ -54,7 +57,9 @@ class TestBoundaries:
         feature = _square("LSOA11CD", "E01000001", "LSOA11NM", "Fine 001A", west=-2.123456789)
         lsoa_boundaries_import(path=_geojson(tmp_path / "fine.geojson", [feature]))
 
-        ring = Lsoa.objects.get().boundary["coordinates"][0]
+        boundary = Lsoa.objects.get().boundary
+        assert boundary is not None
+        ring = boundary["coordinates"][0]
         assert ring[0] == [-2.123457, 52.98]
 
     def test_it_reads_gzipped_files_and_2021_property_names(self, tmp_path: Path) -> None:
@@ -108,6 +113,7 @@ class TestBoundaries:
         assert source.status == SourceStatus.LOADED
         assert source.sha256 == file_sha256(path)
         assert (source.rows_read, source.rows_loaded) == (4, 4)
+        assert source.finished_at is not None
         assert source.finished_at >= source.started_at
         assert "4 2011 LSOAs" in source.message
 

@@ -69,12 +69,11 @@ def upsert_rows(
         return 0
     quote = connection.ops.quote_name
     meta = model._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    columns = ", ".join(_column(model, name) for name in fields)
     assignments = ", ".join(
-        f"{quote(meta.get_field(name).column)} = excluded.{quote(meta.get_field(name).column)}"
-        for name in update
+        f"{_column(model, name)} = excluded.{_column(model, name)}" for name in update
     )
-    conflict = f"ON CONFLICT ({quote(meta.pk.column)}) DO UPDATE SET {assignments}"
+    conflict = f"ON CONFLICT ({_column(model, meta.pk.name)}) DO UPDATE SET {assignments}"
     table = quote(meta.db_table)
     if connection.vendor == "postgresql":
         _upsert_by_copy(table, quote(f"staging_{meta.db_table}"), columns, conflict, rows)
@@ -98,3 +97,10 @@ def _upsert_by_copy(
                 copy.write_row(row)
         cursor.execute(insert)
         cursor.execute(f"DROP TABLE {staging}")
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The quoted database column of a concrete field (``force`` -> ``"force_id"``)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name
+    return connection.ops.quote_name(str(field.column))

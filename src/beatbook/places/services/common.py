@@ -9,6 +9,7 @@ import io
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
@@ -90,7 +91,12 @@ def run_import(
 
 
 def _record(
-    kind: SourceKind, path: Path, sha256: str, force_id: str | None, started: object, loaded: Loaded
+    kind: SourceKind,
+    path: Path,
+    sha256: str,
+    force_id: str | None,
+    started: datetime,
+    loaded: Loaded,
 ) -> SourceFile:
     # An earlier load of the same file name for the same force is superseded by this one.
     SourceFile.objects.filter(
@@ -120,7 +126,7 @@ def _record_failure(
     path: Path,
     sha256: str,
     force_id: str | None,
-    started: object,
+    started: datetime,
     error: Exception,
 ) -> None:
     message = (
