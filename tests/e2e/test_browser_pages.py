@@ -69,6 +69,7 @@ def test_a_resident_and_a_staff_member_use_the_site(page: Any, demo_site: str) -
     assert stylesheet_applied != "0px"
     assert page.evaluate("() => document.body.classList.contains('govuk-frontend-supported')")
     assert serious_accessibility_problems(page) == []
+    page.evaluate("() => document.activeElement.blur()")
     page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
 
     page.get_by_role("link", name="Sign in").click()
