@@ -47,6 +47,7 @@ class SourceFile(models.Model):
     outcomes_changed = models.PositiveIntegerField(null=True, blank=True)
     rows_replaced = models.PositiveIntegerField(default=0)
     rejections = models.JSONField(default=list, blank=True, help_text="Up to 100 {line, reason} samples.")
+    rejection_counts = models.JSONField(default=dict, blank=True, help_text="Rows rejected, by reason.")
     message = models.TextField(blank=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -75,6 +76,8 @@ class Location(models.Model):
 
     ``id`` is derived from the point itself (see ``opendata.ingest.locations``), so the same
     point gets the same id on every server and every reload: the ``street.id`` of the API.
+    Stop-and-search files give coordinates without a street name, so their points are kept
+    with an empty ``name`` (and so an id of their own).
     """
 
     id = models.BigIntegerField(primary_key=True)
@@ -92,15 +95,34 @@ class Location(models.Model):
 
 
 class Crime(models.Model):
-    """One row of a police.uk street-level crime file."""
+    """One row of a police.uk street-level crime file.
 
-    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", help_text="Reported by.")
-    falls_within = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    Indexes are kept few because every one is paid for on every load: measured on Merseyside's
+    44 months (627k rows, one transaction per file, SQLite), the three below cost about a
+    third less CPU to load than the six first planned, and each remaining one leads with
+    ``month`` or ``(force, month)`` so that a month's rows go into a fresh, contiguous part of
+    it. (An index led by a hash, ``persistent_id`` or the hashed ``location_id``, puts each
+    new row on a random page of an index that grows every month; that doubled load times.)
+    Queries the dropped indexes served go through ``opendata.selectors``: crimes at a location
+    use its coordinates (``crime_month_latlng``); crimes of a neighbourhood or LSOA name the
+    force (``crime_force_month``) and filter the month's rows; a Crime ID lookup names the
+    months. Foreign keys get no index of their own: none is filtered on alone, and Force,
+    Location and SourceFile rows are never deleted.
+    """
+
+    force = models.ForeignKey(
+        Force, on_delete=models.PROTECT, related_name="+", help_text="Reported by.", db_index=False
+    )
+    falls_within = models.ForeignKey(
+        Force, on_delete=models.PROTECT, related_name="+", null=True, blank=True, db_index=False
+    )
     month = models.CharField(max_length=7)
     persistent_id = models.CharField(max_length=64, blank=True, help_text="Empty for anti-social behaviour.")
     category = models.CharField(max_length=40, help_text="police.uk category slug.")
     outcome = models.CharField(max_length=120, blank=True, help_text="Last outcome category, as published.")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     easting = models.IntegerField(null=True, blank=True)
@@ -109,19 +131,18 @@ class Crime(models.Model):
     lsoa_name = models.CharField(max_length=120, blank=True)
     context = models.TextField(blank=True)
     neighbourhood = models.ForeignKey(
-        Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
-    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         indexes = [
+            # Replacing a (force, month) on reload; a force's (or neighbourhood's) months.
             models.Index(fields=["force", "month"], name="crime_force_month"),
-            # The API's area queries: one month, then a latitude band.
+            # The API's area and location queries: one month, then a latitude band.
             models.Index(fields=["month", "latitude", "longitude"], name="crime_month_latlng"),
-            models.Index(fields=["persistent_id"], name="crime_persistent_id"),
-            models.Index(fields=["location", "month"], name="crime_location_month"),
-            models.Index(fields=["neighbourhood", "month"], name="crime_nbhd_month"),
-            models.Index(fields=["lsoa_code", "month"], name="crime_lsoa_month"),
+            # outcomes-for-crime and the outcomes join: a Crime ID within named months.
+            models.Index(fields=["month", "persistent_id"], name="crime_month_persistent_id"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,81 @@
+"""The police.uk bulk CSV layouts (reference §7), crime type names (§6.1) and file names."""
+
+from __future__ import annotations
+
+import re
+
+from beatbook.opendata.models import SourceKind
+
+STREET_COLUMNS = (
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+)
+OUTCOMES_COLUMNS = (
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+    "LSOA code", "LSOA name", "Outcome type",
+)
+STOP_AND_SEARCH_COLUMNS = (
+    "Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude",
+    "Gender", "Age range", "Self-defined ethnicity", "Officer-defined ethnicity", "Legislation",
+    "Object of search", "Outcome", "Outcome linked to object of search",
+    "Removal of more than just outer clothing",
+)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    SourceKind.STREET: STREET_COLUMNS,
+    SourceKind.OUTCOMES: OUTCOMES_COLUMNS,
+    SourceKind.STOP_AND_SEARCH: STOP_AND_SEARCH_COLUMNS,
+}
+POLICE_UK_KINDS = tuple(COLUMNS)
+
+# "2019-09-merseyside-street.csv", as inside police.uk's archive zips.
+FILE_NAME = re.compile(
+    r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9]+(?:-[a-z0-9]+)*?)-"
+    r"(?P<kind>street|outcomes|stop-and-search)\.csv$"
+)
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+# police.uk display name (the CSV's "Crime type") -> API slug. The last two are the names used
+# before May 2013 (reference §6.1), accepted so that old archives load.
+CRIME_TYPES: dict[str, str] = {
+    "Anti-social behaviour": "anti-social-behaviour",
+    "Bicycle theft": "bicycle-theft",
+    "Burglary": "burglary",
+    "Criminal damage and arson": "criminal-damage-arson",
+    "Drugs": "drugs",
+    "Other theft": "other-theft",
+    "Possession of weapons": "possession-of-weapons",
+    "Public order": "public-order",
+    "Robbery": "robbery",
+    "Shoplifting": "shoplifting",
+    "Theft from the person": "theft-from-the-person",
+    "Vehicle crime": "vehicle-crime",
+    "Violence and sexual offences": "violent-crime",
+    "Other crime": "other-crime",
+    "Violent crime": "violent-crime",
+    "Public disorder and weapons": "public-disorder-weapons",
+}
+
+# A generous box around Great Britain, Northern Ireland, Scilly, Shetland and the Channel
+# approaches: points outside it are not in the UK whatever the projection says.
+UK_LAT = (49.0, 61.5)
+UK_LNG = (-9.0, 2.5)
+
+BOOLEAN_VALUES = {"True": True, "False": False, "": None}
+
+
+def kind_from_name(name: str) -> str | None:
+    for kind in POLICE_UK_KINDS:
+        if name.endswith(f"-{kind}.csv"):
+            return kind
+    return None
+
+
+def kind_from_header(header: tuple[str, ...]) -> str | None:
+    for kind, columns in COLUMNS.items():
+        if header == columns:
+            return kind
+    return None
+
+
+def month_is_valid(month: str) -> bool:
+    return bool(MONTH.match(month))

@@ -1,0 +1,148 @@
+"""Bulk writers: SQLite ``executemany`` and PostgreSQL ``COPY``, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from typing import Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+from django.db import connection
+
+LOCATION_TABLE = "opendata_location"
+LOCATION_COLUMNS = ("id", "latitude", "longitude", "name", "easting", "northing")
+# SQLite's page cache for the ingest connection (KiB, negative by SQLite's convention): index
+# pages of a month stay in memory between statements instead of being re-read.
+SQLITE_CACHE_KIB = 262_144
+
+
+class Loader(Protocol):
+    def delete(self, *, table: str, force_id: str, month: str) -> int: ...
+
+    def insert_locations(self, *, locations: pa.Table) -> None: ...
+
+    def insert_rows(self, *, table: str, columns: dict[str, pa.Array], constants: dict[str, object]) -> None: ...
+
+
+def loader_for_connection() -> Loader:
+    if connection.vendor == "sqlite":
+        return SqliteLoader()
+    return PostgresLoader()
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def delete_rows(*, table: str, force_id: str, month: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {_quote(table)} WHERE force_id = %s AND month = %s",  # noqa: S608 (names are ours)
+            [force_id, month],
+        )
+        return int(cursor.rowcount)
+
+
+class SqliteLoader:
+    def __init__(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+
+    def delete(self, *, table: str, force_id: str, month: str) -> int:
+        return delete_rows(table=table, force_id=force_id, month=month)
+
+    def insert_locations(self, *, locations: pa.Table) -> None:
+        names = ", ".join(LOCATION_COLUMNS)
+        sql = (
+            f"INSERT INTO {LOCATION_TABLE} ({names}) VALUES ({', '.join('?' * len(LOCATION_COLUMNS))}) "
+            "ON CONFLICT (id) DO NOTHING"
+        )
+        lists = [python_list(locations.column(name).combine_chunks()) for name in LOCATION_COLUMNS]
+        connection.connection.executemany(sql, zip(*lists, strict=True))
+
+    def insert_rows(self, *, table: str, columns: dict[str, pa.Array], constants: dict[str, object]) -> None:
+        names = [*columns, *constants]
+        sql = (
+            f"INSERT INTO {_quote(table)} ({', '.join(_quote(name) for name in names)}) "  # noqa: S608
+            f"VALUES ({', '.join('?' * len(names))})"
+        )
+        lists = [python_list(values) for values in columns.values()]
+        fixed = [itertools.repeat(value) for value in constants.values()]
+        # The driver binds straight from these lists: no per-row Python object besides the tuple.
+        connection.connection.executemany(sql, zip(*lists, *fixed))
+
+
+def python_list(values: pa.Array) -> list[object]:
+    """A column as Python values for the sqlite3 driver, as cheaply as arrow allows."""
+    kind = values.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return _strings(values)
+    if pa.types.is_timestamp(kind):
+        # Django keeps aware datetimes in SQLite as UTC text.
+        return pc.strftime(pc.cast(values, pa.timestamp("us", tz="UTC")), "%Y-%m-%d %H:%M:%S").to_pylist()
+    if pa.types.is_boolean(kind):
+        return values.to_pylist()
+    if values.null_count == 0:
+        return values.to_numpy(zero_copy_only=False).tolist()
+    filled = pc.fill_null(values, 0).to_numpy(zero_copy_only=False).astype(object)
+    filled[values.is_null().to_numpy(zero_copy_only=False)] = None
+    return filled.tolist()
+
+
+def _strings(values: pa.Array) -> list[object]:
+    encoded = pc.dictionary_encode(values)
+    distinct = len(encoded.dictionary)
+    if distinct * 4 > len(values):
+        return values.to_pylist()
+    # Few distinct values (months, names, categories): decode each once and share the objects.
+    decoded = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+    indices = pc.fill_null(encoded.indices, distinct).to_numpy(zero_copy_only=False)
+    return decoded[indices].tolist()
+
+
+class PostgresLoader:
+    def delete(self, *, table: str, force_id: str, month: str) -> int:
+        return delete_rows(table=table, force_id=force_id, month=month)
+
+    def insert_locations(self, *, locations: pa.Table) -> None:
+        names = ", ".join(LOCATION_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS ingest_location "
+                f"(LIKE {LOCATION_TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            )
+            _copy(cursor, "ingest_location", list(LOCATION_COLUMNS), locations.select(list(LOCATION_COLUMNS)))
+            cursor.execute(
+                f"INSERT INTO {LOCATION_TABLE} ({names}) SELECT {names} FROM ingest_location "  # noqa: S608
+                "ON CONFLICT (id) DO NOTHING"
+            )
+            cursor.execute("TRUNCATE ingest_location")
+
+    def insert_rows(self, *, table: str, columns: dict[str, pa.Array], constants: dict[str, object]) -> None:
+        rows = len(next(iter(columns.values()))) if columns else 0
+        arrays = {name: _for_copy(values) for name, values in columns.items()}
+        for name, value in constants.items():
+            arrays[name] = pa.repeat(pa.scalar(value), rows)
+        with connection.cursor() as cursor:
+            _copy(cursor, table, list(arrays), pa.table(arrays))
+
+
+def _for_copy(values: pa.Array) -> pa.Array:
+    if pa.types.is_timestamp(values.type):
+        utc = pc.cast(values, pa.timestamp("us", tz="UTC"))
+        return pc.strftime(utc, "%Y-%m-%d %H:%M:%S+00")
+    return values
+
+
+def _copy(cursor: object, table: str, names: list[str], data: pa.Table) -> None:
+    """COPY in CSV form: quoting every value that is there makes '' an empty string and a bare
+    empty field a NULL, which is exactly what the text and nullable columns need."""
+    buffer = io.BytesIO()
+    pcsv.write_csv(data, buffer, pcsv.WriteOptions(include_header=False, quoting_style="all_valid"))
+    columns = ", ".join(_quote(name) for name in names)
+    sql = f"COPY {_quote(table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    with cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+        copy.write(buffer.getbuffer())

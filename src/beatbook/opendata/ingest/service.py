@@ -1,0 +1,296 @@
+"""``ingest_paths``: load police.uk files, each (force, month, kind) replaced in one transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from beatbook.opendata.ingest.discover import InputFile, inputs_discover
+from beatbook.opendata.ingest.loaders import Loader, loader_for_connection
+from beatbook.opendata.ingest.prepare import Prepared, file_prepare
+from beatbook.opendata.ingest.reader import RawFile, file_read
+from beatbook.opendata.ingest.results import (
+    FileResult,
+    IngestError,
+    IngestProgress,
+    IngestSummary,
+)
+from beatbook.opendata.models import (
+    Crime,
+    Outcome,
+    SourceFile,
+    SourceKind,
+    SourceStatus,
+    StopAndSearch,
+)
+from beatbook.places.models import Force
+
+TABLES = {
+    SourceKind.STREET: Crime._meta.db_table,
+    SourceKind.OUTCOMES: Outcome._meta.db_table,
+    SourceKind.STOP_AND_SEARCH: StopAndSearch._meta.db_table,
+}
+
+
+@dataclass
+class _Run:
+    force_ids: set[str]
+    force_names: dict[str, str]
+    skip_invalid_rows: bool
+    reload: bool
+    loader: Loader
+    # Locations this run has committed: later months mostly reuse them, so skip re-inserting.
+    known_locations: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _Staged:
+    """A file read and validated off the main thread, or the reason it could not be."""
+
+    item: InputFile
+    started_at: datetime
+    raw: RawFile | None = None
+    prepared: Prepared | None = None
+    error: str = ""
+    seconds: float = 0.0
+
+
+def ingest_paths(
+    *,
+    paths: list[Path],
+    skip_invalid_rows: bool = False,
+    reload: bool = False,
+    on_progress: Callable[[IngestProgress], None] | None = None,
+) -> IngestSummary:
+    """Load every police.uk CSV under ``paths``; a file that fails changes nothing and is reported.
+
+    The next file is read and validated on a worker thread (no database access there) while
+    the current one is written: parsing and hashing release the GIL, and so does SQLite.
+    """
+    started = time.perf_counter()
+    items = inputs_discover(paths=paths)
+    run = _Run(
+        force_ids=set(Force.objects.values_list("id", flat=True)),
+        force_names=force_names(),
+        skip_invalid_rows=skip_invalid_rows,
+        reload=reload,
+        loader=loader_for_connection(),
+    )
+    summary = IngestSummary()
+    bytes_total = sum(item.size for item in items)
+    bytes_done = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as pool:
+        upcoming = [pool.submit(_stage, item, run) for item in items[:1]]
+        for number, item in enumerate(items, start=1):
+            staged = upcoming.pop().result()
+            if number < len(items):
+                upcoming.append(pool.submit(_stage, items[number], run))
+            summary.files.append(_ingest_staged(staged, run))
+            bytes_done += item.size
+            summary.seconds = time.perf_counter() - started
+            if on_progress is not None:
+                on_progress(IngestProgress(
+                    file=item.label, files_done=number, files_total=len(items),
+                    bytes_done=bytes_done, bytes_total=bytes_total, rows_loaded=summary.rows_loaded,
+                ))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _stage(item: InputFile, run: _Run) -> _Staged:
+    staged = _Staged(item=item, started_at=timezone.now())
+    clock = time.perf_counter()
+    try:
+        if item.problem:
+            raise IngestError(item.problem)
+        staged.raw = file_read(item=item, data=item.read_bytes(), force_ids=run.force_ids)
+        staged.prepared = file_prepare(
+            raw=staged.raw, force_names=run.force_names, skip_invalid_rows=run.skip_invalid_rows
+        )
+    except (IngestError, OSError) as exc:
+        staged.error = str(exc)
+    staged.seconds = time.perf_counter() - clock
+    return staged
+
+
+def force_names() -> dict[str, str]:
+    """Every spelling of a force a file may use (id, name, aliases) mapped to its police.uk id."""
+    names: dict[str, str] = {}
+    for force_id, name, aliases in Force.objects.values_list("id", "name", "aliases"):
+        names[force_id] = force_id
+        names[name] = force_id
+        for alias in aliases or []:
+            names[str(alias)] = force_id
+    return names
+
+
+def _ingest_staged(staged: _Staged, run: _Run) -> FileResult:
+    clock = time.perf_counter() - staged.seconds
+    result = FileResult(file=staged.item.label)
+    raw, prepared = staged.raw, staged.prepared
+    if raw is not None:
+        _describe(result, raw, raw.force_id, raw.month)
+    if prepared is not None:
+        _describe(result, prepared.raw, prepared.force_id, prepared.month)
+    try:
+        if staged.error:
+            raise IngestError(staged.error)
+        assert raw is not None and prepared is not None
+        if _unchanged(raw, prepared.force_id, prepared.month, run):
+            _record_unchanged(result, raw, staged.started_at)
+        else:
+            _load(result, prepared, run, staged.started_at)
+    except (IngestError, DatabaseError) as exc:
+        _record_failure(result, staged.item, raw.sha256 if raw else "", staged.started_at, str(exc))
+    result.seconds = time.perf_counter() - clock
+    return result
+
+
+def _describe(result: FileResult, raw: RawFile, force_id: str, month: str) -> None:
+    result.kind, result.force, result.month = raw.kind, force_id, month
+    result.rows_read = raw.rows_read
+
+
+def _current(kind: str, force_id: str, month: str) -> SourceFile | None:
+    return (
+        SourceFile.objects.filter(kind=kind, force_id=force_id, month=month, status=SourceStatus.LOADED)
+        .order_by("-id")
+        .first()
+    )
+
+
+def _unchanged(raw: RawFile, force_id: str, month: str, run: _Run) -> bool:
+    if run.reload:
+        return False
+    current = _current(raw.kind, force_id, month)
+    return current is not None and current.sha256 == raw.sha256
+
+
+def _record_unchanged(result: FileResult, raw: RawFile, started_at: datetime) -> None:
+    result.status = SourceStatus.UNCHANGED
+    result.message = "already loaded from a file with the same checksum (use --reload to load it again)"
+    source = SourceFile.objects.create(
+        kind=raw.kind, path=str(raw.item.path), member=raw.item.member, sha256=raw.sha256,
+        force_id=result.force, month=result.month, status=SourceStatus.UNCHANGED,
+        rows_read=result.rows_read, message=result.message, started_at=started_at,
+        finished_at=timezone.now(),
+    )
+    result.source_id = source.pk
+
+
+def _record_failure(result: FileResult, item: InputFile, sha256: str, started_at: datetime, message: str) -> None:
+    """Kept outside the rolled-back transaction so that the staff page can show what went wrong."""
+    result.status = SourceStatus.FAILED
+    result.message = message
+    result.rows_loaded = 0
+    source = SourceFile.objects.create(
+        kind=result.kind or _kind_guess(item), path=str(item.path),
+        member=item.member, sha256=sha256, force_id=result.force or None, month=result.month,
+        status=SourceStatus.FAILED, rows_read=result.rows_read, message=message[:10_000],
+        started_at=started_at, finished_at=timezone.now(),
+    )
+    result.source_id = source.pk
+
+
+def _kind_guess(item: InputFile) -> str:
+    for kind in TABLES:
+        if item.name.endswith(f"-{kind}.csv"):
+            return kind
+    return SourceKind.STREET
+
+
+def _load(result: FileResult, prepared: Prepared, run: _Run, started_at: datetime) -> None:
+    table = TABLES[prepared.kind]
+    key = {"kind": prepared.kind, "force_id": prepared.force_id, "month": prepared.month}
+    errors = prepared.errors
+    result.rows_loaded = prepared.rows_loaded
+    result.rows_rejected = errors.count
+    result.rows_without_location = prepared.points.without_location
+    result.rejection_counts = errors.counts()
+    result.rejection_samples = errors.samples()
+    with transaction.atomic():
+        source = SourceFile.objects.create(
+            **key, path=str(prepared.raw.item.path), member=prepared.raw.item.member,
+            sha256=prepared.raw.sha256, status=SourceStatus.LOADED, rows_read=result.rows_read,
+            rows_loaded=result.rows_loaded, rows_rejected=result.rows_rejected,
+            rows_without_location=result.rows_without_location,
+            rejections=[{"line": r.line, "reason": r.reason} for r in result.rejection_samples],
+            rejection_counts=result.rejection_counts, started_at=started_at,
+        )
+        before = _outcomes_before(prepared) if prepared.kind == SourceKind.STREET else None
+        result.rows_replaced = run.loader.delete(table=table, force_id=prepared.force_id, month=prepared.month)
+        run.loader.insert_locations(locations=_new_locations(prepared.points.locations, run))
+        run.loader.insert_rows(table=table, columns=_row_columns(prepared), constants={
+            "force_id": prepared.force_id, "month": prepared.month, "source_id": source.pk,
+        })
+        SourceFile.objects.filter(**key, status=SourceStatus.LOADED).exclude(pk=source.pk).update(
+            status=SourceStatus.REPLACED
+        )
+        if before is not None and result.rows_replaced:
+            result.outcomes_changed = outcomes_changed(before, _outcomes_after(prepared))
+        SourceFile.objects.filter(pk=source.pk).update(
+            rows_replaced=result.rows_replaced, outcomes_changed=result.outcomes_changed,
+            finished_at=timezone.now(),
+        )
+    result.status = SourceStatus.LOADED
+    result.source_id = source.pk
+    run.known_locations.update(prepared.points.locations.column("id").to_pylist())
+
+
+def _new_locations(locations: pa.Table, run: _Run) -> pa.Table:
+    known = run.known_locations
+    fresh = [location_id not in known for location_id in locations.column("id").to_pylist()]
+    return locations.filter(pa.array(fresh, type=pa.bool_()))
+
+
+def _row_columns(prepared: Prepared) -> dict[str, pa.Array]:
+    points = prepared.points
+    return {
+        **prepared.columns,
+        "location_id": points.location_id,
+        "latitude": points.latitude,
+        "longitude": points.longitude,
+        "easting": points.easting,
+        "northing": points.northing,
+        **(
+            {} if prepared.kind == SourceKind.OUTCOMES
+            else {"neighbourhood_id": points.neighbourhood_ids(force_id=prepared.force_id)}
+        ),
+    }
+
+
+def _outcomes_before(prepared: Prepared) -> pd.DataFrame:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT persistent_id, outcome FROM {TABLES[SourceKind.STREET]} "  # noqa: S608
+            "WHERE force_id = %s AND month = %s AND persistent_id <> ''",
+            [prepared.force_id, prepared.month],
+        )
+        return pd.DataFrame(cursor.fetchall(), columns=["persistent_id", "outcome"])
+
+
+def _outcomes_after(prepared: Prepared) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "persistent_id": prepared.columns["persistent_id"].to_pandas(),
+        "outcome": prepared.columns["outcome"].to_pandas(),
+    })
+    return frame[frame["persistent_id"] != ""]
+
+
+def outcomes_changed(before: pd.DataFrame, after: pd.DataFrame) -> int:
+    """Crimes (by Crime ID) in both loads whose set of outcomes differs between them."""
+    before = before.drop_duplicates()
+    after = after.drop_duplicates()
+    both = set(before["persistent_id"]).intersection(after["persistent_id"])
+    merged = before.merge(after, how="outer", on=["persistent_id", "outcome"], indicator=True)
+    differing = merged.loc[merged["_merge"] != "both", "persistent_id"]
+    return int(differing[differing.isin(both)].nunique())

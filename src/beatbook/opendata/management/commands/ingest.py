@@ -1,0 +1,87 @@
+"""``beatbook ingest PATH...``: load police.uk street, outcomes and stop-and-search files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from beatbook.opendata.services import IngestInputError, IngestProgress, IngestSummary, ingest_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Load police.uk bulk files: CSVs, folders of them, or archive zips "
+        "(YYYY-MM/YYYY-MM-<force>-street.csv, -outcomes.csv, -stop-and-search.csv)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument(
+            "--skip-invalid-rows", action="store_true",
+            help="Load a file's valid rows and report the rejected ones (default: any invalid row fails the file).",
+        )
+        parser.add_argument(
+            "--reload", action="store_true", help="Load files again even when already loaded unchanged."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        console = Console(file=self.stdout, highlight=False)
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(),
+            TextColumn("{task.fields[rows]:,} rows"), TimeElapsedColumn(),
+            console=console, transient=True,
+        ) as progress:
+            task = progress.add_task("Loading", total=None, rows=0)
+
+            def on_progress(event: IngestProgress) -> None:
+                progress.update(
+                    task, total=event.bytes_total, completed=event.bytes_done, rows=event.rows_loaded,
+                    description=f"Loading {event.files_done}/{event.files_total}",
+                )
+
+            try:
+                summary = ingest_paths(
+                    paths=options["paths"], skip_invalid_rows=options["skip_invalid_rows"],
+                    reload=options["reload"], on_progress=on_progress,
+                )
+            except IngestInputError as exc:
+                raise CommandError(str(exc)) from None
+        _print_summary(console, summary)
+        if summary.failed:
+            console.print(f"\n{len(summary.failed)} file(s) failed; nothing was loaded from them:")
+            for result in summary.failed:
+                console.print(result.message, markup=False)
+            raise SystemExit(1)
+
+
+def _print_summary(console: Console, summary: IngestSummary) -> None:
+    table = Table(title="police.uk ingest", show_footer=True)
+    table.add_column("File", footer=f"{len(summary.files)} files")
+    table.add_column("Kind")
+    table.add_column("Force")
+    table.add_column("Month")
+    table.add_column("Status")
+    table.add_column("Rows loaded", justify="right", footer=f"{summary.rows_loaded:,}")
+    table.add_column("Rejected", justify="right", footer=f"{summary.rows_rejected:,}")
+    table.add_column("No location", justify="right", footer=f"{summary.rows_without_location:,}")
+    table.add_column("Outcomes changed", justify="right", footer=f"{summary.outcomes_changed:,}")
+    table.add_column("Seconds", justify="right", footer=f"{summary.seconds:.1f}")
+    for result in summary.files:
+        table.add_row(
+            Path(result.file.split(":")[-1]).name, result.kind, result.force, result.month, result.status,
+            f"{result.rows_loaded:,}", f"{result.rows_rejected:,}", f"{result.rows_without_location:,}",
+            "" if result.outcomes_changed is None else f"{result.outcomes_changed:,}",
+            f"{result.seconds:.2f}",
+        )
+    console.print(table)
+    for reason, count in sorted(summary.rejection_counts.items(), key=lambda item: -item[1]):
+        console.print(f"Rejected {count:,} row(s): {reason}", markup=False)
+    console.print(
+        f"Loaded {summary.rows_loaded:,} rows in {summary.seconds:.1f} s "
+        f"({summary.rows_per_second:,.0f} rows/s)."
+    )
