@@ -88,7 +88,9 @@ def _load(path: Path, areas: Sequence[str] | None) -> Loaded:
         f"{loaded} postcodes in {len(files)} areas ({without} without coordinates); "
         f"{names} area names"
     )
-    return Loaded(rows_read=len(frame), rows_loaded=loaded, message=message)
+    # Loads of different areas from one zip do not replace each other in the record.
+    member = "" if areas is None else "areas " + ",".join(files)
+    return Loaded(rows_read=len(frame), rows_loaded=loaded, message=message, member=member)
 
 
 def _open(path: Path) -> zipfile.ZipFile:
