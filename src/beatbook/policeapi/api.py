@@ -178,7 +178,9 @@ def crime_last_updated(request: HttpRequest) -> HttpResponse:
     return json_response({"date": f"{latest}-01" if latest else None})
 
 
-@api.get("/crimes-street-dates", response=list[schemas.Availability], tags=["crimes"])
+@api.get(
+    "/crimes-street-dates", response=list[schemas.Availability], tags=["crimes"], by_alias=True
+)
 def crimes_street_dates(request: HttpRequest) -> HttpResponse:
     """The months held, newest first, with the forces that published stop and search."""
     rows = availability()
@@ -418,6 +420,7 @@ def neighbourhood_events(request: HttpRequest, force: str, neighbourhood: str) -
     "/{force}/{neighbourhood}/priorities",
     response=list[schemas.NeighbourhoodPriority],
     tags=["neighbourhoods"],
+    by_alias=True,
 )
 def neighbourhood_priorities(request: HttpRequest, force: str, neighbourhood: str) -> HttpResponse:
     """The team's priorities and what it did about them, newest first."""

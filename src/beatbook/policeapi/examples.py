@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from beatbook.opendata.models import Crime, SourceKind
+from beatbook.opendata.models import Crime, SourceKind, StopAndSearch
 from beatbook.places.models import Neighbourhood, Postcode
 from beatbook.policeapi.selectors.months import latest_held_month
 
@@ -27,6 +27,7 @@ class Samples:
     lat: str = "52.988000"
     lng: str = "-2.128000"
     location_id: int = 0
+    stop_location_id: int = 0
     persistent_id: str = "PERSISTENT-ID"
     postcode: str = "ST31AA"
 
@@ -42,8 +43,17 @@ def samples() -> Samples:
         .order_by("id")
         .first()
     )
+    # A neighbourhood whose team is on record, if any, so that its examples show something.
+    neighbourhoods = Neighbourhood.objects.order_by("force_id", "name").values_list(
+        "force_id", "code"
+    )
     neighbourhood = (
-        Neighbourhood.objects.order_by("force_id", "name").values_list("force_id", "code").first()
+        neighbourhoods.filter(team_members__isnull=False).first() or neighbourhoods.first()
+    )
+    stop_location = (
+        StopAndSearch.objects.filter(location__isnull=False)
+        .values_list("location_id", flat=True)
+        .first()
     )
     postcode = Postcode.objects.exclude(latitude=None).values_list("postcode", flat=True).first()
     found = Samples(month=month)
@@ -58,11 +68,11 @@ def samples() -> Samples:
             persistent_id=persistent_id,
         )
     if neighbourhood is not None:
-        found = Samples(
-            **{**found.__dict__, "force": neighbourhood[0], "neighbourhood": neighbourhood[1]}
-        )
+        found = replace(found, force=neighbourhood[0], neighbourhood=neighbourhood[1])
+    if stop_location is not None:
+        found = replace(found, stop_location_id=stop_location)
     if postcode:
-        found = Samples(**{**found.__dict__, "postcode": postcode.replace(" ", "")})
+        found = replace(found, postcode=postcode.replace(" ", ""))
     return found
 
 
@@ -146,7 +156,7 @@ def routes(s: Samples) -> list[Route]:
             "GET",
             "stops-at-location",
             "Stop and search at a location",
-            f"stops-at-location?location_id={s.location_id}",
+            f"stops-at-location?location_id={s.stop_location_id}",
         ),
         Route(
             "GET",
