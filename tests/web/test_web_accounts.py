@@ -28,6 +28,23 @@ def test_a_staff_member_signs_in_and_lands_on_the_staff_page(
     assert response["Location"] == reverse("staff")
 
 
+def test_someone_who_is_not_staff_lands_on_the_home_page(
+    client: Client, resident_user: User
+) -> None:
+    response = client.post(reverse("login"), {"username": "rita", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_a_sign_in_link_from_a_page_returns_there(client: Client, staff_user: User) -> None:
+    url = reverse("staff-neighbourhoods", args=["staffordshire"])
+
+    response = client.post(reverse("login"), {"username": "sam", "password": PASSWORD, "next": url})
+
+    assert response["Location"] == url
+
+
 def test_a_wrong_password_shows_an_error_summary_and_does_not_sign_in(
     client: Client, staff_user: User
 ) -> None:

@@ -7,11 +7,12 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, render, resolve_url
 
 from beatbook.places.models import Force
 from beatbook.web import selectors
@@ -44,6 +45,16 @@ def _page(request: HttpRequest, queryset: QuerySet[M], *, param: str, per_page: 
     # The template shows page numbers with gaps ("1 … 4 5 6 … 20"), as GOV.UK pagination does.
     page.page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))  # type: ignore[attr-defined]
     return page
+
+
+class SignInView(LoginView):
+    """Django's sign-in, sending staff to the staff page and everyone else home."""
+
+    redirect_authenticated_user = True
+    extra_context = {"nav_login": True}
+
+    def get_default_redirect_url(self) -> str:
+        return resolve_url("staff" if self.request.user.is_staff else "home")
 
 
 def home(request: HttpRequest) -> HttpResponse:
