@@ -13,7 +13,8 @@ demo loads through the same importers as real data:
   and for the 2021 codes the crime files use;
 - the lookup rows for Staffordshire;
 - OS Code-Point Open laid out as OS ships it, with only the postcodes in those LSOAs (by the
-  ONS postcode -> LSOA lookup) and a Codelist.xlsx cut down to the codes they use.
+  ONS postcode -> LSOA lookup of May 2022; postcodes newer than that by their position inside
+  the LSOA boundaries) and a Codelist.xlsx cut down to the codes they use.
 
 Everything is open data under the Open Government Licence v3.0; ATTRIBUTION.md says whose.
 The output is deterministic (fixed zip timestamps), so rebuilding gives the same checksums.
@@ -30,9 +31,15 @@ import re
 import shutil
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+import shapely
+import shapely.prepared
+from pyproj import Transformer
+from shapely.geometry import Point, shape
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "src" / "beatbook" / "demo" / "data"
@@ -62,7 +69,10 @@ def force_lsoas(lookup: Path) -> list[dict[str, str]]:
 
 
 def write_lookup(lookup: Path, codes: set[str], target: Path) -> None:
-    with lookup.open(encoding="utf-8-sig", newline="") as handle, target.open("w", newline="") as out:
+    with (
+        lookup.open(encoding="utf-8-sig", newline="") as handle,
+        target.open("w", newline="") as out,
+    ):
         reader = csv.reader(handle)
         writer = csv.writer(out, lineterminator="\n")
         header = next(reader)
@@ -71,7 +81,7 @@ def write_lookup(lookup: Path, codes: set[str], target: Path) -> None:
         writer.writerows(r for r in reader if r[code_at] in codes and r[force_at] == FORCE_NAME)
 
 
-def write_boundaries(source: Path, codes: set[str], target: Path) -> set[str]:
+def write_boundaries(source: Path, codes: set[str], target: Path) -> list[dict[str, Any]]:
     with gzip.open(source, "rt", encoding="utf-8") as handle:
         collection = json.load(handle)
     features = [f for f in collection["features"] if f["properties"]["LSOA11CD"] in codes]
@@ -81,7 +91,7 @@ def write_boundaries(source: Path, codes: set[str], target: Path) -> set[str]:
     text = json.dumps(head, indent=0)[:-2] + ',\n"features": [\n' + ",\n".join(lines) + "\n]\n}\n"
     with gzip.GzipFile(target, "wb", mtime=0) as out:
         out.write(text.encode("utf-8"))
-    return {f["properties"]["LSOA11CD"] for f in features}
+    return features
 
 
 def filter_csv(source: Path, target: Path, *, column: int, codes: set[str]) -> int:
@@ -98,13 +108,36 @@ def filter_csv(source: Path, target: Path, *, column: int, codes: set[str]) -> i
     return kept
 
 
-def postcodes_in(lookup: Path, codes: set[str]) -> set[str]:
+def postcodes_in(lookup: Path, codes: set[str]) -> tuple[set[str], set[str]]:
+    """(live postcodes in the LSOAs ``codes``, every postcode the lookup knows)."""
+    inside, known = set(), set()
     with gzip.open(lookup, "rt", encoding="utf-8", newline="") as handle:
-        return {
-            row["pcds"].replace(" ", "")
-            for row in csv.DictReader(handle)
-            if row["lsoa11cd"] in codes and not row["doterm"]
-        }
+        for row in csv.DictReader(handle):
+            postcode = row["pcds"].replace(" ", "")
+            known.add(postcode)
+            if row["lsoa11cd"] in codes and not row["doterm"]:
+                inside.add(postcode)
+    return inside, known
+
+
+def postcode_filter(
+    features: list[dict[str, Any]], inside: set[str], known: set[str]
+) -> Callable[[list[str]], bool]:
+    """Keep a Code-Point row in the LSOAs: by the ONS lookup, or for a postcode newer than the
+    lookup (May 2022), by whether its point falls inside the LSOAs' boundaries."""
+    area = shapely.prepared.prep(shapely.union_all([shape(f["geometry"]) for f in features]))
+    to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+    def keep(fields: list[str]) -> bool:
+        postcode = fields[0].replace(" ", "")
+        if postcode in inside:
+            return True
+        if postcode in known or fields[1] == "90":
+            return False
+        lng, lat = to_wgs84.transform(float(fields[2]), float(fields[3]))
+        return bool(area.contains(Point(lng, lat)))
+
+    return keep
 
 
 def zip_write(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
@@ -121,9 +154,10 @@ def cut_codelist(data: bytes, used: set[str]) -> bytes:
     result.remove(result.active)
     for sheet in source.worksheets:
         target = result.create_sheet(sheet.title)
+        # Sheets named by an area type (CTY, DIS, UTW...) list (name, code); keep the rest whole.
+        is_code_sheet = len(sheet.title) == 3
         for row in sheet.iter_rows(values_only=True):
-            is_code_sheet = len(sheet.title) == 3 and sheet.title != "AREA"
-            if not is_code_sheet or sheet.title == "AREA_CODES" or (len(row) > 1 and row[1] in used):
+            if not is_code_sheet or (len(row) > 1 and row[1] in used):
                 target.append(list(row))
     buffer = io.BytesIO()
     result.save(buffer)
@@ -137,12 +171,16 @@ def normalise_xlsx(data: bytes) -> bytes:
         for name in source.namelist():
             content = source.read(name)
             if name == "docProps/core.xml":
-                content = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-01-01T00:00:00Z", content)
+                content = re.sub(
+                    rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-01-01T00:00:00Z", content
+                )
             zip_write(target, name, content)
     return out.getvalue()
 
 
-def build_codepoint(source_zip: Path, postcodes: set[str], target: Path) -> tuple[int, set[str]]:
+def build_codepoint(
+    source_zip: Path, keep: Callable[[list[str]], bool], target: Path
+) -> tuple[int, set[str]]:
     kept_rows: dict[str, list[bytes]] = {}
     used_codes: set[str] = set()
     with zipfile.ZipFile(source_zip) as archive:
@@ -150,22 +188,32 @@ def build_codepoint(source_zip: Path, postcodes: set[str], target: Path) -> tupl
             rows = []
             for line in archive.read(f"Data/CSV/{area}.csv").splitlines(keepends=True):
                 fields = next(csv.reader([line.decode("ascii")]))
-                if fields[0].replace(" ", "") in postcodes:
+                if keep(fields):
                     rows.append(line)
                     used_codes.update(fields[7:10])
             kept_rows[area] = rows
-        docs = {name: archive.read(name) for name in archive.namelist() if name.startswith("Doc/") and not name.endswith("/")}
+        docs = {
+            name: archive.read(name)
+            for name in archive.namelist()
+            if name.startswith("Doc/") and not name.endswith("/")
+        }
     with zipfile.ZipFile(target, "w") as out:
         for area, rows in kept_rows.items():
             if rows:
                 zip_write(out, f"Data/CSV/{area}.csv", b"".join(rows))
         for name, data in sorted(docs.items()):
-            zip_write(out, name, cut_codelist(data, used_codes) if name.endswith("Codelist.xlsx") else data)
+            zip_write(
+                out,
+                name,
+                cut_codelist(data, used_codes) if name.endswith("Codelist.xlsx") else data,
+            )
     return sum(len(rows) for rows in kept_rows.values()), used_codes
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--source", type=Path, default=REPO.parent / "shared" / "data")
     source: Path = parser.parse_args().source
     geography, policeuk = source / "geography", source / "policeuk"
@@ -178,12 +226,15 @@ def main() -> None:
     lookup = geography / "lsoa-2011-police-force-lookup.csv"
     in_force = {row["LSOA Code"] for row in force_lsoas(lookup)}
     busy = {code for code, n in crime_counts.items() if n >= MIN_CRIMES}
-    lsoas = write_boundaries(
+    features = write_boundaries(
         geography / "lsoa-2011-boundaries-ew-generalised.geojson.gz",
         in_force | busy,
         OUT / "geography" / "lsoa-2011-boundaries-staffordshire.geojson.gz",
     )
-    write_lookup(lookup, lsoas, OUT / "geography" / "lsoa-2011-police-force-lookup-staffordshire.csv")
+    lsoas = {f["properties"]["LSOA11CD"] for f in features}
+    write_lookup(
+        lookup, lsoas, OUT / "geography" / "lsoa-2011-police-force-lookup-staffordshire.csv"
+    )
     pop_2011 = filter_csv(
         geography / "lsoa-2011-population.csv",
         OUT / "geography" / "lsoa-2011-population-staffordshire.csv",
@@ -196,11 +247,17 @@ def main() -> None:
         column=1,
         codes=lsoas | set(crime_counts),
     )
-    postcodes = postcodes_in(source / "postcodes" / "ons-postcode-lsoa11-lookup-may22-extract.csv.gz", lsoas)
-    kept, codes = build_codepoint(
-        source / "postcodes" / "codepo_gb.zip", postcodes, OUT / "postcodes" / "codepo_staffordshire.zip"
+    inside, known = postcodes_in(
+        source / "postcodes" / "ons-postcode-lsoa11-lookup-may22-extract.csv.gz", lsoas
     )
-    print(f"LSOAs: {len(lsoas)} ({len(in_force)} in the force area); 2011 population rows: {pop_2011}")
+    kept, codes = build_codepoint(
+        source / "postcodes" / "codepo_gb.zip",
+        postcode_filter(features, inside, known),
+        OUT / "postcodes" / "codepo_staffordshire.zip",
+    )
+    print(
+        f"LSOAs: {len(lsoas)} ({len(in_force)} in the force area); 2011 population rows: {pop_2011}"
+    )
     print(f"2021 population rows: {pop_2021}; postcodes: {kept}; area codes used: {len(codes)}")
     total = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
     print(f"Demo data: {total / 1e6:.1f} MB in {OUT}")
