@@ -14,7 +14,7 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from beatbook.web.server import ServerOptions, default_workers
+from beatbook.web.server import ServerOptions, default_workers, deployment_problems
 
 BEATBOOK = Path(sys.executable).with_name("beatbook")
 
@@ -126,3 +126,13 @@ def test_workers_default_to_web_concurrency_or_two_per_core(
 def test_an_ipv6_address_is_bracketed_in_the_url() -> None:
     assert ServerOptions(host="::1", port=8001).url == "http://[::1]:8001/"
     assert ServerOptions(host="::1", port=8001).bind == "[::1]:8001"
+
+
+def test_it_warns_when_listening_to_others_with_only_local_allowed_hosts(settings) -> None:
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    errors, warnings = deployment_problems(host="0.0.0.0")
+    _, local_warnings = deployment_problems(host="127.0.0.1")
+
+    assert errors == []
+    assert "beatbook.W101" in {w.id for w in warnings}
+    assert "beatbook.W101" not in {w.id for w in local_warnings}

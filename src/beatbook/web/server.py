@@ -69,6 +69,15 @@ def deployment_problems(
     if host in LOOPBACK_HOSTS:
         messages = [m for m in messages if m.id not in _HTTPS_ONLY_CHECKS]
     messages = [m for m in messages if not m.is_silenced()]
+    if host not in LOOPBACK_HOSTS and set(settings.ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+        messages.append(
+            checks.Warning(
+                f"Listening on {host}, but ALLOWED_HOSTS lists only this machine's own names, "
+                "so requests from elsewhere will be refused (400 Bad Request).",
+                hint="Set ALLOWED_HOSTS to the host names the site is reached by.",
+                id="beatbook.W101",
+            )
+        )
     errors = [m for m in messages if m.level >= checks.ERROR]
     warnings = [m for m in messages if checks.WARNING <= m.level < checks.ERROR]
     return errors, warnings
