@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import orjson
 import shapely
 from django.utils import timezone
 
 from beatbook.places.models import Force, Neighbourhood, Postcode
-from beatbook.places.spatial import neighbourhood_ids_for_points
+from beatbook.places.postcode import normalise_postcode
+from beatbook.places.selectors import LocateError, locate_point
 from beatbook.policeapi.errors import NotFoundError
 from beatbook.policeapi.params import Point
 from beatbook.teams.models import (
@@ -115,15 +115,13 @@ def boundary_ring(neighbourhood: Neighbourhood) -> list[tuple[float, float]]:
 
 def locate_neighbourhood(point: Point) -> tuple[str, str]:
     """(force id, neighbourhood code) of the neighbourhood containing a point; 404 if none."""
-    found = neighbourhood_ids_for_points(
-        lat=np.array([point.latitude]), lng=np.array([point.longitude])
-    )[0]
-    row = None
-    if found is not None:
-        row = Neighbourhood.objects.filter(pk=found).values_list("force_id", "code").first()
-    if row is None:
+    try:
+        located = locate_point(latitude=point.latitude, longitude=point.longitude)
+    except LocateError as exc:
+        raise NotFoundError(str(exc)) from None
+    if located is None or located.neighbourhood is None:
         raise NotFoundError("no neighbourhood covers that point")
-    return row[0], row[1]
+    return located.force.id, located.neighbourhood.code
 
 
 def postcode_or_404(postcode: str) -> Postcode:
@@ -132,11 +130,3 @@ def postcode_or_404(postcode: str) -> Postcode:
     if found is None or found.latitude is None or found.longitude is None:
         raise NotFoundError("Postcode not found")
     return found
-
-
-def normalise_postcode(text: str) -> str | None:
-    """``st31aa`` / ``ST3 1AA`` / ``ST31AA`` -> ``ST3 1AA``; None for text that cannot be one."""
-    compact = "".join(text.split()).upper()
-    if not 5 <= len(compact) <= 7 or not compact.isalnum():
-        return None
-    return f"{compact[:-3]} {compact[-3:]}"
