@@ -13,6 +13,7 @@ from beatbook.core.models import TimestampedModel
 from beatbook.places.models import Force, Neighbourhood
 from beatbook.teams.contact import validate_contact_details
 
+SAMPLE_HELP = "Sample content made by `beatbook demo`: replaced each time the demo starts."
 CONTACT_HELP = 'Channel to value, e.g. {"email": "longton@example.police.uk", "telephone": "101"}.'
 
 
@@ -25,6 +26,8 @@ class NeighbourhoodContact(TimestampedModel):
     contact_details = models.JSONField(
         default=dict, blank=True, validators=[validate_contact_details], help_text=CONTACT_HELP
     )
+
+    sample = models.BooleanField(default=False, help_text=SAMPLE_HELP)
 
     class Meta:
         verbose_name = "neighbourhood team contact"
@@ -47,6 +50,8 @@ class TeamMember(TimestampedModel):
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
+    sample = models.BooleanField(default=False, help_text=SAMPLE_HELP)
+
     class Meta:
         ordering = ["neighbourhood", "order", "name"]
         indexes = [models.Index(fields=["neighbourhood", "order"], name="team_member_nbhd_order")]
@@ -66,6 +71,8 @@ class Priority(TimestampedModel):
     action = models.TextField(blank=True, help_text="What the team did; HTML allowed.")
     action_date = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True, help_text="What changed as a result.")
+
+    sample = models.BooleanField(default=False, help_text=SAMPLE_HELP)
 
     class Meta:
         verbose_name_plural = "priorities"
@@ -104,6 +111,8 @@ class Event(TimestampedModel):
         default=dict, blank=True, validators=[validate_contact_details], help_text=CONTACT_HELP
     )
 
+    sample = models.BooleanField(default=False, help_text=SAMPLE_HELP)
+
     class Meta:
         ordering = ["neighbourhood", "start", "id"]
         indexes = [models.Index(fields=["neighbourhood", "start"], name="event_nbhd_start")]
@@ -126,6 +135,8 @@ class NeighbourhoodLink(models.Model):
     url = models.URLField(max_length=500)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    sample = models.BooleanField(default=False, help_text=SAMPLE_HELP)
 
     class Meta:
         ordering = ["neighbourhood", "order", "title"]
@@ -150,6 +161,8 @@ class NeighbourhoodLocation(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    sample = models.BooleanField(default=False, help_text=SAMPLE_HELP)
+
     class Meta:
         ordering = ["neighbourhood", "order", "name"]
 
@@ -169,6 +182,8 @@ class SeniorOfficer(TimestampedModel):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    sample = models.BooleanField(default=False, help_text=SAMPLE_HELP)
+
     class Meta:
         ordering = ["force", "order", "name"]
 
@@ -185,6 +200,8 @@ class EngagementMethod(models.Model):
     url = models.URLField(max_length=500)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    sample = models.BooleanField(default=False, help_text=SAMPLE_HELP)
 
     class Meta:
         ordering = ["force", "order", "title"]

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
+from beatbook.places.models import Force, Neighbourhood
+from beatbook.teams import services
+from beatbook.teams.demo import demo_teams_refresh
+from beatbook.teams.models import Event, Priority, SeniorOfficer, TeamMember
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def force() -> Force:
+    force, _ = Force.objects.update_or_create(
+        id="staffordshire", defaults={"name": "Staffordshire Police", "url": "https://example.org/"}
+    )
+    longton = Neighbourhood.objects.create(
+        force=force, code="longton", name="Longton & Meir Hay South"
+    )
+    Neighbourhood.objects.create(force=force, code="hanley", name="Etruria & Hanley")
+    source = SourceFile.objects.create(
+        kind=SourceKind.STREET,
+        path="2025-12-staffordshire-street.csv",
+        sha256="0" * 64,
+        force=force,
+        month="2025-12",
+        status=SourceStatus.LOADED,
+        started_at=timezone.now(),
+    )
+    for category, count in (("shoplifting", 3), ("burglary", 1)):
+        for _ in range(count):
+            Crime.objects.create(
+                force=force,
+                month="2025-12",
+                category=category,
+                neighbourhood=longton,
+                source=source,
+            )
+    return force
+
+
+def test_every_neighbourhood_gets_a_sample_team_priorities_and_upcoming_events(
+    force: Force,
+) -> None:
+    today = date(2026, 5, 4)
+    summary = demo_teams_refresh(force_id="staffordshire", today=today)
+    # Two priorities where the data shows two kinds of crime; one where it shows none.
+    assert (summary.neighbourhoods, summary.team_members, summary.priorities) == (2, 6, 3)
+    for neighbourhood in Neighbourhood.objects.all():
+        events = Event.objects.filter(neighbourhood=neighbourhood)
+        assert events.count() >= 2
+        assert all(event.start.date() > today for event in events)
+        assert all("Sample content" in event.description for event in events)
+        assert TeamMember.objects.filter(neighbourhood=neighbourhood, sample=True).count() == 3
+    # Longton's first priority is its commonest crime in the data.
+    first = Priority.objects.filter(neighbourhood__code="longton").order_by("id").first()
+    assert first is not None
+    assert first.issue.startswith("<p>Repeat shoplifting")
+    assert SeniorOfficer.objects.filter(sample=True).count() == 2
+
+
+def test_longton_gets_a_week_of_action(force: Force) -> None:
+    today = date(2026, 5, 4)
+    demo_teams_refresh(force_id="staffordshire", today=today)
+    week = Event.objects.filter(neighbourhood__code="longton", title__startswith="Week of action")
+    titles = [event.title.removeprefix("Week of action: ") for event in week.order_by("start")]
+    assert titles == [
+        "Mobile police station",
+        "Evening online surgery",
+        "Meet the commander",
+        "Litter pick with volunteers",
+        "Vehicle and car seat checks",
+    ]
+    days = {event.start.date() for event in week}
+    assert days == {today + timedelta(days=n) for n in range(1, 6)}
+
+
+def test_a_refresh_replaces_sample_rows_and_keeps_what_staff_entered(force: Force) -> None:
+    longton = Neighbourhood.objects.get(code="longton")
+    services.team_member_create(neighbourhood=longton, name="Real Officer", rank="PC")
+    first = demo_teams_refresh(force_id="staffordshire", today=date(2026, 5, 4))
+    again = demo_teams_refresh(force_id="staffordshire", today=date(2026, 6, 1))
+    assert first == again
+    assert TeamMember.objects.filter(sample=True).count() == 6
+    assert TeamMember.objects.filter(name="Real Officer", sample=False).exists()
+    assert min(Event.objects.values_list("start", flat=True)).date() > date(2026, 6, 1)
+
+
+def test_the_command_names_an_unknown_force() -> None:
+    with pytest.raises(CommandError, match="No force 'atlantis'"):
+        call_command("demo_teams", "--force", "atlantis")
