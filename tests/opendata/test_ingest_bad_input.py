@@ -75,7 +75,12 @@ def test_skip_invalid_rows_loads_the_rest_and_reports_the_rejected_rows(policeuk
     path = policeuk / "bad" / "row-month" / "2019-09-merseyside-street.csv"
     [result] = ingest_paths(paths=[path], skip_invalid_rows=True).files
 
-    assert (result.status, result.rows_read, result.rows_loaded, result.rows_rejected) == ("loaded", 3, 2, 1)
+    assert (result.status, result.rows_read, result.rows_loaded, result.rows_rejected) == (
+        "loaded",
+        3,
+        2,
+        1,
+    )
     reason = "month differs from the file's month 2019-09"
     assert result.rejection_counts == {reason: 1}
     assert Crime.objects.count() == 2
@@ -85,24 +90,32 @@ def test_skip_invalid_rows_loads_the_rest_and_reports_the_rejected_rows(policeuk
 
 
 def test_skip_invalid_rows_still_fails_a_whole_file_problem(policeuk: Path) -> None:
-    _fails(policeuk / "bad" / "wrong-header" / "2019-09-merseyside-street.csv", skip_invalid_rows=True)
+    _fails(
+        policeuk / "bad" / "wrong-header" / "2019-09-merseyside-street.csv", skip_invalid_rows=True
+    )
 
 
 def test_a_bad_file_does_not_stop_the_good_ones(policeuk: Path) -> None:
-    summary = ingest_paths(paths=[
-        policeuk / "bad" / "latin1" / "2019-09-merseyside-street.csv",
-        policeuk / "good" / "2025-06-staffordshire-street.csv",
-    ])
+    summary = ingest_paths(
+        paths=[
+            policeuk / "bad" / "latin1" / "2019-09-merseyside-street.csv",
+            policeuk / "good" / "2025-06-staffordshire-street.csv",
+        ]
+    )
 
     assert [result.status for result in summary.files] == ["failed", "loaded"]
     assert Crime.objects.filter(force_id="staffordshire").count() == 3
     assert not Crime.objects.filter(force_id="merseyside").exists()
 
 
-def test_rows_with_the_wrong_number_of_fields_are_reported_by_line(tmp_path: Path, policeuk: Path) -> None:
+def test_rows_with_the_wrong_number_of_fields_are_reported_by_line(
+    tmp_path: Path, policeuk: Path
+) -> None:
     source = (policeuk / "good" / "2025-06-staffordshire-street.csv").read_bytes().split(b"\r\n")
     broken = tmp_path / "2025-06-staffordshire-street.csv"
-    broken.write_bytes(b"\r\n".join([source[0], source[1], b"only,three,fields", source[2], source[3], b""]))
+    broken.write_bytes(
+        b"\r\n".join([source[0], source[1], b"only,three,fields", source[2], source[3], b""])
+    )
 
     [result] = ingest_paths(paths=[broken], skip_invalid_rows=True).files
 

@@ -14,11 +14,18 @@ from beatbook.opendata.services import ingest_paths
 pytestmark = pytest.mark.django_db
 
 
-def test_it_loads_a_street_file_with_a_bom_asb_rows_no_location_and_repeated_ids(policeuk: Path) -> None:
+def test_it_loads_a_street_file_with_a_bom_asb_rows_no_location_and_repeated_ids(
+    policeuk: Path,
+) -> None:
     summary = ingest_paths(paths=[policeuk / "good" / "2019-09-merseyside-street.csv"])
 
     [result] = summary.files
-    assert (result.status, result.kind, result.force, result.month) == ("loaded", "street", "merseyside", "2019-09")
+    assert (result.status, result.kind, result.force, result.month) == (
+        "loaded",
+        "street",
+        "merseyside",
+        "2019-09",
+    )
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (6, 6, 0)
     assert result.rows_without_location == 1
     crimes = Crime.objects.filter(force_id="merseyside", month="2019-09")
@@ -47,20 +54,32 @@ def test_it_loads_crlf_files_with_2021_lsoa_codes(policeuk: Path) -> None:
     ingest_paths(paths=[policeuk / "good" / "2025-06-staffordshire-street.csv"])
 
     crimes = Crime.objects.filter(force_id="staffordshire", month="2025-06")
-    assert sorted(crimes.values_list("lsoa_code", flat=True)) == ["E01014161", "E01035791", "E01035791"]
+    assert sorted(crimes.values_list("lsoa_code", flat=True)) == [
+        "E01014161",
+        "E01035791",
+        "E01035791",
+    ]
     assert crimes.get(category="shoplifting").outcome == "Awaiting court outcome"
     assert not crimes.filter(outcome__endswith="\r").exists()
 
 
-def test_it_keeps_snap_points_as_locations_with_stable_ids_and_grid_references(policeuk: Path) -> None:
+def test_it_keeps_snap_points_as_locations_with_stable_ids_and_grid_references(
+    policeuk: Path,
+) -> None:
     ingest_paths(paths=[policeuk / "good" / "2019-09-merseyside-street.csv"])
 
     crime = Crime.objects.get(persistent_id__startswith="a1433")
-    expected_id = location_id(latitude=53.352456, longitude=-2.804451, name="On or near Higher Road")
+    expected_id = location_id(
+        latitude=53.352456, longitude=-2.804451, name="On or near Higher Road"
+    )
     assert crime.location_id == expected_id
     assert 0 < expected_id < 2**52
     location = Location.objects.get(pk=expected_id)
-    assert (location.latitude, location.longitude, location.name) == (53.352456, -2.804451, "On or near Higher Road")
+    assert (location.latitude, location.longitude, location.name) == (
+        53.352456,
+        -2.804451,
+        "On or near Higher Road",
+    )
     easting, northing = project(
         __import__("numpy").array([53.352456]), __import__("numpy").array([-2.804451])
     )
@@ -70,7 +89,13 @@ def test_it_keeps_snap_points_as_locations_with_stable_ids_and_grid_references(p
     assert 345_000 < crime.easting < 358_000
     assert 380_000 < crime.northing < 390_000
     # The point shared by three rows is one location; a quoted name with a comma is kept whole.
-    assert Crime.objects.filter(location__name="On or near Bigdale Drive").values("location").distinct().count() == 1
+    assert (
+        Crime.objects.filter(location__name="On or near Bigdale Drive")
+        .values("location")
+        .distinct()
+        .count()
+        == 1
+    )
     assert Location.objects.filter(name="On or near Lime Street, Station").exists()
     assert Location.objects.count() == 3
 
@@ -84,15 +109,21 @@ def test_the_same_point_gets_the_same_location_id_in_another_load(policeuk: Path
     assert set(Crime.objects.exclude(location=None).values_list("location_id", flat=True)) <= before
 
 
-def test_it_takes_the_force_and_month_from_the_rows_of_a_csv_named_otherwise(policeuk: Path) -> None:
+def test_it_takes_the_force_and_month_from_the_rows_of_a_csv_named_otherwise(
+    policeuk: Path,
+) -> None:
     [result] = ingest_paths(paths=[policeuk / "my-export.csv"]).files
 
     assert (result.status, result.force, result.month) == ("loaded", "staffordshire", "2025-06")
     assert Crime.objects.filter(force_id="staffordshire", month="2025-06").count() == 2
 
 
-def test_it_loads_stop_and_search_across_the_month_boundary_with_aware_utc_times(policeuk: Path) -> None:
-    [result] = ingest_paths(paths=[policeuk / "good" / "2019-06-greater-manchester-stop-and-search.csv"]).files
+def test_it_loads_stop_and_search_across_the_month_boundary_with_aware_utc_times(
+    policeuk: Path,
+) -> None:
+    [result] = ingest_paths(
+        paths=[policeuk / "good" / "2019-06-greater-manchester-stop-and-search.csv"]
+    ).files
 
     assert (result.status, result.rows_loaded, result.rows_without_location) == ("loaded", 3, 1)
     stops = StopAndSearch.objects.filter(force_id="greater-manchester").order_by("datetime")

@@ -108,20 +108,27 @@ class Crime(models.Model):
     force (``crime_force_month``) and filter the month's rows; a Crime ID lookup names the
     months. Foreign keys get no index of their own: none is filtered on alone, and Force,
     Location and SourceFile rows are never deleted.
+
+    Nor do they get a database constraint: PostgreSQL checks one with a trigger per row per
+    key, which made a COPY of 627k rows several times slower, and SQLite a lookup per row per
+    key. The ingest is the only writer and sets every key from rows it has just validated or
+    written in the same transaction (forces from the Force table, locations inserted first,
+    the SourceFile created first, neighbourhoods from the boundaries); ``on_delete`` still
+    applies, as Django carries it out.
     """
 
     force = models.ForeignKey(
-        Force, on_delete=models.PROTECT, related_name="+", help_text="Reported by.", db_index=False
+        Force, on_delete=models.PROTECT, related_name="+", help_text="Reported by.", db_index=False, db_constraint=False
     )
     falls_within = models.ForeignKey(
-        Force, on_delete=models.PROTECT, related_name="+", null=True, blank=True, db_index=False
+        Force, on_delete=models.PROTECT, related_name="+", null=True, blank=True, db_index=False, db_constraint=False
     )
     month = models.CharField(max_length=7)
     persistent_id = models.CharField(max_length=64, blank=True, help_text="Empty for anti-social behaviour.")
     category = models.CharField(max_length=40, help_text="police.uk category slug.")
     outcome = models.CharField(max_length=120, blank=True, help_text="Last outcome category, as published.")
     location = models.ForeignKey(
-        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -131,9 +138,9 @@ class Crime(models.Model):
     lsoa_name = models.CharField(max_length=120, blank=True)
     context = models.TextField(blank=True)
     neighbourhood = models.ForeignKey(
-        Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False
     )
-    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="+", db_index=False)
+    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
 
     class Meta:
         indexes = [

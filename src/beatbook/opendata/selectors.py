@@ -9,7 +9,9 @@ from beatbook.opendata.models import Crime, Location, SourceFile, SourceStatus
 
 def crime_months() -> list[str]:
     """Every month with crimes loaded, oldest first (a few hundred at most: one per month)."""
-    months = SourceFile.objects.filter(kind="street", status=SourceStatus.LOADED).values_list("month", flat=True)
+    months = SourceFile.objects.filter(kind="street", status=SourceStatus.LOADED).values_list(
+        "month", flat=True
+    )
     return sorted(set(months))
 
 
@@ -24,10 +26,17 @@ def crimes_at_location(*, location_id: int, month: str) -> QuerySet[Crime]:
     if location is None:
         return Crime.objects.none()
     return Crime.objects.filter(
-        month=month, latitude=location.latitude, longitude=location.longitude, location_id=location_id
+        month=month,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        location_id=location_id,
     )
 
 
-def crimes_in_neighbourhood(*, force_id: str, neighbourhood_id: int, months: list[str]) -> QuerySet[Crime]:
+def crimes_in_neighbourhood(
+    *, force_id: str, neighbourhood_id: int, months: list[str]
+) -> QuerySet[Crime]:
     """A neighbourhood's crimes for some months, through ``(force, month)``."""
-    return Crime.objects.filter(force_id=force_id, month__in=months, neighbourhood_id=neighbourhood_id)
+    return Crime.objects.filter(
+        force_id=force_id, month__in=months, neighbourhood_id=neighbourhood_id
+    )

@@ -68,11 +68,16 @@ def _zip_members(path: Path) -> list[InputFile]:
     junk = [info.filename for info in infos if not info.filename.lower().endswith(".csv")]
     if junk:
         # Something else in the archive means it is not what we think it is: load none of it.
-        return [InputFile(path=path, problem=(
-            f"{path}: the zip holds {junk[0]!r}, which is not a police.uk CSV (expected "
-            "YYYY-MM/YYYY-MM-<force>-street.csv, -outcomes.csv or -stop-and-search.csv); "
-            "nothing in this zip was loaded"
-        ))]
+        return [
+            InputFile(
+                path=path,
+                problem=(
+                    f"{path}: the zip holds {junk[0]!r}, which is not a police.uk CSV (expected "
+                    "YYYY-MM/YYYY-MM-<force>-street.csv, -outcomes.csv or -stop-and-search.csv); "
+                    "nothing in this zip was loaded"
+                ),
+            )
+        ]
     return [
         InputFile(path=path, member=info.filename, size=info.file_size)
         for info in sorted(infos, key=lambda info: info.filename)

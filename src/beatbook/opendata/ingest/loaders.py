@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +24,9 @@ class Loader(Protocol):
 
     def insert_locations(self, *, locations: pa.Table) -> None: ...
 
-    def insert_rows(self, *, table: str, columns: dict[str, pa.Array], constants: dict[str, object]) -> None: ...
+    def insert_rows(
+        self, *, table: str, columns: dict[str, pa.Array], constants: dict[str, object]
+    ) -> None: ...
 
 
 def loader_for_connection() -> Loader:
@@ -56,14 +58,14 @@ class SqliteLoader:
 
     def insert_locations(self, *, locations: pa.Table) -> None:
         names = ", ".join(LOCATION_COLUMNS)
-        sql = (
-            f"INSERT INTO {LOCATION_TABLE} ({names}) VALUES ({', '.join('?' * len(LOCATION_COLUMNS))}) "
-            "ON CONFLICT (id) DO NOTHING"
-        )
+        marks = ", ".join("?" * len(LOCATION_COLUMNS))
+        sql = f"INSERT INTO {LOCATION_TABLE} ({names}) VALUES ({marks}) ON CONFLICT (id) DO NOTHING"  # noqa: S608
         lists = [python_list(locations.column(name).combine_chunks()) for name in LOCATION_COLUMNS]
         connection.connection.executemany(sql, zip(*lists, strict=True))
 
-    def insert_rows(self, *, table: str, columns: dict[str, pa.Array], constants: dict[str, object]) -> None:
+    def insert_rows(
+        self, *, table: str, columns: dict[str, pa.Array], constants: dict[str, object]
+    ) -> None:
         names = [*columns, *constants]
         sql = (
             f"INSERT INTO {_quote(table)} ({', '.join(_quote(name) for name in names)}) "  # noqa: S608
@@ -72,7 +74,7 @@ class SqliteLoader:
         lists = [python_list(values) for values in columns.values()]
         fixed = [itertools.repeat(value) for value in constants.values()]
         # The driver binds straight from these lists: no per-row Python object besides the tuple.
-        connection.connection.executemany(sql, zip(*lists, *fixed))
+        connection.connection.executemany(sql, zip(*lists, *fixed, strict=False))
 
 
 def python_list(values: pa.Array) -> list[object]:
@@ -82,25 +84,26 @@ def python_list(values: pa.Array) -> list[object]:
         return _strings(values)
     if pa.types.is_timestamp(kind):
         # Django keeps aware datetimes in SQLite as UTC text.
-        return pc.strftime(pc.cast(values, pa.timestamp("us", tz="UTC")), "%Y-%m-%d %H:%M:%S").to_pylist()
+        utc = pc.cast(values, pa.timestamp("us", tz="UTC"))
+        return cast("list[object]", pc.strftime(utc, "%Y-%m-%d %H:%M:%S").to_pylist())
     if pa.types.is_boolean(kind):
-        return values.to_pylist()
+        return cast("list[object]", values.to_pylist())
     if values.null_count == 0:
-        return values.to_numpy(zero_copy_only=False).tolist()
+        return cast("list[object]", values.to_numpy(zero_copy_only=False).tolist())
     filled = pc.fill_null(values, 0).to_numpy(zero_copy_only=False).astype(object)
     filled[values.is_null().to_numpy(zero_copy_only=False)] = None
-    return filled.tolist()
+    return cast("list[object]", filled.tolist())
 
 
 def _strings(values: pa.Array) -> list[object]:
     encoded = pc.dictionary_encode(values)
     distinct = len(encoded.dictionary)
     if distinct * 4 > len(values):
-        return values.to_pylist()
+        return cast("list[object]", values.to_pylist())
     # Few distinct values (months, names, categories): decode each once and share the objects.
     decoded = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
     indices = pc.fill_null(encoded.indices, distinct).to_numpy(zero_copy_only=False)
-    return decoded[indices].tolist()
+    return cast("list[object]", decoded[indices].tolist())
 
 
 class PostgresLoader:
@@ -114,14 +117,21 @@ class PostgresLoader:
                 "CREATE TEMP TABLE IF NOT EXISTS ingest_location "
                 f"(LIKE {LOCATION_TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
             )
-            _copy(cursor, "ingest_location", list(LOCATION_COLUMNS), locations.select(list(LOCATION_COLUMNS)))
+            _copy(
+                cursor,
+                "ingest_location",
+                list(LOCATION_COLUMNS),
+                locations.select(list(LOCATION_COLUMNS)),
+            )
             cursor.execute(
                 f"INSERT INTO {LOCATION_TABLE} ({names}) SELECT {names} FROM ingest_location "  # noqa: S608
                 "ON CONFLICT (id) DO NOTHING"
             )
             cursor.execute("TRUNCATE ingest_location")
 
-    def insert_rows(self, *, table: str, columns: dict[str, pa.Array], constants: dict[str, object]) -> None:
+    def insert_rows(
+        self, *, table: str, columns: dict[str, pa.Array], constants: dict[str, object]
+    ) -> None:
         rows = len(next(iter(columns.values()))) if columns else 0
         arrays = {name: _for_copy(values) for name, values in columns.items()}
         for name, value in constants.items():

@@ -87,26 +87,34 @@ def points_build(*, latitude: np.ndarray, longitude: np.ndarray, names: pa.Array
     lng_e6 = np.where(located, np.round(np.nan_to_num(longitude) * 1e6), 0).astype(np.int64)
     mask = ~located
     keys = pc.binary_join_element_wise(
-        pa.array(lat_e6, mask=mask).cast(pa.string()), pa.array(lng_e6).cast(pa.string()), names, "|"
+        pa.array(lat_e6, mask=mask).cast(pa.string()),
+        pa.array(lng_e6).cast(pa.string()),
+        names,
+        "|",
     )
     encoded = pc.dictionary_encode(keys)
     indices = encoded.indices.to_numpy(zero_copy_only=False)
-    row_of_point = _first_rows(np.where(located, indices, -1).astype(np.int64), len(encoded.dictionary))
+    row_of_point = _first_rows(
+        np.where(located, indices, -1).astype(np.int64), len(encoded.dictionary)
+    )
     ids = np.fromiter(
-        (_hash_key(key) for key in encoded.dictionary.to_pylist()), dtype=np.int64,
+        (_hash_key(key) for key in encoded.dictionary.to_pylist()),
+        dtype=np.int64,
         count=len(encoded.dictionary),
     )
     point_lat = lat_e6[row_of_point] / 1e6
     point_lng = lng_e6[row_of_point] / 1e6
     easting, northing = (values.astype(np.int64) for values in project(point_lat, point_lng))
-    locations = pa.table({
-        "id": ids,
-        "latitude": point_lat,
-        "longitude": point_lng,
-        "name": pc.take(names, pa.array(row_of_point)),
-        "easting": easting,
-        "northing": northing,
-    })
+    locations = pa.table(
+        {
+            "id": ids,
+            "latitude": point_lat,
+            "longitude": point_lng,
+            "name": pc.take(names, pa.array(row_of_point)),
+            "easting": easting,
+            "northing": northing,
+        }
+    )
     return Points(
         latitude=pa.array(lat_e6 / 1e6, mask=mask),
         longitude=pa.array(lng_e6 / 1e6, mask=mask),

@@ -34,7 +34,9 @@ def _assign(table: str, force_id: str) -> int:
     lat = np.array([np.nan if row[1] is None else row[1] for row in rows], dtype=np.float64)
     lng = np.array([np.nan if row[2] is None else row[2] for row in rows], dtype=np.float64)
     old = pa.array([row[3] for row in rows], type=pa.int64())
-    new = pa.array(neighbourhood_ids_for_points(lat=lat, lng=lng, force_id=force_id), type=pa.int64())
+    new = pa.array(
+        neighbourhood_ids_for_points(lat=lat, lng=lng, force_id=force_id), type=pa.int64()
+    )
     differs = _differs(old, new)
     updates = list(zip(new.filter(differs).to_pylist(), ids[differs].tolist(), strict=True))
     if updates:

@@ -56,8 +56,12 @@ def file_prepare(*, raw: RawFile, force_names: dict[str, str], skip_invalid_rows
     valid = errors.valid
     keep = pa.array(valid)
     columns = {name: pc.filter(values, keep) for name, values in columns.items()}
-    points = points_build(latitude=latitude[valid], longitude=longitude[valid], names=pc.filter(names, keep))
-    return Prepared(raw=raw, force_id=force_id, month=month, columns=columns, points=points, errors=errors)
+    points = points_build(
+        latitude=latitude[valid], longitude=longitude[valid], names=pc.filter(names, keep)
+    )
+    return Prepared(
+        raw=raw, force_id=force_id, month=month, columns=columns, points=points, errors=errors
+    )
 
 
 def _row_errors_message(raw: RawFile, errors: RowErrors) -> str:
@@ -83,7 +87,8 @@ def _crimes_or_outcomes(raw: RawFile, errors: RowErrors, force_names: dict[str, 
     falls_within_id = lookup(falls_within, force_names)
     errors.add(
         pc.and_(pc.is_null(falls_within_id), pc.not_equal(falls_within, "")),
-        "unknown force in Falls within", falls_within,
+        "unknown force in Falls within",
+        falls_within,
     )
     coordinates = coordinates_check(errors, _column(raw, "Latitude"), _column(raw, "Longitude"))
     limits = {"Crime ID": 64, "Location": 200, "LSOA code": 9, "LSOA name": 120}
@@ -115,7 +120,8 @@ def _month_of_rows(raw: RawFile, errors: RowErrors, months: pa.Array) -> str:
     if raw.month:
         errors.add(
             pc.and_(possible, pc.not_equal(months, raw.month)),
-            f"month differs from the file's month {raw.month}", months,
+            f"month differs from the file's month {raw.month}",
+            months,
         )
         return raw.month
     seen = sorted(set(pc.unique(pc.filter(months, possible)).to_pylist()))
@@ -134,7 +140,8 @@ def _force_of_rows(
     errors.add(pc.is_null(force_ids), "unknown force in Reported by", reported_by)
     if raw.force_id:
         errors.add(
-            pc.not_equal(force_ids, raw.force_id), f"Reported by is not the file's force {raw.force_id}",
+            pc.not_equal(force_ids, raw.force_id),
+            f"Reported by is not the file's force {raw.force_id}",
             reported_by,
         )
         return raw.force_id
@@ -142,22 +149,33 @@ def _force_of_rows(
     if len(seen) != 1:
         found = ", ".join(seen) if seen else "none"
         raise IngestError(
-            f"{raw.item.label}: cannot tell which force the file is for (Reported by names {found}); "
-            "name it YYYY-MM-<force>-street.csv"
+            f"{raw.item.label}: cannot tell which force the file is for "
+            f"(Reported by names {found}); name it YYYY-MM-<force>-street.csv"
         )
     return str(seen[0])
 
 
 _STOP_TEXT_LIMITS = {
-    "Type": 60, "Policing operation": 200, "Gender": 30, "Age range": 20,
-    "Self-defined ethnicity": 120, "Officer-defined ethnicity": 60, "Legislation": 200,
-    "Object of search": 120, "Outcome": 120,
+    "Type": 60,
+    "Policing operation": 200,
+    "Gender": 30,
+    "Age range": 20,
+    "Self-defined ethnicity": 120,
+    "Officer-defined ethnicity": 60,
+    "Legislation": 200,
+    "Object of search": 120,
+    "Outcome": 120,
 }
 _STOP_TEXT_COLUMNS = {
-    "type": "Type", "policing_operation": "Policing operation", "gender": "Gender",
-    "age_range": "Age range", "self_defined_ethnicity": "Self-defined ethnicity",
-    "officer_defined_ethnicity": "Officer-defined ethnicity", "legislation": "Legislation",
-    "object_of_search": "Object of search", "outcome": "Outcome",
+    "type": "Type",
+    "policing_operation": "Policing operation",
+    "gender": "Gender",
+    "age_range": "Age range",
+    "self_defined_ethnicity": "Self-defined ethnicity",
+    "officer_defined_ethnicity": "Officer-defined ethnicity",
+    "legislation": "Legislation",
+    "object_of_search": "Object of search",
+    "outcome": "Outcome",
 }
 _STOP_BOOLEAN_COLUMNS = {
     "part_of_policing_operation": "Part of a policing operation",

@@ -1,4 +1,4 @@
-"""Read one police.uk CSV into string columns: encoding, header, kind, and its name's force and month."""
+"""Read a police.uk CSV as strings: encoding, header, kind, name's force and month."""
 
 from __future__ import annotations
 
@@ -30,22 +30,28 @@ class RawFile:
 
     @property
     def rows_read(self) -> int:
-        return self.table.num_rows + len(self.malformed)
+        return int(self.table.num_rows) + len(self.malformed)
 
 
 def file_read(*, item: InputFile, data: bytes, force_ids: set[str]) -> RawFile:
     """Parse ``data`` (the bytes of ``item``); raise ``IngestError`` for a whole-file problem."""
     sha256 = hashlib.sha256(data).hexdigest()
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     header = _header(item, data)
     kind = _kind(item, header)
     month, force_id = _name_parts(item, force_ids)
     table, malformed = _parse(item, data, formats.COLUMNS[kind])
     lines = _row_lines(table.num_rows, malformed)
     return RawFile(
-        item=item, sha256=sha256, kind=kind, month=month, force_id=force_id,
-        table=table, lines=lines, malformed=malformed,
+        item=item,
+        sha256=sha256,
+        kind=kind,
+        month=month,
+        force_id=force_id,
+        table=table,
+        lines=lines,
+        malformed=malformed,
     )
 
 
@@ -90,14 +96,18 @@ def _name_parts(item: InputFile, force_ids: set[str]) -> tuple[str, str]:
     return month, force_id
 
 
-def _parse(item: InputFile, data: bytes, columns: tuple[str, ...]) -> tuple[pa.Table, list[Rejection]]:
+def _parse(
+    item: InputFile, data: bytes, columns: tuple[str, ...]
+) -> tuple[pa.Table, list[Rejection]]:
     malformed: list[Rejection] = []
 
     def on_invalid_row(row: pcsv.InvalidRow) -> str:
-        malformed.append(Rejection(
-            line=int(row.number or 0),
-            reason=f"expected {row.expected_columns} fields, found {row.actual_columns}",
-        ))
+        malformed.append(
+            Rejection(
+                line=int(row.number or 0),
+                reason=f"expected {row.expected_columns} fields, found {row.actual_columns}",
+            )
+        )
         return "skip"
 
     def read(use_threads: bool) -> pa.Table:

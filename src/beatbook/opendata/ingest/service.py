@@ -34,7 +34,7 @@ from beatbook.opendata.models import (
 )
 from beatbook.places.models import Force
 
-TABLES = {
+TABLES: dict[str, str] = {
     SourceKind.STREET: Crime._meta.db_table,
     SourceKind.OUTCOMES: Outcome._meta.db_table,
     SourceKind.STOP_AND_SEARCH: StopAndSearch._meta.db_table,
@@ -98,10 +98,16 @@ def ingest_paths(
             bytes_done += item.size
             summary.seconds = time.perf_counter() - started
             if on_progress is not None:
-                on_progress(IngestProgress(
-                    file=item.label, files_done=number, files_total=len(items),
-                    bytes_done=bytes_done, bytes_total=bytes_total, rows_loaded=summary.rows_loaded,
-                ))
+                on_progress(
+                    IngestProgress(
+                        file=item.label,
+                        files_done=number,
+                        files_total=len(items),
+                        bytes_done=bytes_done,
+                        bytes_total=bytes_total,
+                        rows_loaded=summary.rows_loaded,
+                    )
+                )
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -144,7 +150,8 @@ def _ingest_staged(staged: _Staged, run: _Run) -> FileResult:
     try:
         if staged.error:
             raise IngestError(staged.error)
-        assert raw is not None and prepared is not None
+        assert raw is not None
+        assert prepared is not None
         if _unchanged(raw, prepared.force_id, prepared.month, run):
             _record_unchanged(result, raw, staged.started_at)
         else:
@@ -162,7 +169,9 @@ def _describe(result: FileResult, raw: RawFile, force_id: str, month: str) -> No
 
 def _current(kind: str, force_id: str, month: str) -> SourceFile | None:
     return (
-        SourceFile.objects.filter(kind=kind, force_id=force_id, month=month, status=SourceStatus.LOADED)
+        SourceFile.objects.filter(
+            kind=kind, force_id=force_id, month=month, status=SourceStatus.LOADED
+        )
         .order_by("-id")
         .first()
     )
@@ -177,26 +186,44 @@ def _unchanged(raw: RawFile, force_id: str, month: str, run: _Run) -> bool:
 
 def _record_unchanged(result: FileResult, raw: RawFile, started_at: datetime) -> None:
     result.status = SourceStatus.UNCHANGED
-    result.message = "already loaded from a file with the same checksum (use --reload to load it again)"
+    result.message = (
+        "already loaded from a file with the same checksum (use --reload to load it again)"
+    )
     source = SourceFile.objects.create(
-        kind=raw.kind, path=str(raw.item.path), member=raw.item.member, sha256=raw.sha256,
-        force_id=result.force, month=result.month, status=SourceStatus.UNCHANGED,
-        rows_read=result.rows_read, message=result.message, started_at=started_at,
+        kind=raw.kind,
+        path=str(raw.item.path),
+        member=raw.item.member,
+        sha256=raw.sha256,
+        force_id=result.force,
+        month=result.month,
+        status=SourceStatus.UNCHANGED,
+        rows_read=result.rows_read,
+        message=result.message,
+        started_at=started_at,
         finished_at=timezone.now(),
     )
     result.source_id = source.pk
 
 
-def _record_failure(result: FileResult, item: InputFile, sha256: str, started_at: datetime, message: str) -> None:
+def _record_failure(
+    result: FileResult, item: InputFile, sha256: str, started_at: datetime, message: str
+) -> None:
     """Kept outside the rolled-back transaction so that the staff page can show what went wrong."""
     result.status = SourceStatus.FAILED
     result.message = message
     result.rows_loaded = 0
     source = SourceFile.objects.create(
-        kind=result.kind or _kind_guess(item), path=str(item.path),
-        member=item.member, sha256=sha256, force_id=result.force or None, month=result.month,
-        status=SourceStatus.FAILED, rows_read=result.rows_read, message=message[:10_000],
-        started_at=started_at, finished_at=timezone.now(),
+        kind=result.kind or _kind_guess(item),
+        path=str(item.path),
+        member=item.member,
+        sha256=sha256,
+        force_id=result.force or None,
+        month=result.month,
+        status=SourceStatus.FAILED,
+        rows_read=result.rows_read,
+        message=message[:10_000],
+        started_at=started_at,
+        finished_at=timezone.now(),
     )
     result.source_id = source.pk
 
@@ -219,26 +246,41 @@ def _load(result: FileResult, prepared: Prepared, run: _Run, started_at: datetim
     result.rejection_samples = errors.samples()
     with transaction.atomic():
         source = SourceFile.objects.create(
-            **key, path=str(prepared.raw.item.path), member=prepared.raw.item.member,
-            sha256=prepared.raw.sha256, status=SourceStatus.LOADED, rows_read=result.rows_read,
-            rows_loaded=result.rows_loaded, rows_rejected=result.rows_rejected,
+            **key,
+            path=str(prepared.raw.item.path),
+            member=prepared.raw.item.member,
+            sha256=prepared.raw.sha256,
+            status=SourceStatus.LOADED,
+            rows_read=result.rows_read,
+            rows_loaded=result.rows_loaded,
+            rows_rejected=result.rows_rejected,
             rows_without_location=result.rows_without_location,
             rejections=[{"line": r.line, "reason": r.reason} for r in result.rejection_samples],
-            rejection_counts=result.rejection_counts, started_at=started_at,
+            rejection_counts=result.rejection_counts,
+            started_at=started_at,
         )
         before = _outcomes_before(prepared) if prepared.kind == SourceKind.STREET else None
-        result.rows_replaced = run.loader.delete(table=table, force_id=prepared.force_id, month=prepared.month)
+        result.rows_replaced = run.loader.delete(
+            table=table, force_id=prepared.force_id, month=prepared.month
+        )
         run.loader.insert_locations(locations=_new_locations(prepared.points.locations, run))
-        run.loader.insert_rows(table=table, columns=_row_columns(prepared), constants={
-            "force_id": prepared.force_id, "month": prepared.month, "source_id": source.pk,
-        })
+        run.loader.insert_rows(
+            table=table,
+            columns=_row_columns(prepared),
+            constants={
+                "force_id": prepared.force_id,
+                "month": prepared.month,
+                "source_id": source.pk,
+            },
+        )
         SourceFile.objects.filter(**key, status=SourceStatus.LOADED).exclude(pk=source.pk).update(
             status=SourceStatus.REPLACED
         )
         if before is not None and result.rows_replaced:
             result.outcomes_changed = outcomes_changed(before, _outcomes_after(prepared))
         SourceFile.objects.filter(pk=source.pk).update(
-            rows_replaced=result.rows_replaced, outcomes_changed=result.outcomes_changed,
+            rows_replaced=result.rows_replaced,
+            outcomes_changed=result.outcomes_changed,
             finished_at=timezone.now(),
         )
     result.status = SourceStatus.LOADED
@@ -262,7 +304,8 @@ def _row_columns(prepared: Prepared) -> dict[str, pa.Array]:
         "easting": points.easting,
         "northing": points.northing,
         **(
-            {} if prepared.kind == SourceKind.OUTCOMES
+            {}
+            if prepared.kind == SourceKind.OUTCOMES
             else {"neighbourhood_id": points.neighbourhood_ids(force_id=prepared.force_id)}
         ),
     }
@@ -279,10 +322,12 @@ def _outcomes_before(prepared: Prepared) -> pd.DataFrame:
 
 
 def _outcomes_after(prepared: Prepared) -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "persistent_id": prepared.columns["persistent_id"].to_pandas(),
-        "outcome": prepared.columns["outcome"].to_pandas(),
-    })
+    frame = pd.DataFrame(
+        {
+            "persistent_id": prepared.columns["persistent_id"].to_pandas(),
+            "outcome": prepared.columns["outcome"].to_pandas(),
+        }
+    )
     return frame[frame["persistent_id"] != ""]
 
 

@@ -25,7 +25,9 @@ class RowErrors:
         self.malformed = malformed
         self._details: dict[int, tuple[str, pa.Array | None]] = {}
 
-    def add(self, failed: np.ndarray | pa.Array, reason: str, values: pa.Array | None = None) -> None:
+    def add(
+        self, failed: np.ndarray | pa.Array, reason: str, values: pa.Array | None = None
+    ) -> None:
         mask = _as_bool(failed)
         new = mask & (self.code < 0)
         if not new.any():
@@ -45,9 +47,8 @@ class RowErrors:
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for rejection in self.malformed:
-            key = "wrong number of fields"
-            counts[key] = counts.get(key, 0) + 1
+        if self.malformed:
+            counts["wrong number of fields"] = len(self.malformed)
         codes, numbers = np.unique(self.code[self.code >= 0], return_counts=True)
         for code, number in zip(codes.tolist(), numbers.tolist(), strict=True):
             counts[self.reasons[code]] = counts.get(self.reasons[code], 0) + number
@@ -67,7 +68,10 @@ class RowErrors:
 def _as_bool(failed: np.ndarray | pa.Array) -> np.ndarray:
     if isinstance(failed, np.ndarray):
         return failed.astype(bool, copy=False)
-    return np.asarray(pc.fill_null(failed, False).to_numpy(zero_copy_only=False), dtype=bool)
+    filled: np.ndarray = np.asarray(
+        pc.fill_null(failed, False).to_numpy(zero_copy_only=False), dtype=bool
+    )
+    return filled
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ class Coordinates:
 
     @property
     def located(self) -> np.ndarray:
-        return ~np.isnan(self.latitude)
+        located: np.ndarray = ~np.isnan(self.latitude)
+        return located
 
 
 def coordinates_check(errors: RowErrors, latitude: pa.Array, longitude: pa.Array) -> Coordinates:
@@ -92,10 +97,14 @@ def coordinates_check(errors: RowErrors, latitude: pa.Array, longitude: pa.Array
     lat = _floats(latitude, lat_number & lng_number)
     lng = _floats(longitude, lat_number & lng_number)
     outside = ~np.isnan(lat) & (
-        (lat < formats.UK_LAT[0]) | (lat > formats.UK_LAT[1])
-        | (lng < formats.UK_LNG[0]) | (lng > formats.UK_LNG[1])
+        (lat < formats.UK_LAT[0])
+        | (lat > formats.UK_LAT[1])
+        | (lng < formats.UK_LNG[0])
+        | (lng > formats.UK_LNG[1])
     )
-    errors.add(outside, "coordinates outside the UK", pc.binary_join_element_wise(latitude, longitude, ","))
+    errors.add(
+        outside, "coordinates outside the UK", pc.binary_join_element_wise(latitude, longitude, ",")
+    )
     lat[outside] = np.nan
     lng[outside] = np.nan
     return Coordinates(latitude=lat, longitude=lng)
@@ -116,7 +125,7 @@ def lengths_check(errors: RowErrors, table: pa.Table, limits: dict[str, int]) ->
 
 
 def lookup(values: pa.Array, mapping: dict[str, str]) -> pa.Array:
-    """Map each string through ``mapping`` (null where absent), decoding each distinct value once."""
+    """Map strings through ``mapping`` (null where absent), decoding each distinct value once."""
     encoded = pc.dictionary_encode(values)
     keys = encoded.dictionary.to_pylist()
     mapped = pa.array([mapping.get(key) for key in keys], type=pa.string())
@@ -128,5 +137,7 @@ def booleans_check(errors: RowErrors, values: pa.Array, column: str) -> pa.Array
     words = {"true": "1", "false": "0"}
     normalised = lookup(pc.utf8_lower(pc.utf8_trim_whitespace(values)), words)
     empty = _as_bool(pc.equal(pc.utf8_trim_whitespace(values), ""))
-    errors.add(_as_bool(pc.is_null(normalised)) & ~empty, f"{column} is not True, False or empty", values)
+    errors.add(
+        _as_bool(pc.is_null(normalised)) & ~empty, f"{column} is not True, False or empty", values
+    )
     return pc.equal(normalised, "1")

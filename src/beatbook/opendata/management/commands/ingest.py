@@ -22,32 +22,48 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument(
-            "--skip-invalid-rows", action="store_true",
-            help="Load a file's valid rows and report the rejected ones (default: any invalid row fails the file).",
+            "--skip-invalid-rows",
+            action="store_true",
+            help=(
+                "Load a file's valid rows and report the rejected ones "
+                "(by default any invalid row fails the file)."
+            ),
         )
         parser.add_argument(
-            "--reload", action="store_true", help="Load files again even when already loaded unchanged."
+            "--reload",
+            action="store_true",
+            help="Load files again even when already loaded unchanged.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout, highlight=False)
+        # A log or a pipe gets a table wide enough for file names rather than rich's 80 columns.
+        wide = None if self.stdout.isatty() else 160
+        console = Console(file=self.stdout, highlight=False, width=wide)  # type: ignore[arg-type]
         with Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(),
-            TextColumn("{task.fields[rows]:,} rows"), TimeElapsedColumn(),
-            console=console, transient=True,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[rows]:,} rows"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         ) as progress:
             task = progress.add_task("Loading", total=None, rows=0)
 
             def on_progress(event: IngestProgress) -> None:
                 progress.update(
-                    task, total=event.bytes_total, completed=event.bytes_done, rows=event.rows_loaded,
+                    task,
+                    total=event.bytes_total,
+                    completed=event.bytes_done,
+                    rows=event.rows_loaded,
                     description=f"Loading {event.files_done}/{event.files_total}",
                 )
 
             try:
                 summary = ingest_paths(
-                    paths=options["paths"], skip_invalid_rows=options["skip_invalid_rows"],
-                    reload=options["reload"], on_progress=on_progress,
+                    paths=options["paths"],
+                    skip_invalid_rows=options["skip_invalid_rows"],
+                    reload=options["reload"],
+                    on_progress=on_progress,
                 )
             except IngestInputError as exc:
                 raise CommandError(str(exc)) from None
@@ -73,8 +89,14 @@ def _print_summary(console: Console, summary: IngestSummary) -> None:
     table.add_column("Seconds", justify="right", footer=f"{summary.seconds:.1f}")
     for result in summary.files:
         table.add_row(
-            Path(result.file.split(":")[-1]).name, result.kind, result.force, result.month, result.status,
-            f"{result.rows_loaded:,}", f"{result.rows_rejected:,}", f"{result.rows_without_location:,}",
+            Path(result.file.split(":")[-1]).name,
+            result.kind,
+            result.force,
+            result.month,
+            result.status,
+            f"{result.rows_loaded:,}",
+            f"{result.rows_rejected:,}",
+            f"{result.rows_without_location:,}",
             "" if result.outcomes_changed is None else f"{result.outcomes_changed:,}",
             f"{result.seconds:.2f}",
         )
