@@ -26,7 +26,9 @@ def pytest_configure(config: pytest.Config) -> None:
     database = settings.DATABASES["default"]
     if str(database["ENGINE"]).endswith("sqlite3"):
         # A real file, not SQLite's in-memory database: the same engine paths as production.
-        database.setdefault("TEST", {})["NAME"] = str(Path(os.environ["BEATBOOK_DATA_DIR"]) / "test.sqlite3")
+        database.setdefault("TEST", {})["NAME"] = str(
+            Path(os.environ["BEATBOOK_DATA_DIR"]) / "test.sqlite3"
+        )
     settings.AXES_ENABLED = False
 
 

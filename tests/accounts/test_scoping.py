@@ -24,7 +24,9 @@ def places() -> dict[str, Neighbourhood]:
 
 def test_it_scopes_a_force_wide_member_to_their_force(places: dict[str, Neighbourhood]) -> None:
     police = organisation_create(
-        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=Force.objects.get(pk="staffordshire")
+        name="Staffordshire Police",
+        kind=OrganisationKind.POLICE_FORCE,
+        force=Force.objects.get(pk="staffordshire"),
     )
     alice = user_create(username="alice", password="correct horse battery")
     membership_grant(user=alice, organisation=police, role=Role.ANALYST)
@@ -33,25 +35,39 @@ def test_it_scopes_a_force_wide_member_to_their_force(places: dict[str, Neighbou
     assert list(forces_for_user(user=alice)) == [Force.objects.get(pk="staffordshire")]
 
 
-def test_it_limits_a_neighbourhood_officer_to_named_neighbourhoods(places: dict[str, Neighbourhood]) -> None:
+def test_it_limits_a_neighbourhood_officer_to_named_neighbourhoods(
+    places: dict[str, Neighbourhood],
+) -> None:
     police = organisation_create(
-        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=Force.objects.get(pk="staffordshire")
+        name="Staffordshire Police",
+        kind=OrganisationKind.POLICE_FORCE,
+        force=Force.objects.get(pk="staffordshire"),
     )
     bob = user_create(username="bob", password="correct horse battery")
-    membership_grant(user=bob, organisation=police, role=Role.NEIGHBOURHOOD_OFFICER, neighbourhoods=[places["longton"]])
+    membership_grant(
+        user=bob,
+        organisation=police,
+        role=Role.NEIGHBOURHOOD_OFFICER,
+        neighbourhoods=[places["longton"]],
+    )
 
     assert list(neighbourhoods_for_user(user=bob)) == [places["longton"]]
 
 
 def test_it_refuses_neighbourhoods_of_another_force(places: dict[str, Neighbourhood]) -> None:
     police = organisation_create(
-        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=Force.objects.get(pk="staffordshire")
+        name="Staffordshire Police",
+        kind=OrganisationKind.POLICE_FORCE,
+        force=Force.objects.get(pk="staffordshire"),
     )
     charlie = user_create(username="charlie", password="correct horse battery")
 
     with pytest.raises(ValidationError, match="outside the membership's force"):
         membership_grant(
-            user=charlie, organisation=police, role=Role.NEIGHBOURHOOD_OFFICER, neighbourhoods=[places["crewe"]]
+            user=charlie,
+            organisation=police,
+            role=Role.NEIGHBOURHOOD_OFFICER,
+            neighbourhoods=[places["crewe"]],
         )
     assert neighbourhoods_for_user(user=charlie).count() == 0
 

@@ -9,7 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 from beatbook.core import env
 
 REPO = Path(__file__).resolve().parents[2]
-ENV_READ = re.compile(r"""(?:env_\w+|os\.environ\.get|os\.environ\.setdefault|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+ENV_READ = re.compile(
+    r"""(?:env_\w+|os\.environ\.get|os\.environ\.setdefault|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
+)
 
 
 def variables_read_by_the_code() -> set[str]:
@@ -54,7 +56,9 @@ def test_it_reads_a_secret_from_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path
         env.env_secret("BEATBOOK_KEY")
 
 
-def test_it_names_an_unreadable_secret_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_it_names_an_unreadable_secret_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("BEATBOOK_KEY", raising=False)
     monkeypatch.setenv("BEATBOOK_KEY_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="BEATBOOK_KEY_FILE: cannot read"):

@@ -10,7 +10,11 @@ def run_settings(env_overrides: dict[str, str], tmp_path: Path) -> subprocess.Co
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update({"BEATBOOK_DATA_DIR": str(tmp_path), **env_overrides})
     return subprocess.run(
-        [sys.executable, "-m", "beatbook.cli", "check"], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "beatbook.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -38,7 +38,9 @@ class Organisation(TimestampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="organisations",
-        help_text="For a police organisation, the force it is; for a partner, the force area it serves.",
+        help_text=(
+            "For a police organisation, the force it is; for a partner, the force area it serves."
+        ),
     )
 
     class Meta:
@@ -64,14 +66,20 @@ class Membership(TimestampedModel):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=30, choices=Role.choices)
-    force = models.ForeignKey(Force, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    force = models.ForeignKey(
+        Force, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
     neighbourhoods = models.ManyToManyField(Neighbourhood, blank=True, related_name="memberships")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_user_org_role")
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_user_org_role"
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,11 @@ from django.core.checks import CheckMessage, Warning, register
 
 @register()
 def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    if settings.SECRET_KEY_IS_GENERATED and not settings.DEBUG and "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+    if (
+        settings.SECRET_KEY_IS_GENERATED
+        and not settings.DEBUG
+        and "postgresql" in str(settings.DATABASES["default"]["ENGINE"])
+    ):
         return [
             Warning(
                 "SECRET_KEY is not set, so a key generated in the data directory is used.",

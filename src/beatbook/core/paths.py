@@ -12,7 +12,11 @@ import platformdirs
 def data_dir() -> Path:
     """The data directory: ``BEATBOOK_DATA_DIR`` or the platform's per-user data folder."""
     configured = os.environ.get("BEATBOOK_DATA_DIR", "").strip()
-    path = Path(configured).expanduser() if configured else Path(platformdirs.user_data_dir("beatbook"))
+    path = (
+        Path(configured).expanduser()
+        if configured
+        else Path(platformdirs.user_data_dir("beatbook"))
+    )
     path.mkdir(parents=True, exist_ok=True)
     return path
 
