@@ -11,12 +11,12 @@ POINT = f"lat={CENTRE[0]}&lng={CENTRE[1]}"
 POLY = "52.98,-2.14:52.98,-2.12:52.995,-2.12:52.995,-2.14"
 
 BUDGETS = [
-    # months held, crimes (with their locations), latest outcome months
-    (f"/api/crimes-street/all-crime?{POINT}", 3),
-    # months held, candidates, rows by id, outcome months
-    (f"/api/crimes-street/all-crime?poly={POLY}", 4),
-    ("/api/crimes-at-location?location_id=1001&date=2025-02", 4),
-    ("/api/crimes-no-location?category=all-crime&force=staffordshire", 4),
+    # months held, crimes (with their locations), outcome files held, latest outcome months
+    (f"/api/crimes-street/all-crime?{POINT}", 4),
+    # months held, candidates, rows by id, outcome files held, outcome months
+    (f"/api/crimes-street/all-crime?poly={POLY}", 5),
+    ("/api/crimes-at-location?location_id=1001&date=2025-02", 5),
+    ("/api/crimes-no-location?category=all-crime&force=staffordshire", 5),
     ("/api/crime-categories?date=2025-02", 1),
     ("/api/crime-last-updated", 1),
     ("/api/crimes-street-dates", 2),

@@ -40,24 +40,30 @@ def naive_local(moment: datetime | None) -> str | None:
     return moment.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _location(row: CrimeRow | StopRow) -> Json | None:
+def _location(row: CrimeRow | StopRow, cache: dict[int, Json] | None = None) -> Json | None:
+    """The published point; crimes at one point share one dict (orjson writes it each time)."""
     if row.location_id is None:
         return None
-    return {
+    if cache is not None and row.location_id in cache:
+        return cache[row.location_id]
+    location = {
         "latitude": coordinate(row.latitude),
         "street": {"id": row.location_id, "name": row.street or ""},
         "longitude": coordinate(row.longitude),
     }
+    if cache is not None:
+        cache[row.location_id] = location
+    return location
 
 
-def crime_core(crime: CrimeRow) -> Json:
+def crime_core(crime: CrimeRow, locations: dict[int, Json] | None = None) -> Json:
     """A crime object without ``outcome_status`` (as inside outcomes)."""
     located = crime.location_id is not None
     asb = crime.category == ANTI_SOCIAL_BEHAVIOUR
     return {
         "category": crime.category,
         "location_type": ("BTP" if crime.force_id == "btp" else "Force") if located else None,
-        "location": _location(crime),
+        "location": _location(crime, locations),
         "context": crime.context,
         "persistent_id": "" if asb else crime.persistent_id,
         "id": crime.id,
@@ -66,8 +72,10 @@ def crime_core(crime: CrimeRow) -> Json:
     }
 
 
-def crime(crime: CrimeRow, outcome_months: dict[str, str]) -> Json:
-    body = crime_core(crime)
+def crime(
+    crime: CrimeRow, outcome_months: dict[str, str], locations: dict[int, Json] | None = None
+) -> Json:
+    body = crime_core(crime, locations)
     status = None
     if crime.outcome and crime.category != ANTI_SOCIAL_BEHAVIOUR:
         status = {
@@ -79,7 +87,8 @@ def crime(crime: CrimeRow, outcome_months: dict[str, str]) -> Json:
 
 
 def crimes(found: LocatedCrimes) -> list[Json]:
-    return [crime(row, found.outcome_months) for row in found.crimes]
+    locations: dict[int, Json] = {}
+    return [crime(row, found.outcome_months, locations) for row in found.crimes]
 
 
 def outcome_category(name: str) -> Json:

@@ -10,9 +10,10 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
-from beatbook.opendata.models import Crime, Location, Outcome, SourceKind
+from beatbook.opendata.models import Crime, Location, Outcome, SourceFile, SourceKind, SourceStatus
 from beatbook.policeapi.categories import (
     ALL_CRIME,
     ANTI_SOCIAL_BEHAVIOUR,
@@ -94,31 +95,66 @@ def _crime_rows(queryset: QuerySet[Crime]) -> list[CrimeRow]:
     return [CrimeRow._make(row) for row in queryset.values_list(*CRIME_FIELDS)]
 
 
-def outcome_months(persistent_ids: Iterable[str]) -> dict[str, str]:
-    """The month of each crime's latest outcome event, where the outcomes files give one."""
+def outcome_months(persistent_ids: Iterable[str], *, since: str) -> dict[str, str]:
+    """The month of each crime's latest outcome event, where the outcomes files give one.
+
+    Crimes of ``since`` or later can only have outcomes in files of that month or later: when
+    none is held the lookup is skipped. The ids go to the database as plain parameters (not
+    through the ORM's lookups) because a busy square mile has hundreds of them.
+    """
     wanted = sorted({pid for pid in persistent_ids if pid})
+    if not wanted or not _outcomes_held(since):
+        return {}
+    table = connection.ops.quote_name(Outcome._meta.db_table)
     months: dict[str, str] = {}
-    for chunk in chunked(wanted):
-        rows = (
-            Outcome.objects.filter(persistent_id__in=chunk)
-            .values("persistent_id")
-            .annotate(latest=Max("month"))
-            .values_list("persistent_id", "latest")
-        )
-        months.update(rows)
+    with connection.cursor() as cursor:
+        for chunk in chunked(wanted):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT persistent_id, MAX(month) FROM {table} "  # noqa: S608 - placeholders only
+                f"WHERE persistent_id IN ({marks}) GROUP BY persistent_id",
+                list(chunk),
+            )
+            months.update(cursor.fetchall())
     return months
 
 
+def _outcomes_held(since: str) -> bool:
+    return SourceFile.objects.filter(
+        kind=SourceKind.OUTCOMES, status=SourceStatus.LOADED, month__gte=since
+    ).exists()
+
+
 def _with_outcomes(crimes: list[CrimeRow]) -> LocatedCrimes:
-    ids = (c.persistent_id for c in crimes if c.outcome and c.category != ANTI_SOCIAL_BEHAVIOUR)
-    return LocatedCrimes(crimes, outcome_months(ids))
+    ids = [c.persistent_id for c in crimes if c.outcome and c.category != ANTI_SOCIAL_BEHAVIOUR]
+    since = min((c.month for c in crimes), default="")
+    return LocatedCrimes(crimes, outcome_months(ids, since=since) if ids else {})
+
+
+def _near_sql(*, by_category: bool) -> str:
+    """The 1-mile query as SQL: the API's busiest, so it skips the ORM's per-call compiling."""
+    crime = connection.ops.quote_name(Crime._meta.db_table)
+    location = connection.ops.quote_name(Location._meta.db_table)
+    sql = (
+        "SELECT c.id, c.category, c.persistent_id, c.outcome, c.context, c.month, c.force_id, "  # noqa: S608 - table names only
+        f"c.location_id, l.latitude, l.longitude, l.name FROM {crime} c "
+        f"INNER JOIN {location} l ON l.id = c.location_id "
+        "WHERE c.month = %s AND c.latitude >= %s AND c.latitude <= %s "
+        "AND c.longitude >= %s AND c.longitude <= %s"
+    )
+    return sql + " AND c.category = %s" if by_category else sql
 
 
 def crimes_near(*, point: Point, month: str, category: str | None) -> LocatedCrimes:
     """Crimes published within one mile of a point in a month."""
     area = circle(point)
-    queryset = Crime.objects.filter(month=month, location__isnull=False, **area.bbox_filter())
-    rows = list(_with_category(queryset, category).values_list(*CRIME_FIELDS))
+    params: list[str | float] = [month, area.min_lat, area.max_lat, area.min_lng, area.max_lng]
+    by_category = bool(category) and category != ALL_CRIME and category in _known_slugs()
+    if by_category:
+        params.append(str(category))
+    with connection.cursor() as cursor:
+        cursor.execute(_near_sql(by_category=by_category), params)
+        rows = cursor.fetchall()
     return _with_outcomes([CrimeRow._make(row) for row in inside(rows, area, _LAT_AT, _LNG_AT)])
 
 
