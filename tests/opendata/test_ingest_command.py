@@ -76,7 +76,12 @@ def test_killing_the_ingest_mid_way_leaves_only_whole_files(
 ) -> None:
     database = tmp_path / "killed.sqlite3"
     process = subprocess.Popen(
-        [*BEATBOOK, "ingest", str(shared_data / "policeuk" / "merseyside-2018-2021.zip")],
+        [
+            *BEATBOOK,
+            "ingest",
+            "--keep-indexes",
+            str(shared_data / "policeuk" / "merseyside-2018-2021.zip"),
+        ],
         env=_env(database),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -115,3 +120,48 @@ def _wait_for_loaded_files(database: Path, *, at_least: int, timeout: float) -> 
             pass  # the schema is not there yet
         time.sleep(0.05)
     raise AssertionError("the ingest did not load any file in time")
+
+
+def test_killing_a_bulk_ingest_mid_way_leaves_the_database_as_it_was(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    database = tmp_path / "bulk-killed.sqlite3"
+    process = subprocess.Popen(
+        [*BEATBOOK, "ingest", str(shared_data / "policeuk" / "merseyside-2018-2021.zip")],
+        env=_env(database),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    try:
+        # Bulk mode commits nothing until the end: wait until the run has written a good part
+        # of its transaction to the write-ahead log, then kill it.
+        _wait_for_file_size(database.with_name(database.name + "-wal"), 40_000_000, timeout=120)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+
+    with sqlite3.connect(database) as db:
+        crimes = db.execute("SELECT count(*) FROM opendata_crime").fetchone()
+        loaded = db.execute(
+            "SELECT count(*) FROM opendata_sourcefile WHERE status = 'loaded'"
+        ).fetchone()
+        indexes = {
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = 'opendata_crime'"
+            )
+        }
+    assert crimes == (0,)
+    assert loaded == (0,)
+    assert {"crime_force_month", "crime_month_latlng"} <= indexes
+
+
+def _wait_for_file_size(path: Path, size: int, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.stat().st_size >= size:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path} did not reach {size} bytes in {timeout} s")

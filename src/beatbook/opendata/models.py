@@ -35,10 +35,16 @@ class SourceFile(models.Model):
 
     kind = models.CharField(max_length=30, choices=SourceKind.choices)
     path = models.CharField(max_length=500, help_text="The file given to the import.")
-    member = models.CharField(max_length=300, blank=True, help_text="The file inside a zip, if any.")
+    member = models.CharField(
+        max_length=300, blank=True, help_text="The file inside a zip, if any."
+    )
     sha256 = models.CharField(max_length=64)
-    force = models.ForeignKey(Force, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    month = models.CharField(max_length=7, blank=True, help_text="YYYY-MM, for monthly police.uk files.")
+    force = models.ForeignKey(
+        Force, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    month = models.CharField(
+        max_length=7, blank=True, help_text="YYYY-MM, for monthly police.uk files."
+    )
     status = models.CharField(max_length=12, choices=SourceStatus.choices)
     rows_read = models.PositiveIntegerField(default=0)
     rows_loaded = models.PositiveIntegerField(default=0)
@@ -46,8 +52,12 @@ class SourceFile(models.Model):
     rows_without_location = models.PositiveIntegerField(default=0)
     outcomes_changed = models.PositiveIntegerField(null=True, blank=True)
     rows_replaced = models.PositiveIntegerField(default=0)
-    rejections = models.JSONField(default=list, blank=True, help_text="Up to 100 {line, reason} samples.")
-    rejection_counts = models.JSONField(default=dict, blank=True, help_text="Rows rejected, by reason.")
+    rejections = models.JSONField(
+        default=list, blank=True, help_text="Up to 100 {line, reason} samples."
+    )
+    rejection_counts = models.JSONField(
+        default=dict, blank=True, help_text="Rows rejected, by reason."
+    )
     message = models.TextField(blank=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -56,7 +66,9 @@ class SourceFile(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [
             # "Is this (force, month, kind) already loaded, and from which file?"
-            models.Index(fields=["kind", "force", "month", "status"], name="source_kind_force_month"),
+            models.Index(
+                fields=["kind", "force", "month", "status"], name="source_kind_force_month"
+            ),
             models.Index(fields=["sha256"], name="source_sha256"),
         ]
 
@@ -118,17 +130,38 @@ class Crime(models.Model):
     """
 
     force = models.ForeignKey(
-        Force, on_delete=models.PROTECT, related_name="+", help_text="Reported by.", db_index=False, db_constraint=False
+        Force,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Reported by.",
+        db_index=False,
+        db_constraint=False,
     )
     falls_within = models.ForeignKey(
-        Force, on_delete=models.PROTECT, related_name="+", null=True, blank=True, db_index=False, db_constraint=False
+        Force,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
     )
     month = models.CharField(max_length=7)
-    persistent_id = models.CharField(max_length=64, blank=True, help_text="Empty for anti-social behaviour.")
+    persistent_id = models.CharField(
+        max_length=64, blank=True, help_text="Empty for anti-social behaviour."
+    )
     category = models.CharField(max_length=40, help_text="police.uk category slug.")
-    outcome = models.CharField(max_length=120, blank=True, help_text="Last outcome category, as published.")
+    outcome = models.CharField(
+        max_length=120, blank=True, help_text="Last outcome category, as published."
+    )
     location = models.ForeignKey(
-        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -138,9 +171,17 @@ class Crime(models.Model):
     lsoa_name = models.CharField(max_length=120, blank=True)
     context = models.TextField(blank=True)
     neighbourhood = models.ForeignKey(
-        Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False
+        Neighbourhood,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    source = models.ForeignKey(
+        SourceFile, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         indexes = [
@@ -157,14 +198,18 @@ class Crime(models.Model):
 
 
 class Outcome(models.Model):
-    """One row of a police.uk outcomes file: an outcome event for a crime, in the month it happened."""
+    """One row of a police.uk outcomes file: an outcome of a crime, in the month it happened."""
 
     force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
-    falls_within = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    falls_within = models.ForeignKey(
+        Force, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     month = models.CharField(max_length=7)
     persistent_id = models.CharField(max_length=64)
     outcome = models.CharField(max_length=120)
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     easting = models.IntegerField(null=True, blank=True)
@@ -179,6 +224,9 @@ class Outcome(models.Model):
             models.Index(fields=["persistent_id"], name="outcome_persistent_id"),
             models.Index(fields=["month", "latitude", "longitude"], name="outcome_month_latlng"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.month} {self.persistent_id[:8]}"
 
 
 class StopAndSearch(models.Model):
@@ -195,7 +243,9 @@ class StopAndSearch(models.Model):
     involved_person = models.BooleanField()
     part_of_policing_operation = models.BooleanField(null=True, blank=True)
     policing_operation = models.CharField(max_length=200, blank=True)
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     easting = models.IntegerField(null=True, blank=True)
@@ -221,3 +271,6 @@ class StopAndSearch(models.Model):
             models.Index(fields=["month", "latitude", "longitude"], name="stop_month_latlng"),
             models.Index(fields=["neighbourhood", "month"], name="stop_nbhd_month"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.datetime:%Y-%m-%d %H:%M} ({self.force_id})"

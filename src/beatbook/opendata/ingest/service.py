@@ -14,6 +14,7 @@ import pyarrow as pa
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from beatbook.opendata.ingest.bulk import bulk_kinds, indexes_rebuilt_after
 from beatbook.opendata.ingest.discover import InputFile, inputs_discover
 from beatbook.opendata.ingest.loaders import Loader, loader_for_connection
 from beatbook.opendata.ingest.prepare import Prepared, file_prepare
@@ -69,12 +70,15 @@ def ingest_paths(
     paths: list[Path],
     skip_invalid_rows: bool = False,
     reload: bool = False,
+    bulk: bool | None = None,
     on_progress: Callable[[IngestProgress], None] | None = None,
 ) -> IngestSummary:
     """Load every police.uk CSV under ``paths``; a file that fails changes nothing and is reported.
 
     The next file is read and validated on a worker thread (no database access there) while
     the current one is written: parsing and hashing release the GIL, and so does SQLite.
+    A run at least as big as the data held loads in bulk mode (see ``ingest.bulk``): one
+    transaction, indexes rebuilt at the end; ``bulk`` True or False forces the choice.
     """
     started = time.perf_counter()
     items = inputs_discover(paths=paths)
@@ -88,7 +92,14 @@ def ingest_paths(
     summary = IngestSummary()
     bytes_total = sum(item.size for item in items)
     bytes_done = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as pool:
+    incoming: dict[str, int] = {}
+    for item in items:
+        kind = _kind_guess(item)
+        incoming[kind] = incoming.get(kind, 0) + item.size
+    with (
+        indexes_rebuilt_after(bulk_kinds(incoming_bytes=incoming, bulk=bulk)),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as pool,
+    ):
         upcoming = [pool.submit(_stage, item, run) for item in items[:1]]
         for number, item in enumerate(items, start=1):
             staged = upcoming.pop().result()
@@ -152,10 +163,11 @@ def _ingest_staged(staged: _Staged, run: _Run) -> FileResult:
             raise IngestError(staged.error)
         assert raw is not None
         assert prepared is not None
-        if _unchanged(raw, prepared.force_id, prepared.month, run):
+        current = _current(raw.kind, prepared.force_id, prepared.month)
+        if _unchanged(raw, current, run):
             _record_unchanged(result, raw, staged.started_at)
         else:
-            _load(result, prepared, run, staged.started_at)
+            _load(result, prepared, run, staged.started_at, replacing=current is not None)
     except (IngestError, DatabaseError) as exc:
         _record_failure(result, staged.item, raw.sha256 if raw else "", staged.started_at, str(exc))
     result.seconds = time.perf_counter() - clock
@@ -177,10 +189,9 @@ def _current(kind: str, force_id: str, month: str) -> SourceFile | None:
     )
 
 
-def _unchanged(raw: RawFile, force_id: str, month: str, run: _Run) -> bool:
+def _unchanged(raw: RawFile, current: SourceFile | None, run: _Run) -> bool:
     if run.reload:
         return False
-    current = _current(raw.kind, force_id, month)
     return current is not None and current.sha256 == raw.sha256
 
 
@@ -235,7 +246,14 @@ def _kind_guess(item: InputFile) -> str:
     return SourceKind.STREET
 
 
-def _load(result: FileResult, prepared: Prepared, run: _Run, started_at: datetime) -> None:
+def _load(
+    result: FileResult, prepared: Prepared, run: _Run, started_at: datetime, *, replacing: bool
+) -> None:
+    """Load one file in one transaction (a savepoint inside a bulk run).
+
+    Rows for (force, month, kind) exist only under a loaded SourceFile, so when there is none
+    the delete and the before-image of outcomes are skipped: they would scan for nothing.
+    """
     table = TABLES[prepared.kind]
     key = {"kind": prepared.kind, "force_id": prepared.force_id, "month": prepared.month}
     errors = prepared.errors
@@ -259,10 +277,13 @@ def _load(result: FileResult, prepared: Prepared, run: _Run, started_at: datetim
             rejection_counts=result.rejection_counts,
             started_at=started_at,
         )
-        before = _outcomes_before(prepared) if prepared.kind == SourceKind.STREET else None
-        result.rows_replaced = run.loader.delete(
-            table=table, force_id=prepared.force_id, month=prepared.month
-        )
+        before = None
+        if replacing:
+            if prepared.kind == SourceKind.STREET:
+                before = _outcomes_before(prepared)
+            result.rows_replaced = run.loader.delete(
+                table=table, force_id=prepared.force_id, month=prepared.month
+            )
         run.loader.insert_locations(locations=_new_locations(prepared.points.locations, run))
         run.loader.insert_rows(
             table=table,

@@ -34,6 +34,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Load files again even when already loaded unchanged.",
         )
+        parser.add_argument(
+            "--keep-indexes",
+            action="store_true",
+            help=(
+                "Never drop indexes for a large load: slower, but each file commits on its own "
+                "and readers never wait (by default a load at least as big as the data held "
+                "runs as one transaction and rebuilds the indexes at the end)."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # A log or a pipe gets a table wide enough for file names rather than rich's 80 columns.
@@ -63,6 +72,7 @@ class Command(BaseCommand):
                     paths=options["paths"],
                     skip_invalid_rows=options["skip_invalid_rows"],
                     reload=options["reload"],
+                    bulk=False if options["keep_indexes"] else None,
                     on_progress=on_progress,
                 )
             except IngestInputError as exc:
