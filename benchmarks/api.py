@@ -11,7 +11,8 @@ For each database it builds a fresh one with the demo bundle (Staffordshire 2025
 LSOAs, postcodes and ward neighbourhoods), all of ``merseyside-2018-2021.zip`` (627k crimes,
 so the tables are not toy-sized) and the demo's sample teams, starts ``beatbook serve`` with
 the rate limit off, and drives three queries with wrk at 1, 8 and 32 connections, asking for
-gzip as the Python clients do:
+gzip as the Python clients do, once with the answer cache off (every request runs its queries)
+and once with it on (the default):
 
   stoke      crimes within a mile of Hanley, Stoke-on-Trent, one month
   liverpool  crimes within a mile of central Liverpool, one month
@@ -74,6 +75,7 @@ print(json.dumps({"seconds": time.perf_counter() - started}))
 @dataclass(frozen=True)
 class Result:
     database: str
+    cache: bool
     query: str
     connections: int
     requests_per_second: float
@@ -185,16 +187,24 @@ def run(database: str, database_url: str, workdir: Path) -> list[Result]:
     env.pop("DATABASE_URL_FILE", None)
     print(f"{database}: loading ({database_url})...", flush=True)
     print(f"{database}: loaded in {load(env):.0f} s", flush=True)
+    results = []
+    for cache_mb in ("0", "64"):
+        results += measure(database, dict(env, API_RESPONSE_CACHE_MB=cache_mb))
+    return results
+
+
+def measure(database: str, env: dict[str, str]) -> list[Result]:
+    cache = env["API_RESPONSE_CACHE_MB"] != "0"
     port = free_port()
     server = serve(env, port)
     results = []
     try:
         base = f"http://127.0.0.1:{port}"
-        print(f"{database}: answers hold {check(base)} items", flush=True)
+        print(f"{database}, cache {'on' if cache else 'off'}: items {check(base)}", flush=True)
         for name, path in QUERIES.items():
             for connections in CONNECTIONS:
                 rate, p50, p99, errors = wrk(base + path, connections)
-                results.append(Result(database, name, connections, rate, p50, p99, errors))
+                results.append(Result(database, cache, name, connections, rate, p50, p99, errors))
                 print(
                     f"  {name:10} c={connections:<3} {rate:8.1f} req/s  p50 {p50:7.1f} ms"
                     f"  p99 {p99:7.1f} ms  errors {errors}",
@@ -208,12 +218,13 @@ def run(database: str, database_url: str, workdir: Path) -> list[Result]:
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| database | query | clients | requests/s | p50 ms | p99 ms | errors |",
-        "|---|---|---|---|---|---|---|",
+        "| database | answer cache | query | clients | requests/s | p50 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
-            f"| {r.database} | {r.query} | {r.connections} | {r.requests_per_second:,.1f} "
+            f"| {r.database} | {'on' if r.cache else 'off'} | {r.query} | {r.connections} "
+            f"| {r.requests_per_second:,.1f} "
             f"| {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} |"
         )
     return "\n".join(lines)

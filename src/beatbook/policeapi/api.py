@@ -394,7 +394,7 @@ def neighbourhoods(request: HttpRequest, force: str) -> HttpResponse:
 )
 def neighbourhood_boundary(request: HttpRequest, force: str, neighbourhood: str) -> HttpResponse:
     """The neighbourhood's boundary as a ring of points."""
-    found = places.neighbourhood_or_404(force, neighbourhood)
+    found = places.neighbourhood_or_404(force, neighbourhood, with_boundary=True)
     return json_response(serialisers.boundary(places.boundary_ring(found)))
 
 

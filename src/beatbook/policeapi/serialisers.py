@@ -72,23 +72,35 @@ def crime_core(crime: CrimeRow, locations: dict[int, Json] | None = None) -> Jso
     }
 
 
-def crime(
-    crime: CrimeRow, outcome_months: dict[str, str], locations: dict[int, Json] | None = None
-) -> Json:
-    body = crime_core(crime, locations)
-    status = None
-    if crime.outcome and crime.category != ANTI_SOCIAL_BEHAVIOUR:
-        status = {
-            "category": crime.outcome,
-            "date": outcome_months.get(crime.persistent_id, crime.month),
-        }
-    body["outcome_status"] = status
-    return body
-
-
 def crimes(found: LocatedCrimes) -> list[Json]:
+    """``crime`` for many rows, unrolled: a busy square mile is thousands of them."""
     locations: dict[int, Json] = {}
-    return [crime(row, found.outcome_months, locations) for row in found.crimes]
+    months = found.outcome_months
+    out: list[Json] = []
+    for row in found.crimes:
+        crime_id, category, pid, outcome, context, month, force_id, location_id = row[:8]
+        location = None if location_id is None else locations.get(location_id)
+        if location is None and location_id is not None:
+            location = _location(row, locations)
+        asb = category == ANTI_SOCIAL_BEHAVIOUR
+        out.append(
+            {
+                "category": category,
+                "location_type": None
+                if location_id is None
+                else ("BTP" if force_id == "btp" else "Force"),
+                "location": location,
+                "context": context,
+                "persistent_id": "" if asb else pid,
+                "id": crime_id,
+                "location_subtype": "",
+                "month": month,
+                "outcome_status": None
+                if asb or not outcome
+                else {"category": outcome, "date": months.get(pid, month)},
+            }
+        )
+    return out
 
 
 def outcome_category(name: str) -> Json:

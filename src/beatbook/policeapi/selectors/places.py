@@ -56,13 +56,15 @@ def neighbourhoods_of(force_id: str) -> list[tuple[str, str]]:
     return list(rows.values_list("code", "name"))
 
 
-def neighbourhood_or_404(force_id: str, code: str) -> Neighbourhood:
-    """A neighbourhood by police.uk's (case-sensitive) ids, with its team's contact details."""
-    neighbourhood = (
-        Neighbourhood.objects.select_related("team_contact")
-        .filter(force_id=force_id, code=code)
-        .first()
+def neighbourhood_or_404(force_id: str, code: str, *, with_boundary: bool = False) -> Neighbourhood:
+    """A neighbourhood by police.uk's (case-sensitive) ids, with its team's contact details.
+
+    The boundary (GeoJSON, often the largest thing in the row) is read only when asked for.
+    """
+    queryset = Neighbourhood.objects.select_related("team_contact").filter(
+        force_id=force_id, code=code
     )
+    neighbourhood = (queryset if with_boundary else queryset.defer("boundary")).first()
     # Some databases compare text case-insensitively; police.uk ids are case-sensitive.
     if neighbourhood is None or neighbourhood.code != code or neighbourhood.force_id != force_id:
         raise NotFoundError(f"no neighbourhood {code!r} in force {force_id!r}")
