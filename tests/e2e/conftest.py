@@ -22,12 +22,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
-# around it (set-up data) are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in the test
+# thread while the browser is open, and later tests that use asyncio must not find it there.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
@@ -35,10 +33,15 @@ def browser() -> Iterator[object]:
         pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium to run browser tests)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Django takes that running loop for async code and refuses ORM calls; the tests' own set-up
+    # calls are plain synchronous ones. Allowed only while the browser is open: set for the
+    # whole run, it would also fail Django's deployment check (async.E001) elsewhere.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
 
 
 @pytest.fixture
