@@ -16,7 +16,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_DATA = Path(os.environ.get("BEATBOOK_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 
-# Keep the test run's data directory (secret key, SQLite files) away from the user's own.
+# pytest-django loads the settings before this file, so scripts/test points BEATBOOK_DATA_DIR
+# at a scratch folder; a bare `pytest` uses the user's own (only its secret key is touched).
+# Subprocesses the tests start get a scratch folder of their own unless a test says otherwise.
 os.environ.setdefault("BEATBOOK_DATA_DIR", tempfile.mkdtemp(prefix="beatbook-test-"))
 
 
@@ -26,9 +28,8 @@ def pytest_configure(config: pytest.Config) -> None:
     database = settings.DATABASES["default"]
     if str(database["ENGINE"]).endswith("sqlite3"):
         # A real file, not SQLite's in-memory database: the same engine paths as production.
-        database.setdefault("TEST", {})["NAME"] = str(
-            Path(os.environ["BEATBOOK_DATA_DIR"]) / "test.sqlite3"
-        )
+        scratch = Path(tempfile.mkdtemp(prefix="beatbook-test-db-"))
+        database.setdefault("TEST", {})["NAME"] = str(scratch / "test.sqlite3")
     settings.AXES_ENABLED = False
 
 
