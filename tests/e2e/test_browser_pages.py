@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,17 @@ from beatbook.places.models import Force
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "docs" / "screenshots"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """docs/screenshots with UPDATE_SCREENSHOTS=1, else a scratch folder (runs leave no changes)."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        return REPO / "docs" / "screenshots"
+    return tmp_path
 
 
 @pytest.fixture
@@ -49,8 +57,10 @@ def serious_accessibility_problems(page: Any) -> list[str]:
     ]
 
 
-def test_a_resident_and_a_staff_member_use_the_site(page: Any, demo_site: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_a_resident_and_a_staff_member_use_the_site(
+    page: Any, demo_site: str, screenshots: Path
+) -> None:
+    screenshots.mkdir(parents=True, exist_ok=True)
 
     page.goto(demo_site + "/")
     assert page.title().startswith("Beatbook")
@@ -70,7 +80,7 @@ def test_a_resident_and_a_staff_member_use_the_site(page: Any, demo_site: str) -
     assert page.evaluate("() => document.body.classList.contains('govuk-frontend-supported')")
     assert serious_accessibility_problems(page) == []
     page.evaluate("() => document.activeElement.blur()")
-    page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "home.png"), full_page=True)
 
     page.get_by_role("link", name="Sign in").click()
     page.get_by_label("Username").fill("sergeant")
@@ -83,7 +93,7 @@ def test_a_resident_and_a_staff_member_use_the_site(page: Any, demo_site: str) -
     assert "staffordshire-2025.zip" in history.inner_text()
     assert "Street-level crime" in history.inner_text()
     assert serious_accessibility_problems(page) == []
-    page.screenshot(path=str(SCREENSHOTS / "staff.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "staff.png"), full_page=True)
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(demo_site + "/")
