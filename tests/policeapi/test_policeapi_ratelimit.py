@@ -98,12 +98,38 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def four_worker_server(tmp_path: Path) -> Iterator[str]:
+def server_database(tmp_path: Path) -> Iterator[str]:
+    """A database of its own for the server: a SQLite file, or on the PostgreSQL pass a fresh
+    PostgreSQL database beside the test database (dropped afterwards)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if "postgresql" not in str(database["ENGINE"]):
+        yield f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"beatbook_rate_limit_{os.getpid()}"
+    user, password = database.get("USER") or "postgres", database.get("PASSWORD") or ""
+    host, port = database.get("HOST") or "127.0.0.1", database.get("PORT") or 5432
+    admin = f"postgresql://{user}:{password}@{host}:{port}/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgres://{user}:{password}@{host}:{port}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def four_worker_server(tmp_path: Path, server_database: str) -> Iterator[str]:
     port = _free_port()
     env = {
         **os.environ,
         "BEATBOOK_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "DATABASE_URL": server_database,
         "API_RATE_LIMIT_ENABLED": "true",
         "API_RATE_LIMIT_PER_SECOND": "1",
         "API_RATE_LIMIT_BURST": "10",
@@ -117,7 +143,7 @@ def four_worker_server(tmp_path: Path) -> Iterator[str]:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         assert process.stdout is not None
         while time.monotonic() < deadline:
             line = process.stdout.readline()
