@@ -183,6 +183,27 @@ def test_json_is_gzipped_for_clients_that_accept_it(
     assert "Content-Encoding" not in plain
 
 
+def test_head_answers_as_get_without_the_body(client: Client, police_data: PoliceData) -> None:
+    get = client.get("/api/forces")
+    head = client.head("/api/forces")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Type"] == "application/json"
+    assert int(head["Content-Length"]) == len(get.content)
+    assert client.head("/api/forces/atlantis").status_code == 404
+
+
+def test_a_cors_preflight_is_answered(client: Client, police_data: PoliceData) -> None:
+    response = client.options(
+        "/api/crimes-street/all-crime",
+        HTTP_ORIGIN="https://example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response["Access-Control-Allow-Methods"]
+
+
 def test_an_authorization_header_is_ignored(client: Client, police_data: PoliceData) -> None:
     response = client.get("/api/forces", HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
     assert response.status_code == 200

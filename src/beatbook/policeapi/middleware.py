@@ -30,10 +30,16 @@ class OpenApiMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIXES):
             return self.get_response(request)
+        if request.method == "OPTIONS":
+            return _preflight()
+        # HEAD is answered as GET without the body, as HTTP asks (the routes declare only GET).
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
         response = self._refusal(request) or self._answer(request)
-        if request.method in {"GET", "HEAD", "OPTIONS"}:
+        if request.method == "GET":
             response["Access-Control-Allow-Origin"] = "*"
-        return response
+        return _without_body(response) if head else response
 
     def _answer(self, request: HttpRequest) -> HttpResponse:
         if request.method != "GET" or not is_cacheable(request.path):
@@ -92,6 +98,24 @@ def _gzipped(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     response["Content-Encoding"] = "gzip"
     response["Content-Length"] = str(len(response.content))
     patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def _preflight() -> HttpResponse:
+    """CORS preflight: browsers may read with GET and send areas with a form POST."""
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "Content-Type"
+    response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _without_body(response: HttpResponse) -> HttpResponse:
+    if not response.streaming:
+        length = len(response.content)
+        response.content = b""
+        response["Content-Length"] = str(length)
     return response
 
 
