@@ -21,6 +21,7 @@ _DATA_COMMANDS = {
     "locate",
     "serve",
     "createsuperuser",
+    "demo_teams",
 }
 
 

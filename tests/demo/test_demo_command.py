@@ -63,10 +63,12 @@ def test_the_demo_loads_once_prints_how_to_sign_in_and_starts_quickly_the_second
     assert password is not None
     assert "102,517" in page
     assert (tmp_path / "demo.sqlite3").is_file()
+    assert re.search(r"\d+ neighbourhood teams: .* upcoming events \(sample content\)", first)
 
     second, seconds, _ = run_demo(tmp_path)
 
     assert "The demo data is already loaded." in second
+    assert "neighbourhood teams" not in second  # made today already
     assert f"password: {password.group(1)}" in second
     assert seconds < 5
 

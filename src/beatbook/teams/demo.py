@@ -280,6 +280,15 @@ def _force_content(force: Force) -> None:
         )
 
 
+def demo_teams_fresh(*, force_id: str, today: date | None = None) -> bool:
+    """Whether the force's sample content was made today (so its events are still upcoming)."""
+    today = today or timezone.localdate()
+    made_today = Event.objects.filter(
+        sample=True, neighbourhood__force_id=force_id, created_at__date=today
+    )
+    return made_today.exists()
+
+
 @transaction.atomic
 def demo_teams_refresh(*, force_id: str, today: date | None = None) -> DemoTeamsSummary:
     """Replace the sample teams, priorities and events of every neighbourhood of a force."""

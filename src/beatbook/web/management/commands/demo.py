@@ -18,9 +18,11 @@ from django.db import connections
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from beatbook.demo.bundle import FORCE_ID
 from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.people import DemoAdmin, demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.setup import demo_database_path, demo_password_path
+from beatbook.teams.demo import demo_teams_fresh, demo_teams_refresh
 from beatbook.web.management.commands.serve import Command as ServeCommand
 from beatbook.web.management.commands.serve import server_options
 from beatbook.web.server import server_run
@@ -64,6 +66,10 @@ class Command(ServeCommand):
             self.reset()
         call_command("migrate", interactive=False, verbosity=0)
         self.load()
+        # Sample teams, priorities and events are dated from the day they are made: remake them
+        # on the first start of each day so that the events stay upcoming.
+        if not demo_teams_fresh(force_id=FORCE_ID):
+            self.stdout.write(str(demo_teams_refresh(force_id=FORCE_ID)))
         demo_organisations_ensure()
         admin = demo_admin_ensure(password_file=demo_password_path())
         self.stdout.write(f"Starting Beatbook with {server.workers} workers...")
