@@ -83,12 +83,15 @@ TEMPLATES = [
 def _database_config() -> dict[str, object]:
     url = env_secret("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'beatbook.sqlite3'}"
     try:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config: dict[str, object] = dict(
+            # Keep connections between requests: opening one (and, on SQLite, setting its
+            # pragmas) costs milliseconds that a small API answer should not pay each time.
+            dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
     engine = str(config.get("ENGINE", ""))
     if engine.endswith("sqlite3"):
-        config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             # WAL lets the web workers read while an import writes; IMMEDIATE avoids
             # "database is locked" upgrades from read to write inside a transaction.
