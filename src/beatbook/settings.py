@@ -94,9 +94,11 @@ def _database_config() -> dict[str, object]:
     if engine.endswith("sqlite3"):
         config["OPTIONS"] = {
             # WAL lets the web workers read while an import writes; IMMEDIATE avoids
-            # "database is locked" upgrades from read to write inside a transaction.
+            # "database is locked" upgrades from read to write inside a transaction. Sorts
+            # (index builds after a bulk load, big ORDER BYs) stay in memory, not temp files.
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; "
+                "PRAGMA temp_store=MEMORY;"
             ),
             "transaction_mode": "IMMEDIATE",
         }

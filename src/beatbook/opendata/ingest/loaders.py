@@ -52,8 +52,6 @@ class SqliteLoader:
     def __init__(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-            # Index builds at the end of a bulk load sort in memory rather than in temp files.
-            cursor.execute("PRAGMA temp_store = MEMORY")
 
     def delete(self, *, table: str, force_id: str, month: str) -> int:
         return delete_rows(table=table, force_id=force_id, month=month)
