@@ -87,7 +87,7 @@ class Command(BaseCommand):
 
 def _print_summary(console: Console, summary: IngestSummary) -> None:
     table = Table(title="police.uk ingest", show_footer=True)
-    table.add_column("File", footer=f"{len(summary.files)} files")
+    table.add_column("File", footer=_count(len(summary.files), "file"))
     table.add_column("Kind")
     table.add_column("Force")
     table.add_column("Month")
@@ -113,7 +113,23 @@ def _print_summary(console: Console, summary: IngestSummary) -> None:
     console.print(table)
     for reason, count in sorted(summary.rejection_counts.items(), key=lambda item: -item[1]):
         console.print(f"Rejected {count:,} row(s): {reason}", markup=False)
-    console.print(
-        f"Loaded {summary.rows_loaded:,} rows in {summary.seconds:.1f} s "
-        f"({summary.rows_per_second:,.0f} rows/s)."
-    )
+    console.print(_outcome_line(summary), markup=False)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def _outcome_line(summary: IngestSummary) -> str:
+    unchanged = sum(1 for result in summary.files if result.status == "unchanged")
+    parts = []
+    if summary.rows_loaded or not unchanged:
+        parts.append(
+            f"Loaded {_count(summary.rows_loaded, 'row')} in {summary.seconds:.1f} s "
+            f"({summary.rows_per_second:,.0f} rows/s)."
+        )
+    if unchanged:
+        parts.append(
+            f"{_count(unchanged, 'file')} already loaded unchanged: skipped (--reload loads again)."
+        )
+    return " ".join(parts)
