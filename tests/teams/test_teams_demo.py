@@ -10,7 +10,7 @@ from django.utils import timezone
 from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
 from beatbook.places.models import Force, Neighbourhood
 from beatbook.teams import services
-from beatbook.teams.demo import demo_teams_refresh
+from beatbook.teams.demo import demo_teams_fresh, demo_teams_refresh
 from beatbook.teams.models import Event, Priority, SeniorOfficer, TeamMember
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,13 @@ def test_a_refresh_replaces_sample_rows_and_keeps_what_staff_entered(force: Forc
 def test_the_command_names_an_unknown_force() -> None:
     with pytest.raises(CommandError, match="No force 'atlantis'"):
         call_command("demo_teams", "--force", "atlantis")
+
+
+def test_sample_content_counts_as_fresh_only_on_the_day_it_was_made(force: Force) -> None:
+    assert not demo_teams_fresh(force_id=force.pk)
+
+    demo_teams_refresh(force_id=force.pk)
+
+    today = timezone.localdate()
+    assert demo_teams_fresh(force_id=force.pk, today=today)
+    assert not demo_teams_fresh(force_id=force.pk, today=today + timedelta(days=1))
