@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
-from beatbook.opendata.models import Crime, Location, Outcome, SourceFile, SourceKind, SourceStatus
+from beatbook.opendata.models import Crime, Location, Outcome, SourceKind
 from beatbook.policeapi.categories import (
     ALL_CRIME,
     ANTI_SOCIAL_BEHAVIOUR,
@@ -120,9 +120,8 @@ def outcome_months(persistent_ids: Iterable[str], *, since: str) -> dict[str, st
 
 
 def _outcomes_held(since: str) -> bool:
-    return SourceFile.objects.filter(
-        kind=SourceKind.OUTCOMES, status=SourceStatus.LOADED, month__gte=since
-    ).exists()
+    months = held_months(SourceKind.OUTCOMES)
+    return bool(months) and months[0] >= since
 
 
 def _with_outcomes(crimes: list[CrimeRow]) -> LocatedCrimes:

@@ -8,16 +8,35 @@ from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
 from beatbook.policeapi.errors import NotFoundError
 from beatbook.policeapi.params import parse_month
 
+# Months held by kind, as of the newest import record. Every request asks which months are
+# held; the answer changes only with an import, which always adds a SourceFile row, so each
+# process reads the table again only when the newest row changes (one indexed look-up). The
+# row's start time is part of the key because SQLite hands a rolled-back id out again.
+_held: tuple[object, dict[str, list[str]]] = (None, {})
+
 
 def held_months(kind: str) -> list[str]:
     """Months with a loaded file of this kind, newest first."""
-    months = (
-        SourceFile.objects.filter(kind=kind, status=SourceStatus.LOADED)
+    global _held
+    newest = SourceFile.objects.order_by("-id").values_list("id", "started_at").first()
+    if newest is None:
+        return []
+    if _held[0] != newest:
+        _held = (newest, _months_by_kind())
+    return _held[1].get(kind, [])
+
+
+def _months_by_kind() -> dict[str, list[str]]:
+    rows = (
+        SourceFile.objects.filter(status=SourceStatus.LOADED)
         .exclude(month="")
-        .values_list("month", flat=True)
+        .values_list("kind", "month")
         .distinct()
     )
-    return sorted(set(months), reverse=True)
+    months: dict[str, set[str]] = {}
+    for kind, month in rows:
+        months.setdefault(kind, set()).add(month)
+    return {kind: sorted(held, reverse=True) for kind, held in months.items()}
 
 
 def latest_held_month(kind: str) -> str | None:
