@@ -118,3 +118,38 @@ def test_an_unknown_force_is_not_found(client: Client, staff_user: User) -> None
     client.force_login(staff_user)
 
     assert client.get(reverse("staff-neighbourhoods", args=["atlantis"])).status_code == 404
+
+
+def test_staff_of_one_force_do_not_see_another_forces_people(
+    client: Client, staff_user: User
+) -> None:
+    cheshire = Force.objects.get(pk="cheshire")
+    cheshire_police = organisation_create(
+        name="Cheshire Constabulary", kind=OrganisationKind.POLICE_FORCE, force=cheshire
+    )
+    carol = user_create(username="carol", password="correct horse battery", is_staff=True)
+    membership_grant(user=carol, organisation=cheshire_police, role=Role.ANALYST)
+    client.force_login(staff_user)
+
+    page = client.get(reverse("staff")).content.decode()
+
+    assert "Staffordshire Police" in page
+    assert "Cheshire Constabulary" not in page
+    assert "carol" not in page
+
+
+def test_an_administrator_sees_every_forces_people(client: Client, staff_user: User) -> None:
+    cheshire_police = organisation_create(
+        name="Cheshire Constabulary",
+        kind=OrganisationKind.POLICE_FORCE,
+        force=Force.objects.get(pk="cheshire"),
+    )
+    carol = user_create(username="carol", password="correct horse battery", is_staff=True)
+    membership_grant(user=carol, organisation=cheshire_police, role=Role.ANALYST)
+    admin = user_create(username="ada", password="correct horse battery", is_superuser=True)
+    client.force_login(admin)
+
+    page = client.get(reverse("staff")).content.decode()
+
+    assert "Cheshire Constabulary" in page
+    assert "carol" in page

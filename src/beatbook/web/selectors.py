@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 
 from beatbook.accounts.models import Membership, Organisation, User
+from beatbook.accounts.selectors import forces_for_user
 from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus
 from beatbook.places.models import Force, Lsoa, Neighbourhood
 
@@ -100,22 +101,40 @@ def neighbourhood_list(*, force: Force) -> QuerySet[Neighbourhood]:
     )
 
 
-def organisation_list() -> QuerySet[Organisation]:
+def organisation_list(*, viewer: User) -> QuerySet[Organisation]:
+    """Organisations the viewer may see: all for a superuser, else those of the viewer's forces."""
     return (
-        Organisation.objects.select_related("force")
+        _organisations_visible_to(viewer)
+        .select_related("force")
         .annotate(member_count=Count("memberships__user", distinct=True))
         .order_by("name")
     )
 
 
-def user_list() -> QuerySet[User]:
-    """Users by user name, with their memberships (organisation, force, neighbourhoods)."""
+def user_list(*, viewer: User) -> QuerySet[User]:
+    """Users by user name, with their memberships (organisation, force, neighbourhoods).
+
+    A superuser sees everyone; other staff see the people of the organisations in their forces
+    (and themselves), never another force's staff.
+    """
     memberships = Membership.objects.select_related("organisation", "force").prefetch_related(
         Prefetch("neighbourhoods", queryset=Neighbourhood.objects.only("id", "name", "force_id"))
     )
-    return User.objects.order_by("username").prefetch_related(
+    users = User.objects.all()
+    if not viewer.is_superuser:
+        organisations = _organisations_visible_to(viewer)
+        users = users.filter(
+            Q(memberships__organisation__in=organisations) | Q(pk=viewer.pk)
+        ).distinct()
+    return users.order_by("username").prefetch_related(
         Prefetch("memberships", queryset=memberships)
     )
+
+
+def _organisations_visible_to(viewer: User) -> QuerySet[Organisation]:
+    if viewer.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(force__in=forces_for_user(user=viewer))
 
 
 def source_file_list() -> QuerySet[SourceFile]:

@@ -14,6 +14,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render, resolve_url
 
+from beatbook.accounts.models import User
 from beatbook.places.models import Force
 from beatbook.web import selectors
 
@@ -64,16 +65,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def staff(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    assert isinstance(viewer, User)  # staff_required let only a signed-in user through
     context = {
         "nav_staff": True,
         "forces": selectors.force_summaries(),
         "organisations": _page(
             request,
-            selectors.organisation_list(),
+            selectors.organisation_list(viewer=viewer),
             param="organisations_page",
             per_page=ORGANISATIONS_PER_PAGE,
         ),
-        "users": _page(request, selectors.user_list(), param="users_page", per_page=USERS_PER_PAGE),
+        "users": _page(
+            request,
+            selectors.user_list(viewer=viewer),
+            param="users_page",
+            per_page=USERS_PER_PAGE,
+        ),
         "imports": _page(
             request, selectors.source_file_list(), param="imports_page", per_page=IMPORTS_PER_PAGE
         ),
