@@ -13,7 +13,7 @@ from beatbook.core.models import TimestampedModel
 from beatbook.places.models import Force, Neighbourhood
 from beatbook.teams.contact import validate_contact_details
 
-SAMPLE_HELP = "Sample content made by `beatbook demo`: replaced each time the demo starts."
+SAMPLE_HELP = "Sample content made by `beatbook demo`: remade on its first start each day."
 CONTACT_HELP = 'Channel to value, e.g. {"email": "longton@example.police.uk", "telephone": "101"}.'
 
 

@@ -5,24 +5,22 @@ from __future__ import annotations
 from django.db.models import Max
 
 from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus, StopAndSearch
+from beatbook.policeapi.cache import DataVersion, data_version
 from beatbook.policeapi.errors import NotFoundError
 from beatbook.policeapi.params import parse_month
 
-# Months held by kind, as of the newest import record. Every request asks which months are
-# held; the answer changes only with an import, which always adds a SourceFile row, so each
-# process reads the table again only when the newest row changes (one indexed look-up). The
-# row's start time is part of the key because SQLite hands a rolled-back id out again.
-_held: tuple[object, dict[str, list[str]]] = (None, {})
+# Months held by kind, as of a data version. Every request asks which months are held; the
+# answer changes only with an import, so each process reads the table again only when the
+# version moves (the same one indexed look-up the answer cache makes).
+_held: tuple[DataVersion | None, dict[str, list[str]]] = (None, {})
 
 
 def held_months(kind: str) -> list[str]:
     """Months with a loaded file of this kind, newest first."""
     global _held
-    newest = SourceFile.objects.order_by("-id").values_list("id", "started_at").first()
-    if newest is None:
-        return []
-    if _held[0] != newest:
-        _held = (newest, _months_by_kind())
+    version = data_version()
+    if _held[0] != version:
+        _held = (version, _months_by_kind())
     return _held[1].get(kind, [])
 
 
