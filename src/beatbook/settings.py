@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "beatbook.teams",
     "beatbook.policeapi",
     "beatbook.demo",
+    "beatbook.analytics",
+    "beatbook.residents",
+    "beatbook.enquiries",
+    "beatbook.workspace",
 ]
 
 MIDDLEWARE = [
