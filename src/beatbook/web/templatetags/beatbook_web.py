@@ -6,7 +6,9 @@ import calendar
 import math
 from datetime import timedelta
 
+import nh3
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -59,3 +61,22 @@ def page_url(context: template.Context, param: str, number: int) -> str:
     params = context["request"].GET.copy()
     params[param] = str(number)
     return f"?{params.urlencode()}"
+
+
+# What staff may use in the fields police.uk publishes as HTML (bios, priorities, events):
+# paragraphs, lists, emphasis and links; never scripts, styles or event handlers.
+ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+@register.filter
+def clean_html(value: str | None) -> SafeString:
+    """Staff-written HTML with everything but simple formatting and links removed."""
+    cleaned = nh3.clean(
+        value or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - nh3 has just removed everything unsafe
