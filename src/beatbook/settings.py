@@ -204,6 +204,9 @@ LOGGING = {
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 
+# Analysis: a local harm-weights table (CSV, the packaged table's shape) in place of the packaged one.
+HARM_WEIGHTS_FILE = env_str("HARM_WEIGHTS_FILE", "")
+
 # The open API (police.uk-compatible, under /api/).
 API_AREA_LIMIT = env_int("API_AREA_LIMIT", 10_000, minimum=1)
 API_RATE_LIMIT_ENABLED = env_bool("API_RATE_LIMIT_ENABLED", True)
