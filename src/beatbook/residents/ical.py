@@ -1,0 +1,99 @@
+"""Calendar feeds (RFC 5545) of a neighbourhood team's events, made with ``icalendar``.
+
+Times are written in UTC (``DTSTART:20260301T140000Z``), which every calendar program reads
+without a VTIMEZONE; the program shows them in the reader's own time zone. Each event's UID is
+stable (its id and the site's host), so a subscribed calendar updates an event in place when
+the team changes it, rather than adding a copy.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import nh3
+from django.conf import settings
+from icalendar import Calendar, vGeo
+from icalendar import Event as CalendarEvent
+
+from beatbook.places.models import Neighbourhood
+from beatbook.teams.models import Event
+
+PRODID = "-//Beatbook//Neighbourhood events//EN"
+# How often subscribed calendars should fetch the feed again (RFC 7986, and the older
+# X-PUBLISHED-TTL that some programs still read).
+REFRESH = timedelta(hours=12)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def plain_text(staff_html: str) -> str:
+    """Staff-written HTML as plain text for a calendar description (no tags, entities decoded)."""
+    spaced = staff_html.replace("</p>", "</p>\n").replace("<br>", "\n").replace("<br/>", "\n")
+    text = html.unescape(nh3.clean(spaced, tags=set()))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def event_uid(event: Event) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "beatbook.invalid"
+    return f"event-{event.pk}@{host}"
+
+
+def _calendar(name: str, description: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("description", description)
+    calendar.add("x-wr-caldesc", description)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    return calendar
+
+
+def _component(
+    event: Event, *, url: str, stamp: datetime, position: tuple[float, float] | None
+) -> CalendarEvent:
+    component = CalendarEvent()
+    component.add("uid", event_uid(event))
+    component.add("dtstamp", _utc(stamp))
+    component.add("created", _utc(event.created_at))
+    component.add("last-modified", _utc(event.updated_at))
+    component.add("dtstart", _utc(event.start))
+    if event.end is not None:
+        component.add("dtend", _utc(event.end))
+    component.add("summary", event.title)
+    if event.address:
+        component.add("location", event.address)
+    if position is not None:
+        component.add("geo", vGeo(position))
+    description = plain_text(event.description)
+    component.add("description", f"{description}\n\n{url}".strip())
+    component.add("url", url)
+    component.add("categories", [event.get_type_display()])
+    component.add("status", "CONFIRMED")
+    component.add("transp", "OPAQUE")
+    return component
+
+
+def events_calendar(
+    *,
+    neighbourhood: Neighbourhood,
+    events: Iterable[tuple[Event, str, tuple[float, float] | None]],
+    now: datetime,
+) -> bytes:
+    """A calendar of events, each given with its page address and position (if known)."""
+    name = f"{neighbourhood.name} neighbourhood team events"
+    about = f"Events of the {neighbourhood.name} neighbourhood policing team"
+    calendar = _calendar(name, f"{about} ({neighbourhood.force.name}).")
+    for event, url, position in events:
+        calendar.add_component(_component(event, url=url, stamp=now, position=position))
+    data: bytes = calendar.to_ical()
+    return data

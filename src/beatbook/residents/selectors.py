@@ -1,0 +1,172 @@
+"""Reads for the residents' pages: a neighbourhood, its team, priorities and events, and the
+boundaries the find-your-neighbourhood map draws."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import shapely
+from django.db.models import Count, Max
+from django.http import Http404
+from django.urls import reverse
+
+from beatbook.places.models import Neighbourhood
+from beatbook.residents.cache import cached_for_version
+from beatbook.residents.geocode import Position, positions_of_addresses
+from beatbook.teams.contact import ordered_contact_details
+from beatbook.teams.models import (
+    Event,
+    NeighbourhoodContact,
+    NeighbourhoodLink,
+    NeighbourhoodLocation,
+    Priority,
+    TeamMember,
+)
+
+# Boundaries on the find map are drawn at street scale at most: about 30 m of detail is plenty
+# and keeps the file small enough for a phone.
+SIMPLIFY_DEGREES = 0.0003
+# A subscribed calendar keeps events of the last month, so one just held does not vanish.
+FEED_PAST = timedelta(days=31)
+
+
+def neighbourhood_get(*, force_id: str, code: str) -> Neighbourhood:
+    """The neighbourhood with its force, or 404."""
+    neighbourhood = (
+        Neighbourhood.objects.select_related("force").filter(force_id=force_id, code=code).first()
+    )
+    if neighbourhood is None:
+        raise Http404("No such neighbourhood")
+    return neighbourhood
+
+
+def neighbourhood_url(neighbourhood: Neighbourhood) -> str:
+    return reverse("residents:neighbourhood", args=[neighbourhood.force_id, neighbourhood.code])
+
+
+@dataclass(frozen=True)
+class Team:
+    members: list[TeamMember]
+    contact: dict[str, str]  # the team's shared channels, in police.uk's order
+
+    @property
+    def named_officer(self) -> TeamMember | None:
+        """The first member listed who can be contacted directly, else the first listed."""
+        for member in self.members:
+            if member.contact_details:
+                return member
+        return self.members[0] if self.members else None
+
+
+def team_of(neighbourhood: Neighbourhood) -> Team:
+    members = list(TeamMember.objects.filter(neighbourhood=neighbourhood).order_by("order", "name"))
+    contact = NeighbourhoodContact.objects.filter(neighbourhood=neighbourhood).first()
+    details = ordered_contact_details(contact.contact_details) if contact else {}
+    return Team(members=members, contact=details)
+
+
+def priorities_of(neighbourhood: Neighbourhood) -> list[Priority]:
+    """Newest first, as residents read "you said, we did"."""
+    rows = Priority.objects.filter(neighbourhood=neighbourhood)
+    return list(rows.order_by("-issue_date", "id"))
+
+
+def _not_over(neighbourhood: Neighbourhood, since: datetime) -> Any:
+    events = Event.objects.filter(neighbourhood=neighbourhood).exclude(end__lt=since)
+    return events.exclude(end__isnull=True, start__lt=since).order_by("start", "id")
+
+
+@dataclass(frozen=True)
+class PlacedEvent:
+    event: Event
+    position: Position | None
+
+
+def _placed(events: list[Event]) -> list[PlacedEvent]:
+    positions = positions_of_addresses({event.address for event in events if event.address})
+    return [PlacedEvent(event=e, position=positions.get(e.address)) for e in events]
+
+
+def upcoming_events(neighbourhood: Neighbourhood, *, now: datetime) -> list[PlacedEvent]:
+    """Events not yet over, soonest first, with positions where the address has a postcode."""
+    return _placed(list(_not_over(neighbourhood, now)))
+
+
+def feed_events(neighbourhood: Neighbourhood, *, now: datetime) -> list[PlacedEvent]:
+    """Events for the calendar feed: upcoming ones and those of the last month."""
+    return _placed(list(_not_over(neighbourhood, now - FEED_PAST)))
+
+
+def event_get(neighbourhood: Neighbourhood, event_id: int) -> PlacedEvent:
+    event = Event.objects.filter(neighbourhood=neighbourhood, pk=event_id).first()
+    if event is None:
+        raise Http404("No such event")
+    return _placed([event])[0]
+
+
+def links_of(neighbourhood: Neighbourhood) -> list[NeighbourhoodLink]:
+    return list(NeighbourhoodLink.objects.filter(neighbourhood=neighbourhood))
+
+
+def locations_of(neighbourhood: Neighbourhood) -> list[NeighbourhoodLocation]:
+    return list(NeighbourhoodLocation.objects.filter(neighbourhood=neighbourhood))
+
+
+def boundary_geojson(neighbourhood: Neighbourhood) -> dict[str, Any] | None:
+    """The neighbourhood's boundary as a GeoJSON geometry, simplified for the map."""
+    if not neighbourhood.boundary:
+        return None
+    return _simplified(neighbourhood.boundary)
+
+
+def _simplified(boundary: Any) -> dict[str, Any]:
+    text = boundary if isinstance(boundary, str) else json.dumps(boundary)
+    shape = shapely.simplify(shapely.from_geojson(text), SIMPLIFY_DEGREES, preserve_topology=True)
+    shape = shapely.set_precision(shape, 0.00001)
+    geometry: dict[str, Any] = json.loads(shapely.to_geojson(shape))
+    return geometry
+
+
+def _boundaries() -> dict[str, Any]:
+    rows = (
+        Neighbourhood.objects.exclude(boundary=None)
+        .select_related("force")
+        .order_by("force__name", "name")
+        .only("force__name", "code", "name", "boundary")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _simplified(row.boundary),
+            "properties": {
+                "name": row.name,
+                "force": row.force.name,
+                "url": neighbourhood_url(row),
+            },
+        }
+        for row in rows.iterator(chunk_size=200)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def boundaries_feature_collection(*, version: str) -> bytes:
+    """Every neighbourhood boundary as GeoJSON text, for the find map."""
+    marker = Neighbourhood.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    key = f"boundaries:{marker['n']}:{marker['latest']}"
+    return cached_for_version(
+        key, version=version, build=lambda: json.dumps(_boundaries()).encode()
+    )
+
+
+def neighbourhoods_by_force() -> list[tuple[str, list[Neighbourhood]]]:
+    """Every neighbourhood by force, for the list beside the map (the map needs JavaScript)."""
+    grouped: dict[str, list[Neighbourhood]] = {}
+    rows = Neighbourhood.objects.select_related("force").only(
+        "force__name", "force_id", "code", "name"
+    )
+    for row in rows.order_by("force__name", "name"):
+        grouped.setdefault(row.force.name, []).append(row)
+    return list(grouped.items())
