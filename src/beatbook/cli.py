@@ -22,6 +22,8 @@ _DATA_COMMANDS = {
     "serve",
     "createsuperuser",
     "demo_teams",
+    "hotspots",
+    "trends",
 }
 
 
