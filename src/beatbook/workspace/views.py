@@ -1,0 +1,341 @@
+"""The team's workspace pages. Thin: scope with a selector, check with a form, change with a
+service, render. Anything outside the user's neighbourhoods is a 404 and nothing changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from beatbook.accounts.models import User
+from beatbook.places.models import Neighbourhood
+from beatbook.teams import services
+from beatbook.web.views import staff_required
+from beatbook.workspace import selectors
+from beatbook.workspace.charts import guarantee_chart_svg
+from beatbook.workspace.forms import (
+    EventForm,
+    PriorityForm,
+    TeamContactForm,
+    TeamMemberForm,
+    add_service_errors,
+)
+from beatbook.workspace.guarantee import DEFAULT_PERIOD, PERIODS, guarantee_report
+
+NEIGHBOURHOODS_PER_PAGE = 20
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # staff_required let only a signed-in user through
+    return user
+
+
+def _scoped(getter: Callable[..., Any], request: HttpRequest, pk: int) -> Any:
+    """A row in the user's neighbourhoods, or 404 (the same answer as for one that is absent)."""
+    try:
+        return getter(user=_viewer(request), pk=pk)
+    except ObjectDoesNotExist:
+        raise Http404("Not found in your neighbourhoods") from None
+
+
+def _neighbourhood(request: HttpRequest, pk: int) -> Neighbourhood:
+    neighbourhood: Neighbourhood = _scoped(selectors.neighbourhood_for_user, request, pk)
+    return neighbourhood
+
+
+def _save_form(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[..., object],
+    *,
+    success: str,
+    next_url: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Call ``save`` with the form's arguments on a valid POST; otherwise show the form again,
+    with the service's objections on the right fields."""
+    context = {**context, "nav_workspace": True}
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(**form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(next_url)
+    context = {**context, "form": form, "back_url": next_url}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    delete: Callable[[], None],
+    *,
+    thing: str,
+    next_url: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    context = {**context, "nav_workspace": True}
+    if request.method == "POST":
+        delete()
+        messages.success(request, f"{thing[0].upper()}{thing[1:]} deleted")
+        return redirect(next_url)
+    return render(
+        request,
+        "workspace/confirm_delete.html",
+        {**context, "thing": thing, "cancel_url": next_url},
+    )
+
+
+# --- Dashboard -----------------------------------------------------------------------------
+
+
+@staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _viewer(request)
+    paginator = Paginator(selectors.workspace_neighbourhoods(user=user), NEIGHBOURHOODS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))  # type: ignore[attr-defined]
+    context = {
+        "nav_workspace": True,
+        "totals": selectors.dashboard_totals(user=user),
+        "page_obj": page,
+        "boards": selectors.neighbourhood_dashboards(user=user, neighbourhoods=list(page)),
+    }
+    return render(request, "workspace/dashboard.html", context)
+
+
+# --- The team --------------------------------------------------------------------------------
+
+
+@staff_required
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    neighbourhood = _neighbourhood(request, pk)
+    context = {
+        "nav_workspace": True,
+        "neighbourhood": neighbourhood,
+        "members": selectors.team_for_neighbourhood(neighbourhood=neighbourhood),
+        "team_contact": selectors.team_contact_details(neighbourhood=neighbourhood),
+    }
+    return render(request, "workspace/team.html", context)
+
+
+@staff_required
+def team_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    neighbourhood = _neighbourhood(request, pk)
+    existing = selectors.team_contact_details(neighbourhood=neighbourhood)
+    form = TeamContactForm(request.POST or None, existing=existing)
+    return _save_form(
+        request,
+        form,
+        lambda **args: services.neighbourhood_contact_set(neighbourhood=neighbourhood, **args),
+        success="Team contact details saved",
+        next_url=reverse("workspace:team", args=[neighbourhood.pk]),
+        template="workspace/team_contact_form.html",
+        context={"heading": "The team's contact details", "neighbourhood": neighbourhood},
+    )
+
+
+@staff_required
+def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    neighbourhood = _neighbourhood(request, pk)
+    form = TeamMemberForm(request.POST or None)
+    return _save_form(
+        request,
+        form,
+        lambda **args: services.team_member_create(neighbourhood=neighbourhood, **args),
+        success="Team member added",
+        next_url=reverse("workspace:team", args=[neighbourhood.pk]),
+        template="workspace/team_member_form.html",
+        context={"heading": "Add a team member", "neighbourhood": neighbourhood},
+    )
+
+
+@staff_required
+def team_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _scoped(selectors.team_member_for_user, request, pk)
+    form = TeamMemberForm(request.POST or None, member=member)
+    return _save_form(
+        request,
+        form,
+        lambda **args: services.team_member_update(member=member, **args),
+        success="Team member saved",
+        next_url=reverse("workspace:team", args=[member.neighbourhood_id]),
+        template="workspace/team_member_form.html",
+        context={"heading": "Change a team member", "neighbourhood": member.neighbourhood},
+    )
+
+
+@staff_required
+def team_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _scoped(selectors.team_member_for_user, request, pk)
+    return _confirm_delete(
+        request,
+        lambda: services.team_member_delete(member=member),
+        thing=f"{member.rank} {member.name}",
+        next_url=reverse("workspace:team", args=[member.neighbourhood_id]),
+        context={"neighbourhood": member.neighbourhood},
+    )
+
+
+# --- Priorities ------------------------------------------------------------------------------
+
+
+@staff_required
+def priorities(request: HttpRequest, pk: int) -> HttpResponse:
+    neighbourhood = _neighbourhood(request, pk)
+    context = {
+        "nav_workspace": True,
+        "neighbourhood": neighbourhood,
+        "priorities": selectors.priorities_for_neighbourhood(neighbourhood=neighbourhood),
+        "review_after_months": selectors.REVIEW_AFTER_MONTHS,
+    }
+    return render(request, "workspace/priorities.html", context)
+
+
+@staff_required
+def priority_add(request: HttpRequest, pk: int) -> HttpResponse:
+    neighbourhood = _neighbourhood(request, pk)
+    form = PriorityForm(request.POST or None)
+    return _save_form(
+        request,
+        form,
+        lambda **args: services.priority_create(neighbourhood=neighbourhood, **args),
+        success="Priority added",
+        next_url=reverse("workspace:priorities", args=[neighbourhood.pk]),
+        template="workspace/priority_form.html",
+        context={"heading": "Add a priority", "neighbourhood": neighbourhood},
+    )
+
+
+@staff_required
+def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = _scoped(selectors.priority_for_user, request, pk)
+    form = PriorityForm(request.POST or None, priority=priority)
+    return _save_form(
+        request,
+        form,
+        lambda **args: services.priority_update(priority=priority, **args),
+        success="Priority saved",
+        next_url=reverse("workspace:priorities", args=[priority.neighbourhood_id]),
+        template="workspace/priority_form.html",
+        context={"heading": "Update a priority", "neighbourhood": priority.neighbourhood},
+    )
+
+
+@staff_required
+@require_POST
+def priority_review(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = _scoped(selectors.priority_for_user, request, pk)
+    services.priority_review(priority=priority)
+    messages.success(request, "Priority marked as reviewed today")
+    # Reviewed from the dashboard, go back there; any other "next" is ignored (no open redirect).
+    if request.POST.get("next") == "dashboard":
+        return redirect("workspace:dashboard")
+    return redirect("workspace:priorities", priority.neighbourhood_id)
+
+
+@staff_required
+def priority_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    priority = _scoped(selectors.priority_for_user, request, pk)
+    return _confirm_delete(
+        request,
+        lambda: services.priority_delete(priority=priority),
+        thing="the priority",
+        next_url=reverse("workspace:priorities", args=[priority.neighbourhood_id]),
+        context={"neighbourhood": priority.neighbourhood, "priority": priority},
+    )
+
+
+# --- Events ----------------------------------------------------------------------------------
+
+
+@staff_required
+def events(request: HttpRequest, pk: int) -> HttpResponse:
+    neighbourhood = _neighbourhood(request, pk)
+    context = {
+        "nav_workspace": True,
+        "neighbourhood": neighbourhood,
+        "upcoming": selectors.events_for_neighbourhood(neighbourhood=neighbourhood),
+        "past": selectors.events_for_neighbourhood(neighbourhood=neighbourhood, past=True)[:20],
+    }
+    return render(request, "workspace/events.html", context)
+
+
+@staff_required
+def event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    neighbourhood = _neighbourhood(request, pk)
+    form = EventForm(request.POST or None)
+    return _save_form(
+        request,
+        form,
+        lambda **args: services.event_create(neighbourhood=neighbourhood, reject_past=True, **args),
+        success="Event added",
+        next_url=reverse("workspace:events", args=[neighbourhood.pk]),
+        template="workspace/event_form.html",
+        context={"heading": "Add an event", "neighbourhood": neighbourhood},
+    )
+
+
+@staff_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _scoped(selectors.event_for_user, request, pk)
+    form = EventForm(request.POST or None, event=event)
+    return _save_form(
+        request,
+        form,
+        lambda **args: services.event_update(event=event, **args),
+        success="Event saved",
+        next_url=reverse("workspace:events", args=[event.neighbourhood_id]),
+        template="workspace/event_form.html",
+        context={"heading": "Change an event", "neighbourhood": event.neighbourhood},
+    )
+
+
+@staff_required
+def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _scoped(selectors.event_for_user, request, pk)
+    return _confirm_delete(
+        request,
+        lambda: services.event_delete(event=event),
+        thing=f"the event ‘{event.title}’",
+        next_url=reverse("workspace:events", args=[event.neighbourhood_id]),
+        context={"neighbourhood": event.neighbourhood},
+    )
+
+
+# --- The Neighbourhood Policing Guarantee ----------------------------------------------------
+
+
+def _period(request: HttpRequest) -> int:
+    value = request.GET.get("period", "")
+    return int(value) if value.isdigit() and int(value) in PERIODS else DEFAULT_PERIOD
+
+
+@staff_required
+def guarantee(request: HttpRequest) -> HttpResponse:
+    user = _viewer(request)
+    period = _period(request)
+    force_id = request.GET.get("force") or None
+    report = guarantee_report(user=user, period_months=period, force_id=force_id)
+    context = {
+        "nav_guarantee": True,
+        "report": report,
+        "periods": PERIODS,
+        "period": period,
+        "period_label": PERIODS[period],
+        "force_id": force_id or "",
+        "force_choices": selectors.forces_with_neighbourhoods(user=user),
+        "chart_svg": guarantee_chart_svg(report.forces),
+        "review_after_months": selectors.REVIEW_AFTER_MONTHS,
+    }
+    return render(request, "workspace/guarantee.html", context)

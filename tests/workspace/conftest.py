@@ -1,0 +1,125 @@
+"""Two forces with a neighbourhood team each, and an officer of each force.
+
+Staffordshire: Longton (a named officer with an e-mail address) and Meir (a team member with no
+contact details and no shared team contact: not contactable). Cheshire: Crewe, another force's
+team that Staffordshire's officer must never read or change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from beatbook.accounts.models import OrganisationKind, Role, User
+from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.enquiries.models import Question, QuestionStatus
+from beatbook.places.models import Force, Neighbourhood
+from beatbook.teams import services
+from beatbook.teams.models import Event, Priority, TeamMember
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    staffordshire: Force
+    cheshire: Force
+    longton: Neighbourhood
+    meir: Neighbourhood
+    crewe: Neighbourhood
+    officer: User
+    cheshire_officer: User
+    longton_sergeant: TeamMember
+    crewe_member: TeamMember
+    crewe_priority: Priority
+    crewe_event: Event
+
+
+def question_make(
+    neighbourhood: Neighbourhood,
+    *,
+    asked: datetime,
+    answered_after_hours: float | None = None,
+    status: str | None = None,
+    closed_after_hours: float | None = None,
+    number: list[int] = [0],  # noqa: B006 - a counter shared by every call, for unique references
+) -> Question:
+    number[0] += 1
+    answered_at = (
+        asked + timedelta(hours=answered_after_hours) if answered_after_hours is not None else None
+    )
+    closed_at = asked + timedelta(hours=closed_after_hours) if closed_after_hours else None
+    chosen = status or (QuestionStatus.ANSWERED if answered_at else QuestionStatus.OPEN)
+    return Question.objects.create(
+        reference=f"Q-{number[0]:04d}-AAAA",
+        neighbourhood=neighbourhood,
+        kind="question",
+        subject=f"Question {number[0]}",
+        body="When is the next surgery?",
+        asked_at=asked,
+        due_at=asked + timedelta(hours=72),
+        status=chosen,
+        answer="Next Tuesday." if answered_at else "",
+        answered_at=answered_at,
+        closed_at=closed_at,
+    )
+
+
+def _officer(username: str, force: Force, organisation: str) -> User:
+    user = user_create(username=username, password=PASSWORD, first_name=username, is_staff=True)
+    police = organisation_create(name=organisation, kind=OrganisationKind.POLICE_FORCE, force=force)
+    membership_grant(user=user, organisation=police, role=Role.NEIGHBOURHOOD_OFFICER)
+    return user
+
+
+@pytest.fixture
+def world() -> World:
+    staffordshire, _ = Force.objects.get_or_create(
+        id="staffordshire", defaults={"name": "Staffordshire Police"}
+    )
+    cheshire, _ = Force.objects.get_or_create(
+        id="cheshire", defaults={"name": "Cheshire Constabulary"}
+    )
+    longton = Neighbourhood.objects.create(force=staffordshire, code="SOT-LONGTON", name="Longton")
+    meir = Neighbourhood.objects.create(force=staffordshire, code="SOT-MEIR", name="Meir")
+    crewe = Neighbourhood.objects.create(force=cheshire, code="CE-CREWE", name="Crewe")
+    sergeant = services.team_member_create(
+        neighbourhood=longton,
+        name="Jo Bloggs",
+        rank="Sergeant",
+        contact_details={"email": "longton@example.police.uk"},
+        order=1,
+    )
+    services.team_member_create(neighbourhood=meir, name="Sam Patel", rank="PCSO")
+    now = timezone.now()
+    crewe_member = services.team_member_create(
+        neighbourhood=crewe,
+        name="Alex Shaw",
+        rank="PC",
+        contact_details={"telephone": "101"},
+    )
+    crewe_priority = services.priority_create(
+        neighbourhood=crewe, issue="<p>Speeding on Nantwich Road</p>", issue_date=now
+    )
+    crewe_event = services.event_create(
+        neighbourhood=crewe,
+        title="Crewe surgery",
+        start=now + timedelta(days=2),
+        end=now + timedelta(days=2, hours=1),
+    )
+    return World(
+        staffordshire=staffordshire,
+        cheshire=cheshire,
+        longton=longton,
+        meir=meir,
+        crewe=crewe,
+        officer=_officer("staffs", staffordshire, "Staffordshire Police"),
+        cheshire_officer=_officer("cheshire", cheshire, "Cheshire Constabulary"),
+        longton_sergeant=sergeant,
+        crewe_member=crewe_member,
+        crewe_priority=crewe_priority,
+        crewe_event=crewe_event,
+    )
