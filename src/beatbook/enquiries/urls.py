@@ -1,7 +1,27 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from beatbook.enquiries import views
 
 app_name = "enquiries"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "neighbourhoods/<slug:force_id>/<str:neighbourhood_id>/ask/",
+        views.ask,
+        name="ask",
+    ),
+    path("questions/", views.find, name="find"),
+    path("questions/<str:reference>/", views.status, name="status"),
+    path("questions/<str:reference>/sent/", views.sent, name="sent"),
+    path("staff/questions/", views.staff_list, name="staff-list"),
+    path("staff/questions/<str:reference>/", views.staff_detail, name="staff-detail"),
+    path("staff/questions/<str:reference>/publish/", views.staff_publish, name="staff-publish"),
+    path(
+        "staff/questions/<str:reference>/unpublish/",
+        views.staff_unpublish,
+        name="staff-unpublish",
+    ),
+    path("staff/questions/<str:reference>/close/", views.staff_close, name="staff-close"),
+]
