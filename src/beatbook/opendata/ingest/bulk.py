@@ -64,26 +64,34 @@ def _rows_held(kind: str) -> int:
     return int(loaded.aggregate(rows=Sum("rows_loaded"))["rows"] or 0)
 
 
+def index_statements(kinds: Sequence[str]) -> list[tuple[str, str]]:
+    """(drop, create) SQL for the secondary indexes of the given kinds' tables."""
+    # An unentered schema editor only renders SQL; entering one is refused inside a
+    # transaction on SQLite, and this must happen inside one.
+    editor = connection.schema_editor(atomic=False)
+    editor.deferred_sql = []
+    return [
+        (str(index.remove_sql(model, editor)), str(index.create_sql(model, editor)))
+        for model in (MODELS[kind] for kind in kinds)
+        for index in model._meta.indexes
+    ]
+
+
 @contextmanager
 def indexes_rebuilt_after(kinds: Sequence[str]) -> Iterator[None]:
     """One transaction in which the given kinds' tables load without their secondary indexes."""
-    indexes = [(MODELS[kind], index) for kind in kinds for index in MODELS[kind]._meta.indexes]
-    if not indexes:
+    statements = index_statements(kinds)
+    if not statements:
         # Not bulk: each file commits on its own.
         yield
         return
-    with transaction.atomic():
-        # An unentered schema editor only renders SQL; entering one is refused inside a
-        # transaction on SQLite, and this must happen inside one.
-        editor = connection.schema_editor(atomic=False)
-        editor.deferred_sql = []
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Enough memory to build each index in one in-memory sort (the default 64 MB
-                # spills a national table's index build to disk); for this transaction only.
-                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            for model, index in indexes:
-                cursor.execute(str(index.remove_sql(model, editor)))
-            yield
-            for model, index in indexes:
-                cursor.execute(str(index.create_sql(model, editor)))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Enough memory to build each index in one in-memory sort (the default 64 MB
+            # spills a national table's index build to disk); for this transaction only.
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for drop, _create in statements:
+            cursor.execute(drop)
+        yield
+        for _drop, create in statements:
+            cursor.execute(create)

@@ -14,6 +14,11 @@ from django.db import connection
 
 LOCATION_TABLE = "opendata_location"
 LOCATION_COLUMNS = ("id", "latitude", "longitude", "name", "easting", "northing")
+# The Crime IDs and outcomes a reload of a street file replaces ("?" marks, SQLite's style).
+OUTCOMES_BEFORE_SQL = (
+    "SELECT persistent_id, outcome FROM opendata_crime "
+    "WHERE force_id = ? AND month = ? AND persistent_id <> ''"
+)
 # SQLite's page cache for the ingest connection (KiB, negative by SQLite's convention): index
 # pages of a month stay in memory between statements instead of being re-read.
 SQLITE_CACHE_KIB = 262_144

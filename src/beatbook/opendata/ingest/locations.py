@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyproj import Transformer
 
-from beatbook.places.spatial import neighbourhood_ids_for_points
+from beatbook.places.spatial import PolygonIndex
 
 
 def location_id(*, latitude: float, longitude: float, name: str) -> int:
@@ -70,12 +70,11 @@ class Points:
     locations: pa.Table  # id, latitude, longitude, name, easting, northing
     without_location: int
 
-    def neighbourhood_ids(self, *, force_id: str) -> pa.Array:
+    def neighbourhood_ids(self, neighbourhoods: PolygonIndex) -> pa.Array:
         """Each row's neighbourhood (null where none), from one lookup per distinct point."""
-        found = neighbourhood_ids_for_points(
-            lat=self.locations.column("latitude").to_numpy(),
-            lng=self.locations.column("longitude").to_numpy(),
-            force_id=force_id,
+        found = neighbourhoods.lookup(
+            self.locations.column("latitude").to_numpy(),
+            self.locations.column("longitude").to_numpy(),
         )
         return pc.take(pa.array(found, type=pa.int64(), from_pandas=True), self.point)
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 
-from beatbook.opendata.ingest.bulk import bulk_kinds, indexes_rebuilt_after
+from beatbook.opendata.ingest.bulk import bulk_kinds
 from beatbook.opendata.ingest.discover import InputFile, inputs_discover
-from beatbook.opendata.ingest.loaders import Loader, loader_for_connection
+from beatbook.opendata.ingest.loaders import loader_for_connection
 from beatbook.opendata.ingest.prepare import Prepared, file_prepare
 from beatbook.opendata.ingest.reader import RawFile, file_read
 from beatbook.opendata.ingest.results import (
@@ -25,15 +25,24 @@ from beatbook.opendata.ingest.results import (
     IngestProgress,
     IngestSummary,
 )
+from beatbook.opendata.ingest.writers import WRITE_ERRORS, Writer, writer_for_run
 from beatbook.opendata.models import (
     Crime,
     Outcome,
-    SourceFile,
     SourceKind,
     SourceStatus,
     StopAndSearch,
 )
 from beatbook.places.models import Force
+
+# Kept importable here: tests reach the Django writer's loader class through it.
+__all__ = [
+    "DatabaseError",
+    "force_names",
+    "ingest_paths",
+    "loader_for_connection",
+    "outcomes_changed",
+]
 
 TABLES: dict[str, str] = {
     SourceKind.STREET: Crime._meta.db_table,
@@ -48,7 +57,7 @@ class _Run:
     force_names: dict[str, str]
     skip_invalid_rows: bool
     reload: bool
-    loader: Loader
+    writer: Writer
     # Locations this run has committed: later months mostly reuse them, so skip re-inserting.
     known_locations: set[int] = field(default_factory=set)
 
@@ -79,27 +88,42 @@ def ingest_paths(
     the current one is written: parsing and hashing release the GIL, and so does SQLite.
     A run at least as big as the data held loads in bulk mode (see ``ingest.bulk``): one
     transaction, indexes rebuilt at the end; ``bulk`` True or False forces the choice.
+    Everything is read from Django's connection before the writes start: on SQLite they go
+    through a connection of their own (see ``ingest.writers``).
     """
     started = time.perf_counter()
     items = inputs_discover(paths=paths)
-    run = _Run(
-        force_ids=set(Force.objects.values_list("id", flat=True)),
-        force_names=force_names(),
-        skip_invalid_rows=skip_invalid_rows,
-        reload=reload,
-        loader=loader_for_connection(),
-    )
-    summary = IngestSummary()
-    bytes_total = sum(item.size for item in items)
-    bytes_done = 0
+    force_ids = set(Force.objects.values_list("id", flat=True))
+    names = force_names()
     incoming: dict[str, int] = {}
     for item in items:
         kind = _kind_guess(item)
         incoming[kind] = incoming.get(kind, 0) + item.size
-    with (
-        indexes_rebuilt_after(bulk_kinds(incoming_bytes=incoming, bulk=bulk)),
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as pool,
-    ):
+    kinds = bulk_kinds(incoming_bytes=incoming, bulk=bulk)
+    summary = IngestSummary()
+    with writer_for_run(bulk_kinds=kinds) as writer, writer.bulk(kinds):
+        run = _Run(
+            force_ids=force_ids,
+            force_names=names,
+            skip_invalid_rows=skip_invalid_rows,
+            reload=reload,
+            writer=writer,
+        )
+        _ingest_items(items, run, summary, on_progress)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _ingest_items(
+    items: list[InputFile],
+    run: _Run,
+    summary: IngestSummary,
+    on_progress: Callable[[IngestProgress], None] | None,
+) -> None:
+    started = time.perf_counter()
+    bytes_total = sum(item.size for item in items)
+    bytes_done = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as pool:
         upcoming = [pool.submit(_stage, item, run) for item in items[:1]]
         for number, item in enumerate(items, start=1):
             staged = upcoming.pop().result()
@@ -119,8 +143,6 @@ def ingest_paths(
                         rows_loaded=summary.rows_loaded,
                     )
                 )
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _stage(item: InputFile, run: _Run) -> _Staged:
@@ -158,18 +180,20 @@ def _ingest_staged(staged: _Staged, run: _Run) -> FileResult:
         _describe(result, raw, raw.force_id, raw.month)
     if prepared is not None:
         _describe(result, prepared.raw, prepared.force_id, prepared.month)
+    writer = run.writer
     try:
         if staged.error:
             raise IngestError(staged.error)
         assert raw is not None
         assert prepared is not None
-        current = _current(raw.kind, prepared.force_id, prepared.month)
+        current = writer.current(kind=raw.kind, force_id=prepared.force_id, month=prepared.month)
         if _unchanged(raw, current, run):
-            _record_unchanged(result, raw, staged.started_at)
+            _record_unchanged(result, raw, staged.started_at, writer)
         else:
             _load(result, prepared, run, staged.started_at, replacing=current is not None)
-    except (IngestError, DatabaseError) as exc:
-        _record_failure(result, staged.item, raw.sha256 if raw else "", staged.started_at, str(exc))
+    except (IngestError, *WRITE_ERRORS) as exc:  # type: ignore[misc]
+        sha256 = raw.sha256 if raw else ""
+        _record_failure(result, staged.item, sha256, staged.started_at, str(exc), writer)
     result.seconds = time.perf_counter() - clock
     return result
 
@@ -179,64 +203,63 @@ def _describe(result: FileResult, raw: RawFile, force_id: str, month: str) -> No
     result.rows_read = raw.rows_read
 
 
-def _current(kind: str, force_id: str, month: str) -> SourceFile | None:
-    return (
-        SourceFile.objects.filter(
-            kind=kind, force_id=force_id, month=month, status=SourceStatus.LOADED
-        )
-        .order_by("-id")
-        .first()
-    )
-
-
-def _unchanged(raw: RawFile, current: SourceFile | None, run: _Run) -> bool:
+def _unchanged(raw: RawFile, current: tuple[int, str] | None, run: _Run) -> bool:
     if run.reload:
         return False
-    return current is not None and current.sha256 == raw.sha256
+    return current is not None and current[1] == raw.sha256
 
 
-def _record_unchanged(result: FileResult, raw: RawFile, started_at: datetime) -> None:
+def _record_unchanged(
+    result: FileResult, raw: RawFile, started_at: datetime, writer: Writer
+) -> None:
     result.status = SourceStatus.UNCHANGED
     result.message = (
         "already loaded from a file with the same checksum (use --reload to load it again)"
     )
-    source = SourceFile.objects.create(
-        kind=raw.kind,
-        path=str(raw.item.path),
-        member=raw.item.member,
-        sha256=raw.sha256,
-        force_id=result.force,
-        month=result.month,
-        status=SourceStatus.UNCHANGED,
-        rows_read=result.rows_read,
-        message=result.message,
-        started_at=started_at,
-        finished_at=timezone.now(),
+    result.source_id = writer.source_create(
+        {
+            "kind": raw.kind,
+            "path": str(raw.item.path),
+            "member": raw.item.member,
+            "sha256": raw.sha256,
+            "force_id": result.force,
+            "month": result.month,
+            "status": SourceStatus.UNCHANGED,
+            "rows_read": result.rows_read,
+            "message": result.message,
+            "started_at": started_at,
+            "finished_at": timezone.now(),
+        }
     )
-    result.source_id = source.pk
 
 
 def _record_failure(
-    result: FileResult, item: InputFile, sha256: str, started_at: datetime, message: str
+    result: FileResult,
+    item: InputFile,
+    sha256: str,
+    started_at: datetime,
+    message: str,
+    writer: Writer,
 ) -> None:
     """Kept outside the rolled-back transaction so that the staff page can show what went wrong."""
     result.status = SourceStatus.FAILED
     result.message = message
     result.rows_loaded = 0
-    source = SourceFile.objects.create(
-        kind=result.kind or _kind_guess(item),
-        path=str(item.path),
-        member=item.member,
-        sha256=sha256,
-        force_id=result.force or None,
-        month=result.month,
-        status=SourceStatus.FAILED,
-        rows_read=result.rows_read,
-        message=message[:10_000],
-        started_at=started_at,
-        finished_at=timezone.now(),
+    result.source_id = writer.source_create(
+        {
+            "kind": result.kind or _kind_guess(item),
+            "path": str(item.path),
+            "member": item.member,
+            "sha256": sha256,
+            "force_id": result.force or None,
+            "month": result.month,
+            "status": SourceStatus.FAILED,
+            "rows_read": result.rows_read,
+            "message": message[:10_000],
+            "started_at": started_at,
+            "finished_at": timezone.now(),
+        }
     )
-    result.source_id = source.pk
 
 
 def _kind_guess(item: InputFile) -> str:
@@ -254,6 +277,7 @@ def _load(
     Rows for (force, month, kind) exist only under a loaded SourceFile, so when there is none
     the delete and the before-image of outcomes are skipped: they would scan for nothing.
     """
+    writer = run.writer
     table = TABLES[prepared.kind]
     key = {"kind": prepared.kind, "force_id": prepared.force_id, "month": prepared.month}
     errors = prepared.errors
@@ -262,50 +286,55 @@ def _load(
     result.rows_without_location = prepared.points.without_location
     result.rejection_counts = errors.counts()
     result.rejection_samples = errors.samples()
-    with transaction.atomic():
-        source = SourceFile.objects.create(
-            **key,
-            path=str(prepared.raw.item.path),
-            member=prepared.raw.item.member,
-            sha256=prepared.raw.sha256,
-            status=SourceStatus.LOADED,
-            rows_read=result.rows_read,
-            rows_loaded=result.rows_loaded,
-            rows_rejected=result.rows_rejected,
-            rows_without_location=result.rows_without_location,
-            rejections=[{"line": r.line, "reason": r.reason} for r in result.rejection_samples],
-            rejection_counts=result.rejection_counts,
-            started_at=started_at,
+    with writer.transaction():
+        source_id = writer.source_create(
+            {
+                **key,
+                "path": str(prepared.raw.item.path),
+                "member": prepared.raw.item.member,
+                "sha256": prepared.raw.sha256,
+                "status": SourceStatus.LOADED,
+                "rows_read": result.rows_read,
+                "rows_loaded": result.rows_loaded,
+                "rows_rejected": result.rows_rejected,
+                "rows_without_location": result.rows_without_location,
+                "rejections": [
+                    {"line": r.line, "reason": r.reason} for r in result.rejection_samples
+                ],
+                "rejection_counts": result.rejection_counts,
+                "started_at": started_at,
+            }
         )
         before = None
         if replacing:
             if prepared.kind == SourceKind.STREET:
-                before = _outcomes_before(prepared)
-            result.rows_replaced = run.loader.delete(
+                before = writer.outcomes_before(force_id=prepared.force_id, month=prepared.month)
+            result.rows_replaced = writer.loader.delete(
                 table=table, force_id=prepared.force_id, month=prepared.month
             )
-        run.loader.insert_locations(locations=_new_locations(prepared.points.locations, run))
-        run.loader.insert_rows(
+        writer.loader.insert_locations(locations=_new_locations(prepared.points.locations, run))
+        writer.loader.insert_rows(
             table=table,
-            columns=_row_columns(prepared),
+            columns=_row_columns(prepared, writer),
             constants={
                 "force_id": prepared.force_id,
                 "month": prepared.month,
-                "source_id": source.pk,
+                "source_id": source_id,
             },
         )
-        SourceFile.objects.filter(**key, status=SourceStatus.LOADED).exclude(pk=source.pk).update(
-            status=SourceStatus.REPLACED
-        )
+        writer.sources_replaced(**key, keep_id=source_id)
         if before is not None and result.rows_replaced:
             result.outcomes_changed = outcomes_changed(before, _outcomes_after(prepared))
-        SourceFile.objects.filter(pk=source.pk).update(
-            rows_replaced=result.rows_replaced,
-            outcomes_changed=result.outcomes_changed,
-            finished_at=timezone.now(),
+        writer.source_update(
+            source_id,
+            {
+                "rows_replaced": result.rows_replaced,
+                "outcomes_changed": result.outcomes_changed,
+                "finished_at": timezone.now(),
+            },
         )
     result.status = SourceStatus.LOADED
-    result.source_id = source.pk
+    result.source_id = source_id
     run.known_locations.update(prepared.points.locations.column("id").to_pylist())
 
 
@@ -315,7 +344,7 @@ def _new_locations(locations: pa.Table, run: _Run) -> pa.Table:
     return locations.filter(pa.array(fresh, type=pa.bool_()))
 
 
-def _row_columns(prepared: Prepared) -> dict[str, pa.Array]:
+def _row_columns(prepared: Prepared, writer: Writer) -> dict[str, pa.Array]:
     points = prepared.points
     return {
         **prepared.columns,
@@ -327,19 +356,13 @@ def _row_columns(prepared: Prepared) -> dict[str, pa.Array]:
         **(
             {}
             if prepared.kind == SourceKind.OUTCOMES
-            else {"neighbourhood_id": points.neighbourhood_ids(force_id=prepared.force_id)}
+            else {
+                "neighbourhood_id": points.neighbourhood_ids(
+                    writer.neighbourhoods(prepared.force_id)
+                )
+            }
         ),
     }
-
-
-def _outcomes_before(prepared: Prepared) -> pd.DataFrame:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT persistent_id, outcome FROM {TABLES[SourceKind.STREET]} "  # noqa: S608
-            "WHERE force_id = %s AND month = %s AND persistent_id <> ''",
-            [prepared.force_id, prepared.month],
-        )
-        return pd.DataFrame(cursor.fetchall(), columns=["persistent_id", "outcome"])
 
 
 def _outcomes_after(prepared: Prepared) -> pd.DataFrame:
