@@ -85,6 +85,31 @@ def _crime(
     )
 
 
+def boundary_around(point: tuple[float, float], half_side: float) -> dict[str, object]:
+    """A square boundary (WGS84) of ``2 * half_side`` metres centred on a BNG point."""
+    xs = np.array([point[0] - half_side, point[0] + half_side])
+    ys = np.array([point[1] - half_side, point[1] + half_side])
+    lat, lng = bng_to_wgs84(easting=xs, northing=ys)
+    min_lat, max_lat = float(lat.min()), float(lat.max())
+    min_lng, max_lng = float(lng.min()), float(lng.max())
+    ring = [
+        [min_lng, min_lat],
+        [max_lng, min_lat],
+        [max_lng, max_lat],
+        [min_lng, max_lat],
+        [min_lng, min_lat],
+    ]
+    return {
+        "boundary": {"type": "Polygon", "coordinates": [ring]},
+        "min_lat": min_lat,
+        "max_lat": max_lat,
+        "min_lng": min_lng,
+        "max_lng": max_lng,
+        "centre_lat": (min_lat + max_lat) / 2,
+        "centre_lng": (min_lng + max_lng) / 2,
+    }
+
+
 def _lsoa(code: str, name: str, la: str, population: int, force: Force) -> Lsoa:
     return Lsoa.objects.create(
         code=code,
@@ -107,8 +132,16 @@ def build_analytics_world() -> AnalyticsWorld:
     longton_lsoa = _lsoa("E01014213", "Stoke-on-Trent 012A", "Stoke-on-Trent", 1500, force)
     hanley_lsoa = _lsoa("E01014100", "Stoke-on-Trent 001B", "Stoke-on-Trent", 2000, force)
     _lsoa("E01029900", "Newcastle-under-Lyme 003C", "Newcastle-under-Lyme", 1700, force)
-    longton = Neighbourhood.objects.create(force=force, code="SOT.LONGTON", name="Longton")
-    hanley = Neighbourhood.objects.create(force=force, code="SOT.HANLEY", name="Hanley")
+    longton = Neighbourhood.objects.create(
+        force=force,
+        code="SOT.LONGTON",
+        name="Longton",
+        population=21_000,
+        **boundary_around(MARKET, 1500.0),
+    )
+    hanley = Neighbourhood.objects.create(
+        force=force, code="SOT.HANLEY", name="Hanley", **boundary_around(HANLEY_BUS, 1500.0)
+    )
     longton.lsoas.add(longton_lsoa)
     hanley.lsoas.add(hanley_lsoa)
 
