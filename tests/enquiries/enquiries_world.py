@@ -33,8 +33,9 @@ class World:
 
 
 def build_world() -> World:
-    staffs = Force.objects.get(pk="staffordshire")
-    cheshire = Force.objects.get(pk="cheshire")
+    # get_or_create: tests with transaction=True flush the forces the migrations made.
+    staffs, _ = Force.objects.get_or_create(pk="staffordshire", defaults={"name": "Staffordshire"})
+    cheshire, _ = Force.objects.get_or_create(pk="cheshire", defaults={"name": "Cheshire"})
     longton = Neighbourhood.objects.create(force=staffs, code="longton", name="Longton")
     meir = Neighbourhood.objects.create(force=staffs, code="meir", name="Meir North")
     crewe = Neighbourhood.objects.create(force=cheshire, code="crewe", name="Crewe")
