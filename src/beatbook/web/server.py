@@ -2,6 +2,9 @@
 
 ``beatbook serve`` and ``beatbook demo`` both end here. Static files come from whitenoise
 (``WHITENOISE_USE_FINDERS``), so no ``collectstatic`` step and no separate file server.
+Beside gunicorn runs one background task worker (``beatbook.web.worker``), started once the
+server is listening and stopped when it stops, unless ``task_worker`` is off or tasks do not
+go to the database.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from django.core.management.base import CommandError
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
+from beatbook.web.worker import WorkerSupervisor, task_worker_available
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -36,6 +41,7 @@ class ServerOptions:
     workers: int = 2
     timeout: int = 60
     access_log: bool = True
+    task_worker: bool = True
 
     @property
     def url(self) -> str:
@@ -101,10 +107,15 @@ class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no 
     """gunicorn with its settings given here rather than read from the command line."""
 
     def __init__(
-        self, *, options: ServerOptions, on_ready: Callable[[], None] | None = None
+        self,
+        *,
+        options: ServerOptions,
+        on_ready: Callable[[], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
     ) -> None:
         self.options = options
         self.on_ready = on_ready
+        self.on_exit = on_exit
         super().__init__()
 
     def load_config(self) -> None:
@@ -120,6 +131,7 @@ class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no 
             "proc_name": "beatbook",
             "forwarded_allow_ips": "127.0.0.1,::1",
             "when_ready": self._when_ready,
+            "on_exit": self._on_exit,
         }
         for name, value in settings_for_gunicorn.items():
             self.cfg.set(name, value)
@@ -127,6 +139,10 @@ class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no 
     def _when_ready(self, arbiter: Any) -> None:
         if self.on_ready is not None:
             self.on_ready()
+
+    def _on_exit(self, arbiter: Any) -> None:
+        if self.on_exit is not None:
+            self.on_exit()
 
     def load(self) -> Any:
         from django.core.wsgi import get_wsgi_application
@@ -151,4 +167,19 @@ def server_run(*, options: ServerOptions, on_ready: Callable[[], None] | None = 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     # Workers are forked from this process: none may inherit its database connections.
     connections.close_all()
-    BeatbookServer(options=options, on_ready=on_ready).run()
+    supervisor = None
+    if options.task_worker and task_worker_available():
+        supervisor = WorkerSupervisor()
+
+    def when_ready() -> None:
+        if supervisor is not None:
+            supervisor.start()
+        if on_ready is not None:
+            on_ready()
+
+    stop_worker = supervisor.stop if supervisor is not None else None
+    try:
+        BeatbookServer(options=options, on_ready=when_ready, on_exit=stop_worker).run()
+    finally:
+        if stop_worker is not None:
+            stop_worker()

@@ -34,6 +34,12 @@ def add_server_arguments(parser: ArgumentParser) -> None:
         help="Worker processes (default: WEB_CONCURRENCY, or 2 per core, at least 2).",
     )
     parser.add_argument("--no-access-log", action="store_true", help="Do not log each request.")
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="Do not run a background task worker beside the server (run `beatbook worker` "
+        "elsewhere instead: e-mails wait in the database until one runs).",
+    )
 
 
 def server_options(options: dict[str, Any]) -> ServerOptions:
@@ -44,12 +50,19 @@ def server_options(options: dict[str, Any]) -> ServerOptions:
     if workers < 1:
         raise CommandError(f"--workers must be at least 1, not {workers}")
     return ServerOptions(
-        host=options["host"], port=port, workers=workers, access_log=not options["no_access_log"]
+        host=options["host"],
+        port=port,
+        workers=workers,
+        access_log=not options["no_access_log"],
+        task_worker=not options["no_worker"],
     )
 
 
 class Command(BaseCommand):
-    help = "Run Beatbook's production web server (gunicorn, several worker processes)."
+    help = (
+        "Run Beatbook's production web server (gunicorn, several worker processes) and a "
+        "background task worker beside it."
+    )
     # Checks run below, with the deployment ones, before anything is served.
     requires_system_checks: list[str] = []
 
