@@ -1,0 +1,94 @@
+"""The analyst pages' forms: what may be asked for, checked before any work is done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from beatbook.analysis.harm import HARM_INDEXES, POLICE_UK_CATEGORIES
+from beatbook.analysis.hotspots import METHODS
+from beatbook.analytics.selectors import check_month
+
+CELL_SIZES = (150, 200, 250, 300, 400, 500)
+METHOD_LABELS = {
+    "kde": "Kernel density (smooth surface of where crime concentrates)",
+    "gistar": "Getis-Ord Gi* (cells significantly hotter than chance, false discovery rate 5%)",
+}
+
+
+class MonthField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 7)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        try:
+            return check_month(str(text).strip(), label=str(self.label).lower())
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+def _check_order(form: forms.Form, data: dict[str, Any]) -> None:
+    first, last = data.get("month_from"), data.get("month_to")
+    if first and last and first > last:
+        form.add_error("month_to", "The last month must be the same as or after the first.")
+
+
+class HotspotForm(forms.Form):
+    force = forms.ChoiceField(label="Force")
+    month_from = MonthField(label="First month", help_text="For example, 2025-01")
+    month_to = MonthField(label="Last month", help_text="For example, 2025-06")
+    category = forms.ChoiceField(label="Crime category", required=False)
+    harm = forms.ChoiceField(
+        label="Count crimes or weigh them by harm",
+        choices=[("", "Count every crime as one")]
+        + [(key, f"Weigh by the {index.name}") for key, index in HARM_INDEXES.items()],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    cell_size = forms.TypedChoiceField(
+        label="Cell size",
+        choices=[(str(size), f"{size} metres") for size in CELL_SIZES],
+        coerce=int,
+        initial="250",
+    )
+    method = forms.ChoiceField(
+        label="Method",
+        choices=[(method, METHOD_LABELS[method]) for method in METHODS],
+        initial="kde",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, forces: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["force"].choices = forces  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", "All crime")] + [  # type: ignore[attr-defined]
+            (slug, slug.replace("-", " ").capitalize()) for slug in POLICE_UK_CATEGORIES
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_order(self, data)
+        return data
+
+
+class TrendsForm(forms.Form):
+    area = forms.CharField(
+        label="Area",
+        max_length=120,
+        help_text="A neighbourhood name, an LSOA code (E01014213), a local authority "
+        "(Stoke-on-Trent) or a force (staffordshire)",
+    )
+    month_from = MonthField(label="First month", required=False, help_text="For example, 2025-01")
+    month_to = MonthField(
+        label="Last month", required=False, help_text="Leave empty for the latest month held"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_order(self, data)
+        return data
