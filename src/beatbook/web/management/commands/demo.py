@@ -22,6 +22,7 @@ from beatbook.demo.bundle import FORCE_ID
 from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.people import DemoAdmin, demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.setup import demo_database_path, demo_password_path
+from beatbook.enquiries.demo import demo_questions_fresh, demo_questions_refresh
 from beatbook.teams.demo import demo_teams_fresh, demo_teams_refresh
 from beatbook.web.management.commands.serve import Command as ServeCommand
 from beatbook.web.management.commands.serve import server_options
@@ -70,6 +71,9 @@ class Command(ServeCommand):
         # on the first start of each day so that the events stay upcoming.
         if not demo_teams_fresh(force_id=FORCE_ID):
             self.stdout.write(str(demo_teams_refresh(force_id=FORCE_ID)))
+        if not demo_questions_fresh(force_id=FORCE_ID):
+            made = demo_questions_refresh(force_id=FORCE_ID)
+            self.stdout.write(f"Made {made} sample residents' questions.")
         demo_organisations_ensure()
         admin = demo_admin_ensure(password_file=demo_password_path())
         self.stdout.write(f"Starting Beatbook with {server.workers} workers...")
