@@ -18,10 +18,6 @@ METHOD_LABELS = {
 
 
 class MonthField(forms.CharField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 7)
-        super().__init__(**kwargs)
-
     def clean(self, value: Any) -> str:
         text = super().clean(value)
         if not text:

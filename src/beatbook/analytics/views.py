@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import math
 from typing import Any
 
 from django.conf import settings
@@ -220,9 +221,15 @@ def trends_page(request: HttpRequest) -> HttpResponse:
     return render(request, "analytics/trends.html", context, status=status)
 
 
+def _number(value: Any) -> float | None:
+    """A finite number, or None (shown as a dash) for a rate with no population."""
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
 def _monthly_rows(monthly: Any) -> list[dict[str, Any]]:
     return [
-        {"month": month, "crimes": None if value != value else int(value)}
+        {"month": month, "crimes": None if _number(value) is None else int(value)}
         for month, value in monthly["all-crime"].items()
     ]
 
@@ -235,8 +242,8 @@ def _totals_rows(report: Any) -> list[dict[str, Any]]:
             {
                 "category": "All crime" if category == "all-crime" else str(category),
                 "crimes": int(row["crimes"]),
-                "per_1000": row["per_1000"],
-                "per_1000_a_year": row["per_1000_a_year"],
+                "per_1000": _number(row["per_1000"]),
+                "per_1000_a_year": _number(row["per_1000_a_year"]),
                 "change": changes.get(category) if report.compared_months else None,
             }
         )
@@ -250,8 +257,8 @@ def _seasonality_rows(profile: Any) -> list[dict[str, Any]]:
     return [
         {
             "month": MONTH_NAMES[int(calendar_month) - 1],
-            "mean": row["mean_crimes"],
-            "index": row["index"],
+            "mean": _number(row["mean_crimes"]),
+            "index": _number(row["index"]),
             "years": int(row["months"]),
         }
         for calendar_month, row in profile.iterrows()
