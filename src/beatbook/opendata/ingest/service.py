@@ -322,7 +322,8 @@ def _load(
                 "source_id": source_id,
             },
         )
-        writer.sources_replaced(**key, keep_id=source_id)
+        if replacing:
+            writer.sources_replaced(**key, keep_id=source_id)
         if before is not None and result.rows_replaced:
             result.outcomes_changed = outcomes_changed(before, _outcomes_after(prepared))
         writer.source_update(
