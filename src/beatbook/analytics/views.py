@@ -236,11 +236,14 @@ def _monthly_rows(monthly: Any) -> list[dict[str, Any]]:
 
 def _totals_rows(report: Any) -> list[dict[str, Any]]:
     changes = {change.category: change for change in report.changes}
+    labels = {row.slug: row.label for row in harm_weights().categories}
     rows = []
     for category, row in report.totals.iterrows():
         rows.append(
             {
-                "category": "All crime" if category == "all-crime" else str(category),
+                "category": "All crime"
+                if category == "all-crime"
+                else labels.get(str(category), str(category)),
                 "crimes": int(row["crimes"]),
                 "per_1000": _number(row["per_1000"]),
                 "per_1000_a_year": _number(row["per_1000_a_year"]),

@@ -37,13 +37,16 @@
         maxZoom: 19,
       }).addTo(map);
     }
-    var total = document_.features.length;
+    var gistar = container.dataset.method === "gistar";
+    // Gi* lists significant cells first, so colours spread over those cells alone.
+    var total = document_.features.filter(function (feature) {
+      return !gistar || feature.properties.hotspot;
+    }).length;
     var layer = L.geoJSON(document_, {
       style: function (feature) {
-        var hot = container.dataset.method !== "gistar" || feature.properties.hotspot;
+        var hot = !gistar || feature.properties.hotspot;
         return {
-          color: "#0b0c0c",
-          weight: 0.3,
+          stroke: false,
           fillColor: hot ? colourFor(feature.properties.rank, total) : "#b1b4b6",
           fillOpacity: hot ? 0.75 : 0.35,
         };
@@ -52,11 +55,17 @@
         cell.bindPopup(popupText(feature.properties));
       },
     }).addTo(map);
-    if (total > 0) {
+    if (document_.features.length > 0) {
       map.fitBounds(layer.getBounds());
     } else {
       map.setView([52.8, -2.0], 9);
     }
+  }
+
+  function showKey() {
+    document.querySelectorAll(".app-js-only").forEach(function (element) {
+      element.hidden = false;
+    });
   }
 
   function start() {
@@ -64,7 +73,7 @@
     if (!container || typeof L === "undefined") {
       return;
     }
-    container.hidden = false;
+    showKey();
     document.querySelectorAll(".app-no-js").forEach(function (element) {
       element.hidden = true;
     });

@@ -1,0 +1,101 @@
+"""An analyst maps hotspots and reads trends in a real browser, on the real demo data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from beatbook.accounts.models import OrganisationKind, Role
+from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.demo.loader import demo_data_load
+from beatbook.places.models import Force
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """docs/screenshots with UPDATE_SCREENSHOTS=1, else a scratch folder (runs leave no changes)."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        return REPO / "docs" / "screenshots"
+    return tmp_path
+
+
+@pytest.fixture
+def analysis_site(live_server: Any) -> str:
+    demo_data_load()
+    force = Force.objects.get(pk="staffordshire")
+    police = organisation_create(
+        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=force
+    )
+    analyst = user_create(username="analyst", password=PASSWORD, is_staff=True)
+    membership_grant(user=analyst, organisation=police, role=Role.ANALYST)
+    return str(live_server.url)
+
+
+def serious_accessibility_problems(page: Any) -> list[str]:
+    # Evaluated rather than added as a script tag: the page's content security policy (kept on,
+    # so the map script is tested under it) refuses inline scripts.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    results = page.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_an_analyst_maps_hotspots_and_reads_trends(
+    page: Any, analysis_site: str, screenshots: Path
+) -> None:
+    screenshots.mkdir(parents=True, exist_ok=True)
+    page.goto(analysis_site + "/accounts/login/")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/")
+
+    page.get_by_role("link", name="Analysis", exact=True).click()
+    page.wait_for_url("**/analysis/")
+    assert serious_accessibility_problems(page) == []
+    page.get_by_role("link", name="Hotspots").click()
+
+    page.get_by_label("Getis-Ord Gi*", exact=False).check()
+    page.get_by_label("Weigh by the Cambridge Crime Harm Index").check()
+    page.get_by_role("button", name="Show hotspots").click()
+    page.wait_for_selector("#hotspot-map .leaflet-overlay-pane canvas", timeout=60_000)
+    table = page.get_by_role("region", name="Top places", exact=True).inner_text()
+    assert "On or near" in table
+    assert "Stoke-on-Trent" in table or "Stafford" in table
+    assert page.locator(".app-no-js").first.is_hidden()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV (a spreadsheet", exact=False).click()
+    assert download.value.suggested_filename.endswith(".csv")
+    assert serious_accessibility_problems(page) == []
+    page.evaluate("() => document.activeElement.blur()")
+    page.screenshot(path=str(screenshots / "analysis-hotspots.png"), full_page=True)
+
+    page.goto(analysis_site + "/analysis/trends/")
+    page.get_by_label("Area").fill("Meir North")
+    page.get_by_role("button", name="Show trends").click()
+    assert "Meir North, Staffordshire Police (neighbourhood)" in page.locator("main").inner_text()
+    assert page.locator("figure svg").count() == 2
+    assert serious_accessibility_problems(page) == []
+    page.screenshot(path=str(screenshots / "analysis-trends.png"), full_page=True)
+
+    page.get_by_label("Area").fill("Nowhere at all")
+    page.get_by_role("button", name="Show trends").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert serious_accessibility_problems(page) == []
+
+    page.goto(analysis_site + "/analysis/harm-weights/")
+    assert "Cambridge Crime Harm Index" in page.locator("h2").all_inner_texts()
+    assert serious_accessibility_problems(page) == []
