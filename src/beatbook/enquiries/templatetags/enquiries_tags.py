@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from beatbook.enquiries.models import Question
 from beatbook.enquiries.selectors import published_questions_for
@@ -28,6 +30,20 @@ def _hours_and_days(span: timedelta) -> str:
     if rest:
         parts.append(f"{rest} hour{'s' if rest != 1 else ''}")
     return " ".join(parts)
+
+
+@register.filter
+def when(value: datetime | None, style: str = "long") -> str:
+    """A time as GOV.UK writes it, in UK time: ``"18 November 2025, 7:41pm"``.
+
+    ``"short"`` gives ``"18 Nov, 7:41pm"``; ``"day"`` gives ``"Tuesday 18 November, 7:41pm"``.
+    """
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    day = {"short": "j M", "day": "l j F"}.get(style, "j F Y")
+    clock = date_format(local, "g:i") + ("am" if local.hour < 12 else "pm")
+    return f"{date_format(local, day)}, {clock}"
 
 
 @register.filter

@@ -1,0 +1,168 @@
+"""A resident asks their neighbourhood team a question; an officer answers and publishes it;
+the resident reads the answer. In a real browser, with an accessibility check on every page."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from beatbook.accounts.models import OrganisationKind, Role
+from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.demo.loader import demo_data_load
+from beatbook.enquiries.demo import demo_questions_refresh
+from beatbook.enquiries.models import OutgoingEmail, Question, QuestionStatus
+from beatbook.places.models import Force, Neighbourhood
+
+from .test_browser_pages import AXE, AXE_TAGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REPO = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """docs/screenshots with UPDATE_SCREENSHOTS=1, else a scratch folder (runs leave no changes)."""
+    folder = (
+        REPO / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def site(live_server: Any) -> tuple[str, Neighbourhood]:
+    demo_data_load()
+    demo_questions_refresh(force_id="staffordshire")
+    force = Force.objects.get(pk="staffordshire")
+    police = organisation_create(
+        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=force
+    )
+    longton = Neighbourhood.objects.filter(force=force, name__icontains="Longton").order_by("code")[
+        0
+    ]
+    officer = user_create(username="pcso", password=PASSWORD, first_name="Priya", last_name="Shaw")
+    membership_grant(
+        user=officer,
+        organisation=police,
+        role=Role.NEIGHBOURHOOD_OFFICER,
+        neighbourhoods=[longton],
+    )
+    return str(live_server.url), longton
+
+
+def check(page: Any) -> None:
+    """No serious or critical axe-core violation on the page.
+
+    axe goes in through DevTools evaluation, which the content security policy does not
+    govern: a script tag would be refused, as it should be.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    results = page.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert problems == []
+
+
+@pytest.fixture
+def csp_reports(page: Any) -> list[str]:
+    """Every content security policy violation the browser reports while the test runs."""
+    reports: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            reports.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return reports
+
+
+def test_a_resident_asks_and_an_officer_answers(
+    page: Any, site: tuple[str, Neighbourhood], screenshots: Path, csp_reports: list[str]
+) -> None:
+    url, longton = site
+    ask = f"{url}/neighbourhoods/staffordshire/{longton.code}/ask/"
+
+    # The resident sends the form empty first: errors, summarised and linked.
+    page.goto(ask)
+    assert page.locator("h1").inner_text() == "Ask your neighbourhood team a question"
+    check(page)
+    page.evaluate("() => document.activeElement.blur()")
+    page.screenshot(path=str(screenshots / "ask-question.png"), full_page=True)
+    page.get_by_role("button", name="Send").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a subject" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    check(page)
+
+    page.get_by_label("A concern").check()
+    page.get_by_label("Subject").fill("Speeding on <Anchor Road>")
+    page.get_by_label("Your question or concern").fill("Cars race here at night & it is scary.")
+    page.get_by_label("Your name (optional)").fill("Pat Resident")
+    page.get_by_label("Email address (optional)").fill("pat@example.org")
+    page.get_by_role("button", name="Send").click()
+
+    page.wait_for_url(re.compile(r".*/questions/Q-[2-9A-Y]{4}-[2-9A-Y]{4}/sent/$"))
+    panel = page.locator(".govuk-panel").inner_text()
+    reference = re.search(r"Q-[2-9A-Y]{4}-[2-9A-Y]{4}", panel)
+    assert reference is not None
+    reference_number = reference.group(0)
+    check(page)
+    question = Question.objects.get(reference=reference_number)
+    assert question.email == "pat@example.org"
+    assert OutgoingEmail.objects.filter(question=question, to="pat@example.org").exists()
+
+    # An officer of the team signs in and finds it in the list, with the time left.
+    page.goto(f"{url}/accounts/login/?next=/staff/questions/")
+    page.get_by_label("Username").fill("pcso")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/questions/")
+    listing = page.locator("main").inner_text()
+    assert reference_number in listing
+    assert "Overdue" in listing  # the sample question asked 80 hours ago
+    assert "left" in listing
+    check(page)
+    page.evaluate("() => document.activeElement.blur()")
+    page.screenshot(path=str(screenshots / "staff-questions.png"), full_page=True)
+
+    page.get_by_role("link", name=reference_number).click()
+    detail = page.locator("main").inner_text()
+    assert "Speeding on <Anchor Road>" in detail
+    assert "pat@example.org" in detail
+    assert "Pat Resident" in detail
+    check(page)
+    page.get_by_label("Your answer").fill("We will run speed checks on Anchor Road this week.")
+    page.get_by_label("Publish on the neighbourhood page").check()
+    page.get_by_role("button", name="Send answer").click()
+    assert page.locator(".govuk-notification-banner--success").is_visible()
+    check(page)
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.ANSWERED
+    assert question.published
+    assert OutgoingEmail.objects.filter(question=question).count() == 2  # confirmation, answer
+    page.get_by_role("button", name="Sign out").click()
+
+    # The resident checks with the reference and reads the answer; no contact details shown.
+    page.goto(f"{url}/questions/")
+    check(page)
+    page.get_by_label("Reference number").fill(reference_number.lower())
+    page.get_by_role("button", name="Check").click()
+    page.wait_for_url(f"**/questions/{reference_number}/")
+    status = page.locator("main").inner_text()
+    assert "We will run speed checks on Anchor Road this week." in status
+    assert "Answered" in status
+    assert "pat@example.org" not in status
+    assert "Pat Resident" not in status
+    check(page)
+    assert csp_reports == []
