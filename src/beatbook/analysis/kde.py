@@ -1,11 +1,13 @@
 """Kernel density of crime on a grid, by FFT convolution of binned counts.
 
-The points (or their harm weights) are spread onto the lattice of cell centres by linear
-binning (each point shares its weight between the four nearest centres, Wand 1994), and the
-lattice is convolved with the kernel sampled at the same spacing (``scipy.signal.fftconvolve``).
-That is exact for points at cell centres and, with linear binning, within a small fraction of
-the peak for points anywhere (tested against ``kernel_density_direct``, the plain sum over
-points). The work is O(cells log cells) whatever the number of points.
+The points (or their harm weights) are spread by linear binning (each point shares its weight
+between the four nearest lattice points, Wand 1994) onto a lattice a few times finer than the
+cells, with a point on every cell centre; the lattice is convolved with the kernel sampled at the
+same spacing (``scipy.signal.fftconvolve``) and read off at the cell centres. With simple binning
+onto the cell centres it is exact for points at cell centres; with the default fine lattice it is
+within about 1% of the peak of the plain sum over points (``kernel_density_direct``, which the
+tests and the benchmark compare it with). The work is O(lattice log lattice) whatever the number
+of points.
 
 Densities are per square kilometre: for counts, crimes per km²; for harm weights, harm per km².
 The grid is padded by the kernel's reach before convolving so that crimes just outside it still
@@ -16,6 +18,7 @@ some far outside the force) add nothing.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -57,6 +60,13 @@ def check_kernel(kernel: str, bandwidth: float) -> KernelName:
     raise ValueError(f"The kernel must be 'quartic' or 'gaussian', not {kernel!r}.")
 
 
+def auto_oversample(cell_size: float, bandwidth: float) -> int:
+    """The smallest odd number of lattice steps per cell that puts the lattice at a quarter
+    of the bandwidth or finer (odd, so that a lattice point sits on every cell centre)."""
+    steps = max(1, math.ceil(cell_size / (bandwidth / 4.0)))
+    return steps if steps % 2 == 1 else steps + 1
+
+
 def kernel_density(
     grid: Grid,
     easting: npt.ArrayLike,
@@ -66,30 +76,38 @@ def kernel_density(
     kernel: str = "quartic",
     weights: npt.ArrayLike | None = None,
     binning: Literal["linear", "simple"] = "linear",
+    oversample: int | None = None,
 ) -> FloatArray:
     """Density per km² at every cell centre of ``grid``, as a flat array in cell order.
 
     ``binning="simple"`` puts each point's whole weight on its own cell's centre (exactly what
-    a direct sum over cell-centred points gives); ``"linear"`` is closer to the exact sum.
+    a direct sum over cell-centred points gives). ``"linear"`` (the default) shares it over a
+    lattice ``oversample`` times finer than the cells (by default a quarter of the bandwidth
+    or finer), which keeps the result within about 1% of the exact sum's peak.
     """
     name = check_kernel(kernel, bandwidth)
-    pad = math.ceil(kernel_reach(bandwidth, name) / grid.cell_size)
-    padded = Grid(
-        x0=grid.x0 - pad * grid.cell_size,
-        y0=grid.y0 - pad * grid.cell_size,
-        cell_size=grid.cell_size,
-        columns=grid.columns + 2 * pad,
-        rows=grid.rows + 2 * pad,
+    steps = 1 if binning == "simple" else (oversample or auto_oversample(grid.cell_size, bandwidth))
+    if steps < 1 or steps % 2 == 0:
+        raise ValueError(f"The oversampling must be an odd whole number, not {steps}.")
+    spacing = grid.cell_size / steps
+    pad = math.ceil(kernel_reach(bandwidth, name) / spacing)
+    lattice = _Lattice(
+        x0=grid.x0 - pad * spacing,
+        y0=grid.y0 - pad * spacing,
+        spacing=spacing,
+        columns=grid.columns * steps + 2 * pad,
+        rows=grid.rows * steps + 2 * pad,
     )
     xs, ys, ws = _finite_points(easting, northing, weights)
-    if binning == "linear":
-        image = _linear_binned(padded, xs, ys, ws)
-    else:
-        image = padded.to_image(padded.counts(xs, ys, ws))
+    image = lattice.linear(xs, ys, ws) if binning == "linear" else lattice.simple(xs, ys, ws)
     if not image.any():
         return np.zeros(grid.n_cells, dtype=np.float64)
-    density = fftconvolve(image, _kernel_image(grid.cell_size, pad, bandwidth, name), mode="same")
-    inner = np.asarray(density, dtype=np.float64)[pad : pad + grid.rows, pad : pad + grid.columns]
+    density = fftconvolve(image, _kernel_image(spacing, pad, bandwidth, name), mode="same")
+    # The lattice point on each cell centre: the middle one of the cell's steps.
+    centre = pad + steps // 2
+    inner = np.asarray(density, dtype=np.float64)[
+        centre : centre + grid.rows * steps : steps, centre : centre + grid.columns * steps : steps
+    ]
     # FFT rounding leaves specks of about 1e-16 of the peak where the density is zero.
     return np.clip(inner, 0.0, None).reshape(-1) * SQUARE_METRES_PER_KM2
 
@@ -132,23 +150,48 @@ def _finite_points(
     return xs[keep], ys[keep], ws[keep]
 
 
-def _linear_binned(grid: Grid, xs: FloatArray, ys: FloatArray, ws: FloatArray) -> FloatArray:
-    """Each point's weight shared bilinearly between the four cell centres around it."""
-    u = (xs - grid.x0) / grid.cell_size - 0.5
-    v = (ys - grid.y0) / grid.cell_size - 0.5
-    col, row = np.floor(u).astype(np.int64), np.floor(v).astype(np.int64)
-    fu, fv = u - col, v - row
-    image = np.zeros((grid.rows, grid.columns), dtype=np.float64)
-    for dr, dc, share in (
-        (0, 0, (1 - fv) * (1 - fu)),
-        (0, 1, (1 - fv) * fu),
-        (1, 0, fv * (1 - fu)),
-        (1, 1, fv * fu),
-    ):
-        r, c = row + dr, col + dc
-        inside = (r >= 0) & (r < grid.rows) & (c >= 0) & (c < grid.columns)
-        np.add.at(image, (r[inside], c[inside]), (ws * share)[inside])
-    return image
+@dataclass(frozen=True)
+class _Lattice:
+    """Points ``spacing`` apart; point (row, column) stands for the square centred on it."""
+
+    x0: float
+    y0: float
+    spacing: float
+    columns: int
+    rows: int
+
+    def simple(self, xs: FloatArray, ys: FloatArray, ws: FloatArray) -> FloatArray:
+        """Each point's weight on the lattice point of the square it falls in."""
+        col = np.floor((xs - self.x0) / self.spacing).astype(np.int64)
+        row = np.floor((ys - self.y0) / self.spacing).astype(np.int64)
+        return self._add(row, col, ws)
+
+    def linear(self, xs: FloatArray, ys: FloatArray, ws: FloatArray) -> FloatArray:
+        """Each point's weight shared bilinearly between the four lattice points round it."""
+        u = (xs - self.x0) / self.spacing - 0.5
+        v = (ys - self.y0) / self.spacing - 0.5
+        col, row = np.floor(u).astype(np.int64), np.floor(v).astype(np.int64)
+        fu, fv = u - col, v - row
+        image = np.zeros((self.rows, self.columns), dtype=np.float64)
+        for dr, dc, share in (
+            (0, 0, (1 - fv) * (1 - fu)),
+            (0, 1, (1 - fv) * fu),
+            (1, 0, fv * (1 - fu)),
+            (1, 1, fv * fu),
+        ):
+            image += self._add(row + dr, col + dc, ws * share)
+        return image
+
+    def _add(
+        self, row: npt.NDArray[np.int64], col: npt.NDArray[np.int64], ws: FloatArray
+    ) -> FloatArray:
+        inside = (row >= 0) & (row < self.rows) & (col >= 0) & (col < self.columns)
+        flat = np.bincount(
+            row[inside] * self.columns + col[inside],
+            weights=ws[inside],
+            minlength=self.rows * self.columns,
+        )
+        return np.asarray(flat, dtype=np.float64).reshape(self.rows, self.columns)
 
 
 def _kernel_image(cell_size: float, pad: int, bandwidth: float, kernel: KernelName) -> FloatArray:
