@@ -37,6 +37,8 @@ ZIP = (
 )
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = "beatbook_bench_ingest"
+# Issue 2: at least twice pandas, and at least half the database's own raw bulk load.
+AIMS = {"pandas": 2.0, "raw": 0.5}
 
 OURS = """
 import json, os, sys, time, django
@@ -144,6 +146,11 @@ def report(name: str, rows: int, seconds: dict[str, float]) -> None:
     for key in seconds:
         if key != "ours":
             print(f"  ours/{key}: {rate['ours'] / rate[key]:.2f}x")
+    for key in seconds:
+        if key != "ours":
+            aim = AIMS["raw" if key == "raw" else "pandas"]
+            verdict = "met" if rate["ours"] / rate[key] >= aim else "NOT met"
+            print(f"  aim ours/{key} >= {aim}x: {verdict}")
 
 
 def main() -> None:

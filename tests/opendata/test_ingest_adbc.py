@@ -73,9 +73,7 @@ def _everything() -> dict[str, list[tuple]]:
         "crimes": _rows(Crime),
         "stops": _rows(StopAndSearch),
         "locations": _rows(Location, leave_out=()),
-        "sources": _rows(
-            SourceFile, leave_out=("id", "started_at", "finished_at", "path", "message")
-        ),
+        "sources": _rows(SourceFile, leave_out=("id", "started_at", "finished_at")),
     }
 
 
@@ -101,18 +99,26 @@ def test_adbc_writes_exactly_what_django_writes(policeuk: Path, adbc_runs: list[
         min_lng=-2.89,
         max_lng=-2.86,
     )
-    through_adbc = ingest_paths(paths=[policeuk / "good"])
+    # The rejected rows file is for the same (force, month) as a good one, which replaces it.
+    paths = [policeuk / "bad" / "outside-uk", policeuk / "good"]
+    through_adbc = ingest_paths(paths=paths, skip_invalid_rows=True)
     assert adbc_runs == [connection.settings_dict["NAME"]]
     by_adbc = _everything()
     _forget_loaded()
 
     with transaction.atomic():
-        through_django = ingest_paths(paths=[policeuk / "good"])
+        through_django = ingest_paths(paths=paths, skip_invalid_rows=True)
 
     assert adbc_runs == [connection.settings_dict["NAME"]], "a caller's transaction is joined"
-    assert [r.status for r in through_adbc.files] == ["loaded"] * 3
-    assert through_adbc.rows_loaded == through_django.rows_loaded == 12
+    assert [r.status for r in through_adbc.files] == ["loaded"] * 4
+    assert through_adbc.rows_loaded == through_django.rows_loaded
+    assert through_adbc.rows_rejected == through_django.rows_rejected > 0
     assert by_adbc == _everything()
+    assert SourceFile.objects.exclude(rejections=[]).exists()
+    for source in SourceFile.objects.all():
+        assert source.finished_at is not None
+        assert source.started_at.tzinfo is not None
+        assert source.started_at <= source.finished_at
     assert Crime.objects.exclude(neighbourhood=None).exists()
     stop = StopAndSearch.objects.order_by("datetime").first()
     assert stop is not None
