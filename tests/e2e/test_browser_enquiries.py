@@ -92,8 +92,12 @@ def test_a_resident_asks_and_an_officer_answers(
     url, longton = site
     ask = f"{url}/neighbourhoods/staffordshire/{longton.code}/ask/"
 
-    # The resident sends the form empty first: errors, summarised and linked.
-    page.goto(ask)
+    # From the neighbourhood page, the resident follows the link to ask; sends it empty first.
+    page.goto(f"{url}/neighbourhoods/staffordshire/{longton.code}/")
+    section = page.get_by_role("region", name="Questions and answers")
+    assert "Cars speeding on Uttoxeter Road" in section.inner_text()  # a published sample
+    section.get_by_role("link", name=f"Ask the {longton.name} team a question").click()
+    page.wait_for_url(ask)
     assert page.locator("h1").inner_text() == "Ask your neighbourhood team a question"
     check(page)
     page.evaluate("() => document.activeElement.blur()")
@@ -164,5 +168,15 @@ def test_a_resident_asks_and_an_officer_answers(
     assert "Answered" in status
     assert "pat@example.org" not in status
     assert "Pat Resident" not in status
+    check(page)
+
+    # And everyone reads it on the neighbourhood page, without who asked.
+    page.get_by_role("link", name=f"Back to {longton.name}").click()
+    section = page.get_by_role("region", name="Questions and answers")
+    published = section.inner_text()
+    assert "Speeding on <Anchor Road>" in published
+    assert "We will run speed checks on Anchor Road this week." in published
+    assert "Pat Resident" not in page.content()
+    assert "pat@example.org" not in page.content()
     check(page)
     assert csp_reports == []
