@@ -8,6 +8,7 @@ from django import forms
 
 from beatbook.analysis.harm import HARM_INDEXES, POLICE_UK_CATEGORIES
 from beatbook.analysis.hotspots import METHODS
+from beatbook.analytics.harm import harm_weights
 from beatbook.analytics.selectors import check_month
 
 CELL_SIZES = (150, 200, 250, 300, 400, 500)
@@ -62,8 +63,9 @@ class HotspotForm(forms.Form):
     def __init__(self, *args: Any, forces: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["force"].choices = forces  # type: ignore[attr-defined]
+        labels = {row.slug: row.label for row in harm_weights().categories}
         self.fields["category"].choices = [("", "All crime")] + [  # type: ignore[attr-defined]
-            (slug, slug.replace("-", " ").capitalize()) for slug in POLICE_UK_CATEGORIES
+            (slug, labels.get(slug, slug)) for slug in POLICE_UK_CATEGORIES
         ]
 
     def clean(self) -> dict[str, Any]:
