@@ -24,6 +24,8 @@ _DATA_COMMANDS = {
     "demo_teams",
     "hotspots",
     "trends",
+    "worker",
+    "send_emails",
 }
 
 
