@@ -1,0 +1,104 @@
+"""The hotspot and trend steps on real police.uk files: a month missing from Merseyside's
+published data, crimes recorded far outside Staffordshire, rows without coordinates."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pyproj import Transformer
+
+from beatbook.analysis.harm import load_harm_weights
+from beatbook.analysis.hotspots import HotspotOptions, hotspot_map
+from beatbook.analysis.trends import month_range, trend_report
+
+pytestmark = pytest.mark.slow
+
+SLUGS = {
+    "Anti-social behaviour": "anti-social-behaviour",
+    "Bicycle theft": "bicycle-theft",
+    "Burglary": "burglary",
+    "Criminal damage and arson": "criminal-damage-arson",
+    "Drugs": "drugs",
+    "Other theft": "other-theft",
+    "Possession of weapons": "possession-of-weapons",
+    "Public order": "public-order",
+    "Robbery": "robbery",
+    "Shoplifting": "shoplifting",
+    "Theft from the person": "theft-from-the-person",
+    "Vehicle crime": "vehicle-crime",
+    "Violence and sexual offences": "violent-crime",
+    "Other crime": "other-crime",
+}
+
+
+def _read(zip_path: Path, first: str, last: str) -> tuple[pd.DataFrame, list[str]]:
+    frames, months = [], []
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in sorted(archive.namelist()):
+            month = Path(name).name[:7]
+            if name.endswith("-street.csv") and first <= month <= last:
+                months.append(month)
+                with archive.open(name) as handle:
+                    frames.append(pd.read_csv(io.BytesIO(handle.read()), dtype=str))
+    raw = pd.concat(frames, ignore_index=True)
+    lng = pd.to_numeric(raw["Longitude"], errors="coerce").to_numpy()
+    lat = pd.to_numeric(raw["Latitude"], errors="coerce").to_numpy()
+    xs, ys = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(lng, lat)
+    crimes = pd.DataFrame(
+        {
+            "month": raw["Month"],
+            "category": raw["Crime type"].map(SLUGS),
+            "easting": np.where(np.isfinite(lng), xs, np.nan),
+            "northing": np.where(np.isfinite(lat), ys, np.nan),
+            "location_id": pd.array([pd.NA] * len(raw), dtype="Int64"),
+            "street_name": raw["Location"].fillna(""),
+            "lsoa_code": raw["LSOA code"].fillna(""),
+            "lsoa_name": raw["LSOA name"].fillna(""),
+            "neighbourhood_name": "",
+        }
+    )
+    return crimes, months
+
+
+def test_merseyside_missing_month_is_not_read_as_no_crime(shared_data: Path) -> None:
+    crimes, held = _read(
+        shared_data / "policeuk" / "merseyside-2018-2021.zip", "2018-06", "2019-12"
+    )
+    assert "2019-07" not in held
+    report = trend_report(crimes, month_from="2019-06", month_to="2019-09", months_held=held)
+    assert report.months_missing == ["2019-07"]
+    assert np.isnan(report.monthly.loc["2019-07", "all-crime"])
+    assert report.compared_months == ["2019-06", "2019-08", "2019-09"]
+    total = report.changes[0]
+    in_compared = crimes.month.isin(["2019-06", "2019-08", "2019-09"]).sum()
+    assert total.current == in_compared
+    assert total.previous == crimes.month.isin(["2018-06", "2018-08", "2018-09"]).sum()
+    assert 0.0 <= total.p_value <= 1.0
+    assert report.seasonality.loc[7, "months"] == 1  # July 2018 only
+
+
+@pytest.mark.parametrize("method", ["kde", "gistar"])
+def test_staffordshire_hotspots_leave_out_far_crimes(shared_data: Path, method: str) -> None:
+    crimes, held = _read(shared_data / "policeuk" / "staffordshire-2025.zip", "2025-01", "2025-03")
+    assert held == month_range("2025-01", "2025-03")
+    weights = load_harm_weights().weights_for(crimes["category"].to_numpy(), "cchi")
+    result = hotspot_map(
+        crimes,
+        options=HotspotOptions(method=method, cell_size=250.0),  # type: ignore[arg-type]
+        weights=weights,
+    )
+    located = crimes.easting.notna()
+    assert result.crimes_without_location == (~located).sum() > 0
+    assert result.crimes_outside_area > 0  # e.g. crimes recorded in Birmingham
+    assert result.crimes_used + result.crimes_outside_area == located.sum()
+    first = result.top_places.iloc[0]
+    assert first.street_name.startswith("On or near")
+    assert first.lsoa_code.startswith("E01")
+    assert first.harm > 0
+    if method == "gistar":
+        assert result.hot.sum() > 50
