@@ -149,3 +149,25 @@ def test_the_harm_weights_page_lists_weights_and_sources(signed_in: Client) -> N
     assert "Sherman, Neyroud and Neyroud (2016)" in page
     assert "Office for National Statistics" in page
     assert "packaged-" in page
+
+
+def test_a_local_harm_table_is_named_on_the_page(
+    signed_in: Client, settings: object, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from beatbook.analysis.harm import PACKAGED_TABLE
+
+    local = Path(str(tmp_path)) / "local-weights.csv"
+    local.write_text(
+        PACKAGED_TABLE.read_text(encoding="utf-8").replace(
+            "Robbery,robbery,76575,365.0", "Robbery,robbery,76575,400.0"
+        ),
+        encoding="utf-8",
+    )
+    settings.HARM_WEIGHTS_FILE = str(local)  # type: ignore[attr-defined]
+    page = signed_in.get("/analysis/harm-weights/").content.decode()
+    assert "local-weights.csv" in page
+    assert "local-" in page
+    assert ">400<" in page
+    assert "(median)" in page
