@@ -1,0 +1,210 @@
+"""Rolling-origin back-tests: forecast each month from the months before it, score it against
+what happened, and say whether a method beats the best baseline by more than chance.
+
+For every scored month ``M`` the method is fitted on ``CellMonthCounts.before(M)``, a copy that
+holds no month from ``M`` on, so no forecast can see the month it is scored on (or any later).
+Months without data are not scored. Confidence intervals bootstrap the mean over origins; the
+paired test against the best baseline is a Wilcoxon signed-rank test on the per-month
+differences, with a paired bootstrap interval for the mean difference. Same data and seed,
+same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
+from beatbook.analysis.forecast.methods import BASELINES, METHODS, check_methods
+from beatbook.analysis.metrics import COVERAGES, scores
+
+RESULT_COLUMNS = [
+    "measure",
+    "category",
+    "method",
+    "month",
+    "coverage",
+    "cells",
+    "captured",
+    "total",
+    "best",
+    "hit_rate",
+    "pai",
+    "pei_star",
+    "seconds",
+]
+
+Progress = Callable[[str, str, str], None]
+
+
+def forecast_scores(
+    *,
+    series: CellMonthCounts,
+    method: str,
+    month: str,
+    auxiliary: CellMonthCounts | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """One method's forecast for ``month``, fitted only on the months before it."""
+    check_methods([method])
+    model = METHODS[method](seed)
+    model.fit(series.before(month), None if auxiliary is None else auxiliary.before(month))
+    return model.predict(month)
+
+
+def run_backtest(
+    *,
+    series: Mapping[str, CellMonthCounts],
+    methods: Sequence[str],
+    months: Sequence[str],
+    coverages: Sequence[float] = COVERAGES,
+    auxiliary: CellMonthCounts | None = None,
+    measure: str = "count",
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Scores of every method for every category and observed month in ``months``.
+
+    ``auxiliary`` (all-crime counts) is offered to every method for the other categories.
+    """
+    check_methods(list(methods))
+    rows: list[dict[str, object]] = []
+    for category, counts in series.items():
+        aux = None if category == ALL_CRIME else auxiliary
+        for month in _scored_months(counts, months):
+            actual = counts.month_counts(month)
+            for method in methods:
+                if progress is not None:
+                    progress(category, month, method)
+                started = time.perf_counter()
+                forecast = forecast_scores(
+                    series=counts, method=method, month=month, auxiliary=aux, seed=seed
+                )
+                seconds = time.perf_counter() - started
+                for result in scores(forecast, actual, coverages):
+                    rows.append(
+                        {
+                            "measure": measure,
+                            "category": category,
+                            "method": method,
+                            "month": month,
+                            **result.__dict__,
+                            "seconds": seconds,
+                        }
+                    )
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def _scored_months(counts: CellMonthCounts, months: Sequence[str]) -> list[str]:
+    """Observed months with at least one earlier observed month to learn from."""
+    observed = dict(zip(counts.months, counts.observed, strict=True))
+    first = next((m for m in counts.months if observed[m]), None)
+    return [m for m in months if observed.get(m, False) and first is not None and m > first]
+
+
+def bootstrap_interval(
+    values: np.ndarray, *, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean over origins."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return (math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, values.size, size=(n_boot, values.size))].mean(axis=1)
+    tail = (1 - level) / 2 * 100
+    return (float(np.percentile(means, tail)), float(np.percentile(means, 100 - tail)))
+
+
+def paired_test(differences: np.ndarray) -> float:
+    """Two-sided Wilcoxon signed-rank p-value of paired differences (NaN if undefined)."""
+    d = np.asarray(differences, dtype=np.float64)
+    if d.size < 2 or not np.any(d != 0):
+        return math.nan
+    return float(stats.wilcoxon(d, zero_method="wilcox", alternative="two-sided").pvalue)
+
+
+def summarise(
+    results: pd.DataFrame,
+    *,
+    baselines: Sequence[str] = BASELINES,
+    metric: str = "pei_star",
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Per measure, category, coverage and method: means of hit rate, PAI and PEI* over
+    origins, a bootstrap interval for ``metric``, and the paired comparison with the best
+    baseline (the baseline with the highest mean ``metric`` in the same group)."""
+    scored = results.dropna(subset=[metric])
+    rows: list[dict[str, object]] = []
+    for key, group in scored.groupby(["measure", "category", "coverage"], sort=False):
+        table = group.pivot_table(index="month", columns="method", values=metric)
+        candidates = [b for b in baselines if b in table.columns]
+        best = max(candidates, key=lambda b: table[b].mean()) if candidates else None
+        for method, by_month in group.groupby("method", sort=False):
+            rows.append(_summary_row(key, str(method), by_month, table, best, metric, n_boot, seed))
+    return pd.DataFrame(rows)
+
+
+def _summary_row(
+    key: tuple[object, ...],
+    method: str,
+    by_month: pd.DataFrame,
+    table: pd.DataFrame,
+    best: str | None,
+    metric: str,
+    n_boot: int,
+    seed: int,
+) -> dict[str, object]:
+    measure, category, coverage = key
+    values = by_month[metric].to_numpy(np.float64)
+    low, high = bootstrap_interval(values, n_boot=n_boot, seed=seed)
+    row: dict[str, object] = {
+        "measure": measure,
+        "category": category,
+        "coverage": coverage,
+        "method": method,
+        "origins": int(values.size),
+        "hit_rate": by_month["hit_rate"].mean(),
+        "pai": by_month["pai"].mean(),
+        metric: float(values.mean()),
+        "ci_low": low,
+        "ci_high": high,
+        "best_baseline": best,
+        "difference": math.nan,
+        "difference_low": math.nan,
+        "difference_high": math.nan,
+        "p_value": math.nan,
+    }
+    if best is not None and method != best:
+        paired = table[[method, best]].dropna()
+        diff = (paired[method] - paired[best]).to_numpy(np.float64)
+        row["difference"] = float(diff.mean()) if diff.size else math.nan
+        row["difference_low"], row["difference_high"] = bootstrap_interval(
+            diff, n_boot=n_boot, seed=seed
+        )
+        row["p_value"] = paired_test(diff)
+    return row
+
+
+def best_method(
+    summary: pd.DataFrame,
+    *,
+    category: str,
+    coverage: float = 0.01,
+    measure: str = "count",
+    metric: str = "pei_star",
+) -> str | None:
+    """The method with the highest mean ``metric`` for a category at a coverage."""
+    chosen = summary[
+        (summary["category"] == category)
+        & (summary["measure"] == measure)
+        & np.isclose(summary["coverage"].astype(float), coverage)
+    ]
+    if chosen.empty:
+        return None
+    return str(chosen.sort_values(metric, ascending=False, kind="stable").iloc[0]["method"])

@@ -1,0 +1,50 @@
+"""Every forecasting method by name, and which of them are baselines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from beatbook.analysis.forecast.baselines import (
+    Forecaster,
+    LastMonth,
+    MeanOfLast,
+    ProspectiveHotspot,
+    RetrospectiveKDE,
+)
+from beatbook.analysis.forecast.learned import PoissonBoosting, PoissonGLM
+
+MethodFactory = Callable[[int], Forecaster]
+
+METHODS: dict[str, MethodFactory] = {
+    "last-month": lambda seed: LastMonth(seed=seed),
+    "mean-3": lambda seed: MeanOfLast(3, seed=seed),
+    "mean-12": lambda seed: MeanOfLast(12, seed=seed),
+    "kde": lambda seed: RetrospectiveKDE(seed=seed),
+    "prospective": lambda seed: ProspectiveHotspot(seed=seed),
+    "poisson-glm": lambda seed: PoissonGLM(seed=seed),
+    "poisson-gbm": lambda seed: PoissonBoosting(seed=seed),
+}
+
+BASELINES = ("last-month", "mean-3", "mean-12", "kde", "prospective")
+
+DESCRIPTIONS: dict[str, str] = {
+    "last-month": "Last month's crimes in each cell",
+    "mean-3": "Mean of the last 3 months",
+    "mean-12": "Mean of the last 12 months",
+    "kde": "Kernel density of the last 12 months (200 m Gaussian)",
+    "prospective": "Prospective hotspotting (Bowers, Johnson and Pease 2004), last 3 months, 400 m",
+    "poisson-glm": "Regularised Poisson regression on lagged, neighbour and all-crime features",
+    "poisson-gbm": (
+        "Gradient-boosted Poisson model on lagged, neighbour, seasonal and all-crime features"
+    ),
+}
+
+
+def check_methods(names: list[str] | tuple[str, ...]) -> list[str]:
+    """The names, if every one is a known method; else a ValueError listing the choices."""
+    unknown = [name for name in names if name not in METHODS]
+    if unknown:
+        raise ValueError(
+            f"Unknown forecasting method {', '.join(unknown)}: choose from {', '.join(METHODS)}."
+        )
+    return list(names)

@@ -1,0 +1,136 @@
+"""Rolling-origin back-tests: no peeking at the scored month, honest summaries."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from beatbook.analysis.backtest import (
+    best_method,
+    bootstrap_interval,
+    forecast_scores,
+    paired_test,
+    run_backtest,
+    summarise,
+)
+from beatbook.analysis.forecast.matrix import CellMonthCounts
+from beatbook.analysis.forecast.methods import METHODS
+
+from .forecast_world import series
+
+
+def poisoned(counts: CellMonthCounts, month: str) -> CellMonthCounts:
+    """The same counts with absurd numbers from ``month`` on."""
+    bad = counts.counts.copy()
+    start = counts.index_of(month)
+    bad[start:] = np.arange(bad.shape[1])[::-1] * 1000.0
+    return CellMonthCounts(grid=counts.grid, cells=counts.cells, months=counts.months, counts=bad)
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_a_forecast_never_sees_the_month_it_forecasts_or_later(method: str) -> None:
+    clean = series("2020-01", "2021-12")
+    dirty = poisoned(clean, "2021-06")
+    a = forecast_scores(series=clean, method=method, month="2021-06", auxiliary=clean, seed=4)
+    b = forecast_scores(series=dirty, method=method, month="2021-06", auxiliary=dirty, seed=4)
+    assert a.tolist() == b.tolist()
+
+
+def test_back_test_scores_are_the_same_whatever_the_later_months_hold() -> None:
+    clean = series("2020-01", "2021-12")
+    methods = ["mean-12", "poisson-gbm"]
+    months = ["2021-03", "2021-04"]
+    first = run_backtest(series={"burglary": clean}, methods=methods, months=months)
+    later = run_backtest(
+        series={"burglary": poisoned(clean, "2021-05")}, methods=methods, months=months
+    )
+    columns = ["method", "month", "coverage", "captured", "pei_star", "pai", "hit_rate"]
+    pd.testing.assert_frame_equal(first[columns], later[columns])
+
+
+def test_months_without_data_or_history_are_not_scored() -> None:
+    counts = series("2020-01", "2020-12", missing=("2020-07",))
+    results = run_backtest(
+        series={"all-crime": counts},
+        methods=["last-month"],
+        months=["2020-01", "2020-06", "2020-07", "2020-08", "2021-01"],
+        coverages=[0.05],
+    )
+    assert results["month"].tolist() == ["2020-06", "2020-08"]
+    assert set(results["measure"]) == {"count"}
+
+
+def test_the_learned_method_beats_last_month_on_stable_rates() -> None:
+    counts = series("2020-01", "2021-12")
+    results = run_backtest(
+        series={"all-crime": counts},
+        methods=["last-month", "poisson-gbm"],
+        months=[f"2021-{m:02d}" for m in range(7, 13)],
+        coverages=[0.05],
+    )
+    mean = results.groupby("method")["pei_star"].mean()
+    assert mean["poisson-gbm"] > mean["last-month"]
+
+
+def test_back_tests_are_reproducible() -> None:
+    counts = series("2020-01", "2021-06")
+    kwargs = {"series": {"robbery": counts}, "methods": ["poisson-gbm"], "months": ["2021-06"]}
+    first = run_backtest(**kwargs, seed=7)  # type: ignore[arg-type]
+    again = run_backtest(**kwargs, seed=7)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(first.drop(columns="seconds"), again.drop(columns="seconds"))
+
+
+def hand_results() -> pd.DataFrame:
+    """Three methods over six months at one coverage."""
+    pei = {
+        "mean-12": [0.50, 0.52, 0.48, 0.51, 0.49, 0.50],
+        "last-month": [0.40, 0.41, 0.39, 0.42, 0.38, 0.40],
+        "poisson-gbm": [0.55, 0.56, 0.50, 0.58, 0.53, 0.57],
+    }
+    rows = []
+    for method, values in pei.items():
+        for i, value in enumerate(values):
+            rows.append(
+                {
+                    "measure": "count",
+                    "category": "burglary",
+                    "method": method,
+                    "month": f"2021-0{i + 1}",
+                    "coverage": 0.01,
+                    "hit_rate": value / 10,
+                    "pai": value * 10,
+                    "pei_star": value,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_summary_compares_every_method_with_the_best_baseline() -> None:
+    summary = summarise(hand_results(), baselines=["mean-12", "last-month"], seed=1)
+    row = summary.set_index("method").loc["poisson-gbm"]
+    assert row["best_baseline"] == "mean-12"
+    assert row["origins"] == 6
+    assert row["pei_star"] == pytest.approx(np.mean([0.55, 0.56, 0.50, 0.58, 0.53, 0.57]))
+    diff = np.array([0.05, 0.04, 0.02, 0.07, 0.04, 0.07])
+    assert row["difference"] == pytest.approx(diff.mean())
+    assert row["p_value"] == pytest.approx(stats.wilcoxon(diff).pvalue)
+    assert row["ci_low"] <= row["pei_star"] <= row["ci_high"]
+    assert row["difference_low"] > 0
+    baseline = summary.set_index("method").loc["mean-12"]
+    assert math.isnan(baseline["p_value"])
+    assert best_method(summary, category="burglary") == "poisson-gbm"
+    assert best_method(summary, category="robbery") is None
+
+
+def test_bootstrap_is_seeded_and_paired_test_handles_no_difference() -> None:
+    values = np.array([0.1, 0.4, 0.3, 0.2, 0.5])
+    assert bootstrap_interval(values, seed=3) == bootstrap_interval(values, seed=3)
+    low, high = bootstrap_interval(values, seed=3)
+    assert low < values.mean() < high
+    assert all(math.isnan(v) for v in bootstrap_interval(np.array([])))
+    assert math.isnan(paired_test(np.zeros(5)))
+    assert math.isnan(paired_test(np.array([0.3])))
