@@ -26,6 +26,8 @@ _DATA_COMMANDS = {
     "trends",
     "worker",
     "send_emails",
+    "forecast",
+    "backtest",
 }
 
 
