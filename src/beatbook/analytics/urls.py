@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from beatbook.analytics import views
+from beatbook.analytics import forecast_views, views
 
 app_name = "analytics"
 
@@ -12,4 +12,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("analysis/hotspots/download/", views.hotspots_download, name="hotspots-download"),
     path("analysis/trends/", views.trends_page, name="trends"),
     path("analysis/harm-weights/", views.harm_weights_page, name="harm-weights"),
+    path("analysis/forecast/", forecast_views.forecast_page, name="forecast"),
+    path(
+        "analysis/forecast/download/",
+        forecast_views.forecast_download,
+        name="forecast-download",
+    ),
 ]
