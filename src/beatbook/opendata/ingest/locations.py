@@ -7,6 +7,7 @@ thousand), then spreads the answers back to the rows with one ``take``.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,11 +36,28 @@ def _key(lat_e6: int, lng_e6: int, name: str) -> str:
     return f"{lat_e6}|{lng_e6}|{name}"
 
 
-@lru_cache(maxsize=1 << 20)
 def _hash_key(key: str) -> int:
-    # Cached: the same snap points come back every month, and a run loads many months.
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 12
+
+
+# The ids of the snap points this process has seen: a month of one force has a few thousand
+# and most come back the next month, so a run hashes each point once. Kept to a bound.
+_KNOWN_IDS: dict[str, int] = {}
+_KNOWN_IDS_LIMIT = 1 << 21
+_KNOWN_IDS_LOCK = threading.Lock()
+
+
+def _hash_keys(keys: list[str]) -> np.ndarray:
+    """``_hash_key`` for many keys, looking each up with no Python call per known key."""
+    with _KNOWN_IDS_LOCK:
+        known = _KNOWN_IDS
+        missing = [key for key in keys if key not in known]
+        if len(known) + len(missing) > _KNOWN_IDS_LIMIT:
+            known.clear()
+            missing = keys
+        known.update((key, _hash_key(key)) for key in missing)
+        return np.fromiter(map(known.__getitem__, keys), dtype=np.int64, count=len(keys))
 
 
 @lru_cache(maxsize=1)
@@ -96,11 +114,7 @@ def points_build(*, latitude: np.ndarray, longitude: np.ndarray, names: pa.Array
     row_of_point = _first_rows(
         np.where(located, indices, -1).astype(np.int64), len(encoded.dictionary)
     )
-    ids = np.fromiter(
-        (_hash_key(key) for key in encoded.dictionary.to_pylist()),
-        dtype=np.int64,
-        count=len(encoded.dictionary),
-    )
+    ids = _hash_keys(encoded.dictionary.to_pylist())
     point_lat = lat_e6[row_of_point] / 1e6
     point_lng = lng_e6[row_of_point] / 1e6
     easting, northing = (values.astype(np.int64) for values in project(point_lat, point_lng))
