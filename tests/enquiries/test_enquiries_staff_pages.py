@@ -213,3 +213,13 @@ def test_the_admin_shows_staff_only_their_own_questions(client: Client, world: W
     listing = client.get(reverse("admin:enquiries_question_changelist")).content.decode()
     assert ours.reference in listing
     assert theirs.reference in listing
+
+
+def test_the_question_page_costs_a_fixed_number_of_queries(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    question = make_question(world.longton, answered_after=timedelta(hours=2))
+    client.force_login(world.alice)
+    with django_assert_max_num_queries(8):
+        response = client.get(detail(question))
+    assert response.status_code == 200
