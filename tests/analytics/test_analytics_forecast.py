@@ -1,0 +1,214 @@
+"""``beatbook forecast`` and ``beatbook backtest`` on a database, and the forecast service."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+from scipy import stats
+
+from beatbook.analytics.forecast_services import backtest_stored, forecast_make
+from beatbook.opendata.models import Crime, SourceFile
+
+from .forecast_db_world import CENTRE, HALF, add_month, build_forecast_world, cell_rates
+
+
+@pytest.fixture
+def testshire(db: None, settings: object, tmp_path: Path) -> str:
+    settings.DATA_DIR = tmp_path / "data"  # type: ignore[attr-defined]
+    build_forecast_world()
+    return "testshire"
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_forecast_writes_every_cell_of_the_study_area(testshire: str, tmp_path: Path) -> None:
+    output = tmp_path / "cells.csv"
+    text = run("forecast", "--force", testshire, "--month", "2025-07", "--output", str(output))
+    assert "Testshire Police, all-crime, 2025-07" in text
+    assert "Back-test at 1% of the area over" in text
+    assert "the force's LSOA boundaries" in text
+    rows = list(csv.DictReader(output.open()))
+    # The LSOA is a 2 km square on 250 m cells aligned to the grid: 8 x 8, plus the edge
+    # cells its rounded corners touch.
+    assert 64 <= len(rows) <= 81
+    assert set(rows[0]) == {"easting", "northing", "size_m", "score", "rank"}
+    assert all(int(r["easting"]) % 250 == 0 and int(r["size_m"]) == 250 for r in rows)
+    assert sorted(int(r["rank"]) for r in rows) == list(range(1, len(rows) + 1))
+    # The hot corner (lower-left 500 m) should hold the top cells.
+    top = min(rows, key=lambda r: int(r["rank"]))
+    assert int(top["easting"]) < CENTRE[0] - HALF + 500
+    assert int(top["northing"]) < CENTRE[1] - HALF + 500
+
+
+def test_forecast_scores_follow_the_true_rates(testshire: str) -> None:
+    forecast = forecast_make(force_id=testshire, month="2025-07", method="poisson-gbm")
+    xs, ys = forecast.grid.origins()
+    column = ((xs[forecast.cells] - (CENTRE[0] - HALF)) // 250).astype(int)
+    row = ((ys[forecast.cells] - (CENTRE[1] - HALF)) // 250).astype(int)
+    inside = (column >= 0) & (column < 8) & (row >= 0) & (row < 8)
+    truth = cell_rates()[row[inside], column[inside]]
+    assert stats.spearmanr(forecast.scores[inside], truth).statistic > 0.6
+
+
+def test_a_forecast_for_a_month_held_uses_only_earlier_months(testshire: str) -> None:
+    before = forecast_make(force_id=testshire, month="2025-05", method="poisson-gbm")
+    # Pile crimes into 2025-05 and 2025-06 of one cold cell: the forecast must not move.
+    source = SourceFile.objects.get(force_id=testshire, month="2025-06")
+    cold = Crime.objects.filter(source=source).exclude(easting=None).first()
+    assert cold is not None
+    for month in ("2025-05", "2025-06"):
+        src = SourceFile.objects.get(force_id=testshire, month=month)
+        Crime.objects.bulk_create(
+            [
+                Crime(
+                    force_id=testshire,
+                    month=month,
+                    category="burglary",
+                    source=src,
+                    easting=int(CENTRE[0] + HALF - 100),
+                    northing=int(CENTRE[1] + HALF - 100),
+                    latitude=cold.latitude,
+                    longitude=cold.longitude,
+                )
+                for _ in range(500)
+            ]
+        )
+    after = forecast_make(force_id=testshire, month="2025-05", method="poisson-gbm")
+    assert after.scores.tolist() == before.scores.tolist()
+
+
+def test_forecast_geojson_and_harm(testshire: str, tmp_path: Path) -> None:
+    output = tmp_path / "cells.geojson"
+    text = run(
+        "forecast",
+        "--force",
+        testshire,
+        "--month",
+        "2025-07",
+        "--category",
+        "burglary",
+        "--method",
+        "mean-12",
+        "--harm",
+        "cchi",
+        "--output",
+        str(output),
+    )
+    assert "mean-12" in text
+    assert "(harm-cchi)" in text
+    document = json.loads(output.read_text())
+    assert document["properties"]["method"] == "mean-12"
+    first = document["features"][0]
+    assert first["geometry"]["type"] == "Polygon"
+    lng, lat = first["geometry"]["coordinates"][0][0]
+    assert -3 < lng < -1.5
+    assert 52 < lat < 54
+
+
+def test_backtest_prints_a_table_and_writes_csv_and_chart(testshire: str, tmp_path: Path) -> None:
+    summary_csv, chart = tmp_path / "summary.csv", tmp_path / "chart.svg"
+    text = run(
+        "backtest",
+        "--force",
+        testshire,
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-06",
+        "--methods",
+        "mean-12,last-month,poisson-gbm",
+        "--categories",
+        "all-crime,burglary",
+        "--csv",
+        str(summary_csv),
+        "--chart",
+        str(chart),
+    )
+    assert "Back-test" in text
+    assert "poisson-gbm" in text
+    assert "best baseline" in text
+    rows = list(csv.DictReader(summary_csv.open()))
+    assert {r["category"] for r in rows} == {"all-crime", "burglary"}
+    assert {r["origins"] for r in rows} == {"6"}
+    assert chart.read_text().lstrip().startswith("<svg")
+    stored = backtest_stored(force_id=testshire, category="burglary", cell_size=250.0)
+    assert stored is not None
+    assert stored["month_from"] == "2025-01"
+    # The forecast's default is now the best method of that back-test, with its score.
+    forecast = forecast_make(force_id=testshire, month="2025-07", category="burglary")
+    best = max((r for r in stored["rows"] if r["coverage"] == 0.01), key=lambda r: r["pei_star"])
+    assert forecast.method == best["method"]
+    assert forecast.backtest is not None
+    assert forecast.backtest["pei_star"] == pytest.approx(best["pei_star"])
+
+
+def test_new_data_makes_the_stored_backtest_stale(testshire: str) -> None:
+    run(
+        "backtest",
+        "--force",
+        testshire,
+        "--from",
+        "2025-05",
+        "--to",
+        "2025-06",
+        "--methods",
+        "mean-12",
+    )
+    assert backtest_stored(force_id=testshire, category="all-crime", cell_size=250.0)
+    add_month(SourceFile.objects.first().force, "2025-07", seed=1)  # type: ignore[union-attr]
+    assert backtest_stored(force_id=testshire, category="all-crime", cell_size=250.0) is None
+
+
+def test_missing_month_is_skipped_not_scored(testshire: str) -> None:
+    from beatbook.analytics.forecast_services import backtest_run
+
+    results, _ = backtest_run(
+        force_id=testshire,
+        month_from="2024-06",
+        month_to="2024-08",
+        methods=["mean-3"],
+        store=False,
+    )
+    assert sorted(set(results["month"])) == ["2024-06", "2024-08"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--force", "atlantis", "--month", "2025-07"], "There is no force 'atlantis'"),
+        (["--force", "testshire", "--month", "2025-13"], "YYYY-MM"),
+        (["--force", "testshire", "--month", "2020-01"], "No crime data is loaded"),
+        (["--force", "testshire", "--month", "2025-07", "--output", "x.txt"], "must end .csv"),
+    ],
+)
+def test_forecast_bad_input_is_named(testshire: str, args: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        run("forecast", *args)
+
+
+def test_backtest_bad_input_is_named(testshire: str) -> None:
+    with pytest.raises(CommandError, match="Unknown forecasting method crystal"):
+        run(
+            "backtest",
+            "--force",
+            testshire,
+            "--from",
+            "2025-01",
+            "--to",
+            "2025-02",
+            "--methods",
+            "crystal",
+        )
+    with pytest.raises(CommandError, match="No month in that range"):
+        run("backtest", "--force", testshire, "--from", "2024-01", "--to", "2024-01")
+    assert np.isfinite(cell_rates()).all()
