@@ -13,11 +13,11 @@ from beatbook.accounts.services import membership_grant, organisation_create, us
 from beatbook.demo.loader import demo_data_load
 from beatbook.places.models import Force
 
+from .axe import serious_accessibility_problems
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PASSWORD = "correct horse battery staple"
 
 
@@ -45,16 +45,6 @@ def demo_site(live_server: Any) -> str:
     )
     membership_grant(user=officer, organisation=police, role=Role.NEIGHBOURHOOD_INSPECTOR)
     return str(live_server.url)
-
-
-def serious_accessibility_problems(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_a_resident_and_a_staff_member_use_the_site(
