@@ -3,7 +3,8 @@ police.uk files, and the time of a single forecast.
 
 Run from the repository root (needs ../shared/data):
 
-    .venv/bin/python benchmarks/forecast.py time              # Merseyside timings only
+    .venv/bin/python benchmarks/forecast.py time              # Merseyside timings
+    .venv/bin/python benchmarks/forecast.py single            # one forecast only
     .venv/bin/python benchmarks/forecast.py record merseyside # back-test, results to CSV
     .venv/bin/python benchmarks/forecast.py record staffordshire
     .venv/bin/python benchmarks/forecast.py record cheshire
@@ -27,6 +28,8 @@ import platform
 import sys
 import time
 from pathlib import Path
+
+import pandas as pd
 
 from beatbook.analysis.backtest import forecast_scores, run_backtest, summarise
 from beatbook.analysis.forecast.area import area_grid, cells_in_area, read_force_lsoa_boundaries
@@ -70,7 +73,10 @@ def load(force: str, harm: str | None = None) -> dict[str, object]:
         "months": month_range(observed[0], observed[-1]),
         "observed_months": observed,
     }
-    series = series_by_category(crimes, categories=CATEGORIES, harm_weights=weights, **kwargs)
+    # Within one category harm is a constant multiple of the count, so rankings and PEI* are the
+    # same: harm-weighting only changes all-crime.
+    categories = CATEGORIES if harm is None else [ALL_CRIME]
+    series = series_by_category(crimes, categories=categories, harm_weights=weights, **kwargs)
     counted = (
         series if harm is None else series_by_category(crimes, categories=[ALL_CRIME], **kwargs)
     )
@@ -98,36 +104,59 @@ def record(force: str, harm: str | None) -> None:
     print(f"{tag}: {len(data['cells']):,} cells, back-test {seconds:.0f} s")  # type: ignore[arg-type]
 
 
-def timings() -> None:
+def single_forecasts(data: dict[str, object]) -> None:
+    """One forecast for 2021-04 from the count matrix, the learned method against mean-12."""
+    one = data["series"][ALL_CRIME]  # type: ignore[index]
+    aux = data["auxiliary"]
+    seconds = {}
+    for method in ("mean-12", "poisson-gbm"):
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            forecast_scores(series=one, method=method, month="2021-04", auxiliary=aux)
+            best = min(best, time.perf_counter() - started)
+        seconds[method] = best
+        print(f"one forecast, all-crime 2021-04, {method}: {best:.2f} s (best of 3)")
+    print(f"  ratio poisson-gbm / mean-12: {seconds['poisson-gbm'] / seconds['mean-12']:.0f}x")
+
+
+def timings(whole: bool) -> None:
+    started = time.perf_counter()
     data = load("merseyside")
-    series, aux = data["series"], data["auxiliary"]
+    print(
+        f"{platform.node()}, {os.cpu_count()} cores, {len(data['cells']):,} cells of "  # type: ignore[arg-type]
+        f"{CELL_SIZE:g} m; files read and counted in {time.perf_counter() - started:.1f} s"
+    )
+    single_forecasts(data)
+    if not whole:
+        return
     started = time.perf_counter()
     results = run_backtest(
-        series=series,
+        series=data["series"],
         methods=list(METHODS),  # type: ignore[arg-type]
         months=month_range("2019-01", "2021-09"),
-        auxiliary=aux,
-    )  # type: ignore[arg-type]
+        auxiliary=data["auxiliary"],  # type: ignore[arg-type]
+    )
     total = time.perf_counter() - started
-    per_method = (
-        results.drop_duplicates(["category", "method", "month"]).groupby("method")["seconds"].sum()
-    )
-    print(
-        f"{platform.node()} {os.cpu_count()} cores, {len(data['cells']):,} cells of {CELL_SIZE:g} m"
-    )
-    print(f"whole Merseyside back-test, all methods: {total:.1f} s")
+    report_times(results, total)
+
+
+def report_times(results: pd.DataFrame, total: float) -> None:
+    forecasts = results.drop_duplicates(["category", "method", "month"])
+    per_method = forecasts.groupby("method")["seconds"].sum()
+    print(f"whole Merseyside back-test, all methods, 4 categories: {total:.0f} s")
     for method, seconds in per_method.items():
-        print(f"  {method:12s} {seconds:8.1f} s  ({seconds / per_method['mean-12']:.0f}x mean-12)")
-    one = series[ALL_CRIME]  # type: ignore[index]
-    for method in ("mean-12", "poisson-gbm"):
-        started = time.perf_counter()
-        forecast_scores(series=one, method=method, month="2021-04")
-        print(f"one forecast, all-crime 2021-04, {method}: {time.perf_counter() - started:.2f} s")
+        ratio = seconds / per_method["mean-12"]
+        print(f"  {method:12s} {seconds:8.1f} s  ({ratio:,.0f}x the mean-12 baseline)")
 
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "time"
     if command == "record":
         record(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+    elif command == "times-from":
+        # Per-method times of a recorded run: benchmarks/forecast.py times-from x-results.csv
+        frame = pd.read_csv(sys.argv[2])
+        report_times(frame, float("nan"))
     else:
-        timings()
+        timings(whole=command == "time")
