@@ -1,7 +1,8 @@
 """police.uk open data as loaded: street-level crime, outcomes, stop and search, and provenance.
 
-These tables are written only by the bulk loaders in ``opendata.ingest`` (COPY on PostgreSQL,
-batched executemany on SQLite), never one ORM ``save()`` per row.
+These tables are written only by the bulk loaders in ``opendata.ingest`` (COPY on PostgreSQL;
+on SQLite Arrow-bound inserts through ADBC, or batched executemany inside a caller's
+transaction: ADR 6), never one ORM ``save()`` per row.
 """
 
 from __future__ import annotations

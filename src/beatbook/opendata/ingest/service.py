@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ __all__ = [
     "outcomes_changed",
 ]
 
+# Files read and validated ahead of the one being written.
+READ_AHEAD = 2
 TABLES: dict[str, str] = {
     SourceKind.STREET: Crime._meta.db_table,
     SourceKind.OUTCOMES: Outcome._meta.db_table,
@@ -124,11 +127,12 @@ def _ingest_items(
     bytes_total = sum(item.size for item in items)
     bytes_done = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as pool:
-        upcoming = [pool.submit(_stage, item, run) for item in items[:1]]
+        # Two files read ahead: the reader keeps going while one file takes long to write.
+        upcoming = deque(pool.submit(_stage, item, run) for item in items[:READ_AHEAD])
         for number, item in enumerate(items, start=1):
-            staged = upcoming.pop().result()
-            if number < len(items):
-                upcoming.append(pool.submit(_stage, items[number], run))
+            staged = upcoming.popleft().result()
+            if number + READ_AHEAD <= len(items):
+                upcoming.append(pool.submit(_stage, items[number + READ_AHEAD - 1], run))
             summary.files.append(_ingest_staged(staged, run))
             bytes_done += item.size
             summary.seconds = time.perf_counter() - started
