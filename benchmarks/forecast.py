@@ -8,6 +8,8 @@ Run from the repository root (needs ../shared/data):
     .venv/bin/python benchmarks/forecast.py record merseyside # back-test, results to CSV
     .venv/bin/python benchmarks/forecast.py record staffordshire
     .venv/bin/python benchmarks/forecast.py record cheshire
+    ... record merseyside cchi                                # harm-weighted all-crime
+    ... record merseyside --methods=poisson-ensemble --merge  # add a method to a recording
     BENCH_OUT=/tmp/forecast-results ...                       # where CSVs go
 
 Everything runs on the files (beatbook.analysis.policeuk_files), no database: the study area
@@ -83,22 +85,27 @@ def load(force: str, harm: str | None = None) -> dict[str, object]:
     return {"series": series, "auxiliary": counted[ALL_CRIME], "cells": cells, "crimes": crimes}
 
 
-def record(force: str, harm: str | None) -> None:
+def record(force: str, harm: str | None, methods: list[str], merge: bool) -> None:
+    """Back-test ``methods``; with ``merge``, add them to the results recorded before (every
+    forecast is fitted on its own, so methods can be recorded in separate runs)."""
     _, _, first, last = FORCES[force]
     data = load(force, harm)
     started = time.perf_counter()
     results = run_backtest(
         series=data["series"],
-        methods=list(METHODS),
+        methods=methods,
         months=month_range(first, last),  # type: ignore[arg-type]
         auxiliary=data["auxiliary"],
         measure="count" if harm is None else f"harm-{harm}",  # type: ignore[arg-type]
         progress=lambda c, m, meth: print(c, m, meth, flush=True) if meth == "last-month" else None,
     )
     seconds = time.perf_counter() - started
-    summary = summarise(results)
     OUT.mkdir(parents=True, exist_ok=True)
     tag = f"{force}-{harm or 'count'}"
+    if merge:
+        earlier = pd.read_csv(OUT / f"{tag}-results.csv", dtype={"month": str})
+        results = pd.concat([earlier[~earlier["method"].isin(methods)], results])
+    summary = summarise(results)
     results.to_csv(OUT / f"{tag}-results.csv", index=False)
     summary.to_csv(OUT / f"{tag}-summary.csv", index=False)
     print(f"{tag}: {len(data['cells']):,} cells, back-test {seconds:.0f} s")  # type: ignore[arg-type]
@@ -153,7 +160,10 @@ def report_times(results: pd.DataFrame, total: float) -> None:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "time"
     if command == "record":
-        record(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+        options = [a for a in sys.argv[3:] if a.startswith("--")]
+        harm = next((a for a in sys.argv[3:] if not a.startswith("--")), None)
+        chosen = next((o[10:].split(",") for o in options if o.startswith("--methods=")), None)
+        record(sys.argv[2], harm, chosen or list(METHODS), "--merge" in options)
     elif command == "times-from":
         # Per-method times of a recorded run: benchmarks/forecast.py times-from x-results.csv
         frame = pd.read_csv(sys.argv[2])

@@ -156,3 +156,25 @@ class PoissonGLM(_Learned):
 
     def _estimator(self) -> Any:
         return make_pipeline(StandardScaler(), PoissonRegressor(alpha=self.alpha, max_iter=300))
+
+
+class PoissonEnsemble:
+    """The mean of the boosted and the linear Poisson forecasts: the trees find thresholds and
+    interactions in busy categories, the linear model is steadier where crimes are few."""
+
+    name = "poisson-ensemble"
+
+    def __init__(self, train_months: int = 12, seed: int = 0) -> None:
+        self.members: list[_Learned] = [
+            PoissonBoosting(train_months=train_months, seed=seed),
+            PoissonGLM(train_months=train_months, seed=seed),
+        ]
+
+    def fit(self, history: CellMonthCounts, auxiliary: CellMonthCounts | None = None) -> Self:
+        for member in self.members:
+            member.fit(history, auxiliary)
+        return self
+
+    def predict(self, month: str) -> FloatArray:
+        forecasts = [member.predict(month) for member in self.members]
+        return np.asarray(np.mean(forecasts, axis=0), dtype=np.float64)

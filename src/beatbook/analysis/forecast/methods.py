@@ -11,7 +11,7 @@ from beatbook.analysis.forecast.baselines import (
     ProspectiveHotspot,
     RetrospectiveKDE,
 )
-from beatbook.analysis.forecast.learned import PoissonBoosting, PoissonGLM
+from beatbook.analysis.forecast.learned import PoissonBoosting, PoissonEnsemble, PoissonGLM
 
 MethodFactory = Callable[[int], Forecaster]
 
@@ -23,6 +23,7 @@ METHODS: dict[str, MethodFactory] = {
     "prospective": lambda seed: ProspectiveHotspot(seed=seed),
     "poisson-glm": lambda seed: PoissonGLM(seed=seed),
     "poisson-gbm": lambda seed: PoissonBoosting(seed=seed),
+    "poisson-ensemble": lambda seed: PoissonEnsemble(seed=seed),
 }
 
 BASELINES = ("last-month", "mean-3", "mean-12", "kde", "prospective")
@@ -34,6 +35,7 @@ DESCRIPTIONS: dict[str, str] = {
     "kde": "Kernel density of the last 12 months (200 m Gaussian)",
     "prospective": "Prospective hotspotting (Bowers, Johnson and Pease 2004), last 3 months, 400 m",
     "poisson-glm": "Regularised Poisson regression on lagged, neighbour and all-crime features",
+    "poisson-ensemble": "Mean of the boosted and the regularised Poisson models",
     "poisson-gbm": (
         "Gradient-boosted Poisson model on lagged, neighbour, seasonal and all-crime features"
     ),
