@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -60,9 +59,17 @@ def _hash_keys(keys: list[str]) -> np.ndarray:
         return np.fromiter(map(known.__getitem__, keys), dtype=np.int64, count=len(keys))
 
 
-@lru_cache(maxsize=1)
+_PER_THREAD = threading.local()
+
+
 def _to_british_national_grid() -> Transformer:
-    return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    # One per thread: the ingest validates files on several threads, and a pyproj
+    # Transformer is not to be shared between threads.
+    transformer = getattr(_PER_THREAD, "to_bng", None)
+    if transformer is None:
+        transformer = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+        _PER_THREAD.to_bng = transformer
+    return transformer
 
 
 def project(latitude: np.ndarray, longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -45,7 +45,7 @@ __all__ = [
     "outcomes_changed",
 ]
 
-# Files read and validated ahead of the one being written.
+# Files read and validated ahead of the one being written, each on a thread of its own.
 READ_AHEAD = 2
 TABLES: dict[str, str] = {
     SourceKind.STREET: Crime._meta.db_table,
@@ -126,8 +126,8 @@ def _ingest_items(
     started = time.perf_counter()
     bytes_total = sum(item.size for item in items)
     bytes_done = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read") as pool:
-        # Two files read ahead: the reader keeps going while one file takes long to write.
+    with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="ingest-read") as pool:
+        # Two files read ahead, on two threads: validating a file takes longer than writing it.
         upcoming = deque(pool.submit(_stage, item, run) for item in items[:READ_AHEAD])
         for number, item in enumerate(items, start=1):
             staged = upcoming.popleft().result()
