@@ -44,4 +44,6 @@ def backtest_chart_svg(
         .configure_axis(labelFontSize=12, titleFontSize=12)
         .configure_header(labelFontSize=13)
     )
-    return str(vl_convert.vegalite_to_svg(chart.to_dict()))
+    svg = str(vl_convert.vegalite_to_svg(chart.to_dict()))
+    # Hidden from screen readers: the table beside it holds the same numbers.
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
