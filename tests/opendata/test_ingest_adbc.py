@@ -249,3 +249,18 @@ def test_a_later_release_through_adbc_keeps_the_later_outcomes_and_no_duplicates
             Crime.objects.filter(month=result.month).values_list("source_id", flat=True)
         ) == {result.source_id}
     assert SourceFile.objects.filter(status="replaced").count() == 4
+
+
+def test_uncommitted_work_of_the_callers_keeps_the_django_writer(
+    policeuk: Path, adbc_runs: list[str]
+) -> None:
+    transaction.set_autocommit(False)
+    try:
+        [result] = ingest_paths(paths=[policeuk / "good" / "2019-09-merseyside-street.csv"]).files
+        transaction.commit()
+    finally:
+        transaction.set_autocommit(True)
+
+    assert adbc_runs == []
+    assert result.status == "loaded"
+    assert Crime.objects.count() == 6

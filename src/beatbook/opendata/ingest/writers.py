@@ -105,7 +105,8 @@ def writer_for_run(*, bulk_kinds: Sequence[str]) -> Iterator[Writer]:
     """The writer for this run: ADBC on a SQLite file when Django is not mid-transaction.
 
     Inside a transaction of the caller's (a test's, a caller's ``atomic``), the run must see
-    and join it, so it writes through Django's connection like on PostgreSQL.
+    and join it, so it writes through Django's connection like on PostgreSQL. With ADBC, no
+    other thread of this process may use the same SQLite file until the run ends (ADR 6).
     """
     database = _adbc_sqlite_database()
     if database is None:
@@ -129,6 +130,9 @@ def writer_for_run(*, bulk_kinds: Sequence[str]) -> Iterator[Writer]:
 
 def _adbc_sqlite_database() -> str | None:
     if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return None
+    if not connection.get_autocommit():
+        # Work of the caller's not yet committed: closing the connection would lose it.
         return None
     name = str(connection.settings_dict.get("NAME") or "")
     if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
