@@ -13,11 +13,11 @@ from beatbook.accounts.services import membership_grant, organisation_create, us
 from beatbook.demo.loader import demo_data_load
 from beatbook.places.models import Force
 
+from .axe import serious_accessibility_problems
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REPO = Path(__file__).resolve().parents[2]
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PASSWORD = "correct horse battery staple"
 
 
@@ -39,18 +39,6 @@ def analysis_site(live_server: Any) -> str:
     analyst = user_create(username="analyst", password=PASSWORD, is_staff=True)
     membership_grant(user=analyst, organisation=police, role=Role.ANALYST)
     return str(live_server.url)
-
-
-def serious_accessibility_problems(page: Any) -> list[str]:
-    # Evaluated rather than added as a script tag: the page's content security policy (kept on,
-    # so the map script is tested under it) refuses inline scripts.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    results = page.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_an_analyst_maps_hotspots_and_reads_trends(

@@ -19,7 +19,7 @@ from beatbook.enquiries.models import OutgoingEmail, Question, QuestionStatus
 from beatbook.places.forces import FORCES
 from beatbook.places.models import Force, Neighbourhood
 
-from .test_browser_pages import AXE, AXE_TAGS
+from .axe import serious_accessibility_problems
 
 pytestmark = [
     pytest.mark.browser,
@@ -91,20 +91,8 @@ def site(live_server: Any) -> tuple[str, Neighbourhood]:
 
 
 def check(page: Any) -> None:
-    """No serious or critical axe-core violation on the page.
-
-    axe goes in through DevTools evaluation, which the content security policy does not
-    govern: a script tag would be refused, as it should be.
-    """
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    results = page.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert problems == []
+    """No serious or critical axe-core violation on the page."""
+    assert serious_accessibility_problems(page) == []
 
 
 @pytest.fixture
