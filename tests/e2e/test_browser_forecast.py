@@ -14,7 +14,7 @@ from analytics.forecast_db_world import build_forecast_world  # tests/ is on the
 from beatbook.accounts.models import OrganisationKind, Role
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
 
-from .test_browser_analysis import serious_accessibility_problems
+from .axe import serious_accessibility_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
