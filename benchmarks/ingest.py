@@ -51,7 +51,7 @@ from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 from beatbook.opendata.services import ingest_paths
 started = time.perf_counter()
-summary = ingest_paths(paths=[Path(sys.argv[1])])
+summary = ingest_paths(paths=[Path(sys.argv[1])], arrow_writer=True)
 seconds = time.perf_counter() - started
 assert not summary.failed, [f.message for f in summary.failed]
 print(json.dumps({"rows": summary.rows_loaded, "seconds": seconds}))

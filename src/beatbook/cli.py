@@ -31,6 +31,17 @@ _DATA_COMMANDS = {
 }
 
 
+# Set when this process was started as the ``beatbook`` command itself (not by a test or another
+# program calling ``main``): only then may a command assume nothing else in the process is using
+# the database, as ``ingest``'s Arrow-native SQLite writer needs (ADR 6).
+_standalone = False
+
+
+def standalone_process() -> bool:
+    """Whether this process is a ``beatbook`` command started from the shell."""
+    return _standalone
+
+
 def _command_name(argv: list[str]) -> str | None:
     if len(argv) < 2 or argv[1].startswith("-"):
         return None
@@ -48,6 +59,8 @@ def _ensure_schema() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    global _standalone
+    _standalone = argv is None
     argv = list(sys.argv if argv is None else argv)
     command = _command_name(argv)
     if command is not None:

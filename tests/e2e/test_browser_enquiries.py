@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from beatbook.accounts.services import membership_grant, organisation_create, us
 from beatbook.demo.loader import demo_data_load
 from beatbook.enquiries.demo import demo_questions_refresh
 from beatbook.enquiries.models import OutgoingEmail, Question, QuestionStatus
-from beatbook.places.forces import FORCES
 from beatbook.places.models import Force, Neighbourhood
 
 from .axe import serious_accessibility_problems
@@ -40,37 +38,8 @@ def screenshots(tmp_path: Path) -> Path:
     return folder
 
 
-def forces_restore() -> None:
-    """Put back the forces the migrations made, as the demo loader needs them.
-
-    Transactional tests empty every table afterwards, and Django's serialized rollback cannot
-    put them back here: under Playwright the test runs with a database connection that never
-    held the serialized copy.
-    """
-    for entry in FORCES:
-        Force.objects.update_or_create(
-            id=entry.id,
-            defaults={
-                "name": entry.name,
-                "url": entry.url,
-                "telephone": entry.telephone,
-                "aliases": list(entry.aliases),
-                "listed": entry.listed,
-            },
-        )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def forces_left_in_place(django_db_blocker: Any) -> Iterator[None]:
-    """Leave the forces in place for the browser tests that follow this module's."""
-    yield
-    with django_db_blocker.unblock():
-        forces_restore()
-
-
 @pytest.fixture
 def site(live_server: Any) -> tuple[str, Neighbourhood]:
-    forces_restore()
     demo_data_load()
     demo_questions_refresh(force_id="staffordshire")
     force = Force.objects.get(pk="staffordshire")

@@ -66,7 +66,7 @@ def ask(world: World, **changes: str) -> Question:
     return question_ask(**fields)  # type: ignore[arg-type]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_nothing_is_queued_or_sent_when_the_transaction_rolls_back(world: World) -> None:
     def ask_then_fail() -> None:
         with transaction.atomic():
@@ -83,7 +83,7 @@ def test_nothing_is_queued_or_sent_when_the_transaction_rolls_back(world: World)
     assert mail.outbox == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_committed_question_queues_a_task_that_sends_its_email(world: World) -> None:
     question = ask(world)
 

@@ -229,7 +229,7 @@ def fail() -> None:
     raise RuntimeError("this job is broken")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_sweeper_runs_each_job_when_due_and_survives_a_failing_one() -> None:
     CALLS.clear()
     jobs = [

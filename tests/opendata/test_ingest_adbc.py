@@ -1,266 +1,36 @@
-"""The ADBC writer on SQLite: the same rows as Django's writer, and the same all-or-nothing files.
+"""The ADBC writer's cases (``adbc_cases.py``), run in a pytest process of their own.
 
-These tests commit for real (``transaction=True``): a run inside a caller's transaction writes
-through Django's connection instead, so only committed tests reach the ADBC path.
+ADBC brings a second SQLite library into the process, and two SQLite libraries must never have
+the same file open at once (closing one's descriptor drops the other's locks: ADR 6). This test
+process may hold such connections, left by the live server the browser tests start, so the
+cases run where nothing else touches the database, as ``beatbook ingest`` does.
 """
 
 from __future__ import annotations
 
-import importlib
+import os
 import subprocess
 import sys
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import adbc_driver_manager
 import pytest
-from django.apps import apps
-from django.db import DatabaseError, connection, transaction
-from django.db.models import Model
+from django.db import connection
 
-from beatbook.opendata.ingest.adbc_sqlite import AdbcSqliteWriter
-from beatbook.opendata.models import Crime, Location, SourceFile, StopAndSearch
-from beatbook.opendata.services import ingest_paths
-from beatbook.places.models import Neighbourhood
-from beatbook.places.spatial import forget_cached_indexes
-
-pytestmark = pytest.mark.django_db(transaction=True)
+CASES = Path(__file__).with_name("adbc_cases.py")
+REPO = Path(__file__).resolve().parents[2]
 
 
-def _fill_forces() -> None:
-    # The forces come from a data migration, and committed tests end with a flush.
-    module = importlib.import_module("beatbook.places.migrations.0002_fill_forces")
-    module.fill_forces(apps, None)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _forces_back_afterwards(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        _fill_forces()
-
-
-@pytest.fixture(autouse=True)
-def _sqlite_file_with_forces(transactional_db: None) -> None:
+@pytest.mark.slow
+def test_the_adbc_writer_cases_pass_in_a_process_of_their_own() -> None:
     if connection.vendor != "sqlite":
         pytest.skip("the ADBC writer is for SQLite files; PostgreSQL writes with COPY")
-    _fill_forces()
-
-
-@pytest.fixture
-def adbc_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Each time the ADBC writer opens, the database it opened."""
-    opened: list[str] = []
-    real_open = AdbcSqliteWriter.open
-
-    def spy(self: AdbcSqliteWriter) -> None:
-        opened.append(self._database)
-        real_open(self)
-
-    monkeypatch.setattr(AdbcSqliteWriter, "open", spy)
-    return opened
-
-
-def _rows(model: type[Model], leave_out: tuple[str, ...] = ("id", "source_id")) -> list[tuple]:
-    names = [f.attname for f in model._meta.concrete_fields if f.attname not in leave_out]
-    return sorted(model.objects.values_list(*names), key=repr)
-
-
-def _everything() -> dict[str, list[tuple]]:
-    return {
-        "crimes": _rows(Crime),
-        "stops": _rows(StopAndSearch),
-        "locations": _rows(Location, leave_out=()),
-        "sources": _rows(SourceFile, leave_out=("id", "started_at", "finished_at")),
-    }
-
-
-def _forget_loaded() -> None:
-    for model in (Crime, StopAndSearch, SourceFile, Location):
-        model.objects.all().delete()
-
-
-def test_adbc_writes_exactly_what_django_writes(policeuk: Path, adbc_runs: list[str]) -> None:
-    forget_cached_indexes()
-    Neighbourhood.objects.create(
-        force_id="merseyside",
-        code="KIRKBY",
-        name="Kirkby",
-        boundary={
-            "type": "Polygon",
-            "coordinates": [
-                [[-2.89, 53.47], [-2.86, 53.47], [-2.86, 53.5], [-2.89, 53.5], [-2.89, 53.47]]
-            ],
-        },
-        min_lat=53.47,
-        max_lat=53.5,
-        min_lng=-2.89,
-        max_lng=-2.86,
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(CASES), "-q", "-p", "no:cacheprovider", "-rs"],
+        cwd=REPO,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
-    # The rejected rows file is for the same (force, month) as a good one, which replaces it.
-    paths = [policeuk / "bad" / "outside-uk", policeuk / "good"]
-    through_adbc = ingest_paths(paths=paths, skip_invalid_rows=True)
-    assert adbc_runs == [connection.settings_dict["NAME"]]
-    by_adbc = _everything()
-    _forget_loaded()
-
-    with transaction.atomic():
-        through_django = ingest_paths(paths=paths, skip_invalid_rows=True)
-
-    assert adbc_runs == [connection.settings_dict["NAME"]], "a caller's transaction is joined"
-    assert [r.status for r in through_adbc.files] == ["loaded"] * 4
-    assert through_adbc.rows_loaded == through_django.rows_loaded
-    assert through_adbc.rows_rejected == through_django.rows_rejected > 0
-    assert by_adbc == _everything()
-    assert SourceFile.objects.exclude(rejections=[]).exists()
-    for source in SourceFile.objects.all():
-        assert source.finished_at is not None
-        assert source.started_at.tzinfo is not None
-        assert source.started_at <= source.finished_at
-    assert Crime.objects.exclude(neighbourhood=None).exists()
-    stop = StopAndSearch.objects.order_by("datetime").first()
-    assert stop is not None
-    assert (stop.datetime.isoformat(), stop.removal_of_more_than_outer_clothing) == (
-        "2019-05-31T23:01:00+00:00",
-        False,
-    )
-
-
-def test_a_file_failing_half_way_through_adbc_changes_nothing(
-    policeuk: Path, monkeypatch: pytest.MonkeyPatch, adbc_runs: list[str]
-) -> None:
-    path = policeuk / "good" / "2019-09-merseyside-street.csv"
-    [first] = ingest_paths(paths=[path]).files
-    real_insert = AdbcSqliteWriter.insert_rows
-
-    def insert_then_fail(self: AdbcSqliteWriter, **kwargs: Any) -> None:
-        real_insert(self, **kwargs)  # the old rows deleted, the new ones in: then it breaks
-        raise DatabaseError("disk full (simulated)")
-
-    monkeypatch.setattr(AdbcSqliteWriter, "insert_rows", insert_then_fail)
-    [failed] = ingest_paths(paths=[path], reload=True).files
-
-    assert len(adbc_runs) == 2
-    assert (failed.status, failed.message) == ("failed", "disk full (simulated)")
-    assert set(Crime.objects.values_list("source_id", flat=True)) == {first.source_id}
-    assert Crime.objects.count() == 6
-    statuses = dict(SourceFile.objects.values_list("id", "status"))
-    assert statuses == {first.source_id: "loaded", failed.source_id: "failed"}
-
-
-def _crime_indexes() -> set[str]:
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, Crime._meta.db_table)
-    return {name for name, info in constraints.items() if info["index"] and not info["primary_key"]}
-
-
-def test_a_bulk_run_through_adbc_fails_a_bad_file_alone_and_rebuilds_the_indexes(
-    policeuk: Path, adbc_runs: list[str]
-) -> None:
-    indexes = _crime_indexes()
-    good = policeuk / "good" / "2025-06-staffordshire-street.csv"
-    bad = policeuk / "bad" / "outside-uk" / "2019-09-merseyside-street.csv"
-
-    summary = ingest_paths(paths=[good, bad], bulk=True)
-    [reloaded] = ingest_paths(paths=[good], bulk=True, reload=True).files
-
-    assert len(adbc_runs) == 2
-    assert [result.status for result in summary.files] == ["loaded", "failed"]
-    assert (reloaded.status, reloaded.rows_replaced) == ("loaded", 3)
-    assert Crime.objects.count() == 3
-    assert set(Crime.objects.values_list("source_id", flat=True)) == {reloaded.source_id}
-    assert SourceFile.objects.get(status="failed").message.startswith(str(bad))
-    assert _crime_indexes() == indexes
-    assert {"crime_force_month", "crime_month_latlng", "crime_month_persistent_id"} <= indexes
-
-
-HOLD_THE_WRITE_LOCK = """
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("BEGIN IMMEDIATE")
-print("holding", flush=True)
-sys.stdin.read()
-db.execute("ROLLBACK")
-"""
-
-
-def _ingest_or_error(path: Path) -> str:
-    try:
-        [result] = ingest_paths(paths=[path]).files
-    except adbc_driver_manager.Error as exc:
-        return str(exc)
-    return f"{result.status}: {result.message}"
-
-
-def test_the_run_waits_for_another_writer_as_long_as_busy_timeout_says(
-    policeuk: Path, adbc_runs: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = policeuk / "good" / "2019-09-merseyside-street.csv"
-    monkeypatch.setitem(
-        connection.settings_dict["OPTIONS"], "init_command", "PRAGMA busy_timeout=50;"
-    )
-    # Another process: two SQLite libraries in one process do not lock each other out.
-    other = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_WRITE_LOCK, connection.settings_dict["NAME"]],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
-    try:
-        assert other.stdout is not None
-        assert other.stdout.readline() == b"holding\n"
-        blocked = _ingest_or_error(path)
-    finally:
-        other.communicate(b"", timeout=30)
-    [loaded] = ingest_paths(paths=[path]).files
-
-    # The file fails (or, when not even its failure can be recorded, the run stops) saying so.
-    assert "locked" in blocked
-    assert loaded.status == "loaded"
-    assert Crime.objects.count() == 6
-
-
-def test_a_later_release_through_adbc_keeps_the_later_outcomes_and_no_duplicates(
-    shared_data: Path, tmp_path: Path, adbc_runs: list[str]
-) -> None:
-    policeuk = shared_data / "policeuk"
-    months = ("2019-09", "2019-10", "2019-11", "2019-12")
-    later_zip = tmp_path / "later.zip"
-    with (
-        zipfile.ZipFile(policeuk / "merseyside-2018-2021.zip") as archive,
-        zipfile.ZipFile(later_zip, "w") as out,
-    ):
-        for name in archive.namelist():
-            if name.startswith(months):
-                out.writestr(name, archive.read(name))
-    ingest_paths(paths=[policeuk / "merseyside-2019-09-to-12-earlier-release.zip"])
-
-    later = ingest_paths(paths=[later_zip])
-    again = ingest_paths(paths=[later_zip])
-
-    assert len(adbc_runs) == 3
-    assert [result.status for result in later.files] == ["loaded"] * 4
-    assert [result.status for result in again.files] == ["unchanged"] * 4
-    assert later.outcomes_changed > 100
-    assert Crime.objects.count() == later.rows_loaded
-    for result in later.files:
-        assert set(
-            Crime.objects.filter(month=result.month).values_list("source_id", flat=True)
-        ) == {result.source_id}
-    assert SourceFile.objects.filter(status="replaced").count() == 4
-
-
-def test_uncommitted_work_of_the_callers_keeps_the_django_writer(
-    policeuk: Path, adbc_runs: list[str]
-) -> None:
-    transaction.set_autocommit(False)
-    try:
-        [result] = ingest_paths(paths=[policeuk / "good" / "2019-09-merseyside-street.csv"]).files
-        transaction.commit()
-    finally:
-        transaction.set_autocommit(True)
-
-    assert adbc_runs == []
-    assert result.status == "loaded"
-    assert Crime.objects.count() == 6
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout

@@ -84,6 +84,7 @@ def ingest_paths(
     reload: bool = False,
     bulk: bool | None = None,
     on_progress: Callable[[IngestProgress], None] | None = None,
+    arrow_writer: bool = False,
 ) -> IngestSummary:
     """Load every police.uk CSV under ``paths``; a file that fails changes nothing and is reported.
 
@@ -91,8 +92,9 @@ def ingest_paths(
     the current one is written: parsing and hashing release the GIL, and so does SQLite.
     A run at least as big as the data held loads in bulk mode (see ``ingest.bulk``): one
     transaction, indexes rebuilt at the end; ``bulk`` True or False forces the choice.
-    Everything is read from Django's connection before the writes start: on SQLite they go
-    through a connection of their own (see ``ingest.writers``).
+    Everything is read from Django's connection before the writes start. ``arrow_writer`` lets
+    the writes on a SQLite file go through an ADBC connection of their own, which is safe only
+    in a process that does nothing else with the database (see ``ingest.writers``).
     """
     started = time.perf_counter()
     items = inputs_discover(paths=paths)
@@ -104,7 +106,7 @@ def ingest_paths(
         incoming[kind] = incoming.get(kind, 0) + item.size
     kinds = bulk_kinds(incoming_bytes=incoming, bulk=bulk)
     summary = IngestSummary()
-    with writer_for_run(bulk_kinds=kinds) as writer, writer.bulk(kinds):
+    with writer_for_run(bulk_kinds=kinds, arrow=arrow_writer) as writer, writer.bulk(kinds):
         run = _Run(
             force_ids=force_ids,
             force_names=names,

@@ -101,14 +101,17 @@ class DjangoWriter:
 
 
 @contextmanager
-def writer_for_run(*, bulk_kinds: Sequence[str]) -> Iterator[Writer]:
-    """The writer for this run: ADBC on a SQLite file when Django is not mid-transaction.
+def writer_for_run(*, bulk_kinds: Sequence[str], arrow: bool = False) -> Iterator[Writer]:
+    """The writer for this run: with ``arrow``, ADBC on a SQLite file when Django is not
+    mid-transaction; otherwise Django's connection.
 
-    Inside a transaction of the caller's (a test's, a caller's ``atomic``), the run must see
-    and join it, so it writes through Django's connection like on PostgreSQL. With ADBC, no
-    other thread of this process may use the same SQLite file until the run ends (ADR 6).
+    Only a process that does nothing but ingest may ask for ``arrow`` (``beatbook ingest``):
+    with ADBC no other thread of the process may have the SQLite file open until the run ends,
+    not even a connection a finished thread left for the garbage collector to close (ADR 6).
+    Inside a transaction of the caller's the run must see and join it, so it writes through
+    Django's connection like on PostgreSQL.
     """
-    database = _adbc_sqlite_database()
+    database = _adbc_sqlite_database() if arrow else None
     if database is None:
         yield DjangoWriter()
         return

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from beatbook.cli import standalone_process
 from beatbook.opendata.services import IngestInputError, IngestProgress, IngestSummary, ingest_paths
 
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                     reload=options["reload"],
                     bulk=False if options["keep_indexes"] else None,
                     on_progress=on_progress,
+                    arrow_writer=standalone_process(),
                 )
             except IngestInputError as exc:
                 raise CommandError(str(exc)) from None
