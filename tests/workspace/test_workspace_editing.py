@@ -188,7 +188,8 @@ def test_a_priority_from_issue_to_action_and_outcome(officer_client: Client, wor
     assert priority.issue == "<p>Speeding on Uttoxeter Road</p>"
     # Midnight in London on 2 March (GMT) is midnight UTC.
     assert priority.issue_date == datetime(2026, 3, 2, tzinfo=UTC)
-    assert priority.action == "" and priority.action_date is None
+    assert priority.action == ""
+    assert priority.action_date is None
 
     response = officer_client.post(
         reverse("workspace:priority-edit", args=[priority.pk]),
@@ -207,7 +208,8 @@ def test_a_priority_from_issue_to_action_and_outcome(officer_client: Client, wor
     assert priority.action_date == datetime(2026, 6, 9, 23, tzinfo=UTC)
     assert priority.outcome == "<p>41 drivers warned</p>"
     page = officer_client.get(response["Location"]).content.decode()
-    assert "Speed checks on six days" in page and "41 drivers warned" in page
+    assert "Speed checks on six days" in page
+    assert "41 drivers warned" in page
 
 
 def test_bad_priority_input_is_refused(officer_client: Client, world: World) -> None:
@@ -300,8 +302,10 @@ def test_an_event_in_london_time_is_stored_in_utc(officer_client: Client, world:
     )
 
     edit = officer_client.get(reverse("workspace:event-edit", args=[event.pk])).content.decode()
-    assert 'value="14:30"' in edit and 'value="16:00"' in edit
-    assert 'value="Meir Park shops"' in edit and 'value="ST3 7AA"' in edit
+    assert 'value="14:30"' in edit
+    assert 'value="16:00"' in edit
+    assert 'value="Meir Park shops"' in edit
+    assert 'value="ST3 7AA"' in edit
 
 
 def test_editing_an_event(officer_client: Client, world: World) -> None:
