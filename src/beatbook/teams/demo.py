@@ -194,7 +194,7 @@ def _week_of_action(neighbourhood: Neighbourhood, today: date) -> list[Event]:
         ),
         (
             "Meet the commander",
-            EventType.MEETING,
+            EventType.MEET_THE_COMMANDER,
             "Longton Market Hall, Times Square",
             day[2],
             11,
@@ -202,7 +202,7 @@ def _week_of_action(neighbourhood: Neighbourhood, today: date) -> list[Event]:
         ),
         (
             "Litter pick with volunteers",
-            EventType.COMMUNITY_EVENT,
+            EventType.LITTER_PICK,
             "Meet outside Longton Exchange",
             day[3],
             10,
