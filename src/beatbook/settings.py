@@ -5,9 +5,12 @@ Every value comes from the environment: see docs/configuration.md.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from beatbook.core.env import env_bool, env_float, env_int, env_list, env_secret, env_str
@@ -50,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The content security policy (CONTENT_SECURITY_POLICY below) on every response.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # The open API's request-line limit, rate limit and CORS (only under /api/ and /postcodes/).
@@ -206,7 +211,40 @@ LOGGING = {
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 
-# Analysis: a local harm-weights table (CSV, the packaged table's shape) in place of the packaged one.
+
+def _tile_source(url: str) -> list[str]:
+    """The origin of a tile URL template for the policy: ``{s}.tile.example.org`` -> ``*.``."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    host = re.sub(r"^\{[a-z]+\}\.", "*.", parts.hostname or "")
+    if parts.scheme not in {"https", "http"} or not host or "{" in host:
+        raise ImproperlyConfigured(
+            f"MAP_TILE_URL must be an http(s) URL template with a fixed host, not {url!r}"
+        )
+    port = f":{parts.port}" if parts.port else ""
+    return [f"{parts.scheme}://{host}{port}"]
+
+
+# Content security policy: this site's own scripts, styles, images and fonts only (no inline
+# script or style anywhere: pages carry data in data-* attributes and JSON script blocks), plus
+# the map tile server's images when one is configured.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *_tile_source(MAP_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Analysis: a local harm-weights table (CSV, shaped like the packaged one) in its place.
 HARM_WEIGHTS_FILE = env_str("HARM_WEIGHTS_FILE", "")
 
 # The open API (police.uk-compatible, under /api/).
