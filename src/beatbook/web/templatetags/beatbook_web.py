@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import nh3
 from django import template
+from django.forms import BoundField, MultiWidget
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -80,3 +81,12 @@ def clean_html(value: str | None) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 has just removed everything unsafe
+
+
+@register.filter
+def error_anchor(field: BoundField) -> str:
+    """The id an error summary links to: the first box of a date or the first radio button,
+    as the GOV.UK pattern asks, else the field's own input."""
+    widget = field.field.widget
+    grouped = isinstance(widget, MultiWidget) or getattr(widget, "input_type", "") == "radio"
+    return f"{field.auto_id}_0" if grouped else str(field.auto_id)
