@@ -77,6 +77,8 @@ def test_a_resident_finds_their_neighbourhood_by_postcode_and_reads_its_page(
     body = page.locator("main").inner_text().lower()
     for expected in ("you said", "999", "101", "0800 555 111", "per 1,000 residents"):
         assert expected in body
+    # The sample events carry a real postcode, so they are on the events map.
+    page.locator("#events-map .leaflet-marker-icon").first.wait_for()
     assert_accessible(page)
     page.screenshot(path=str(screenshots / "neighbourhood.png"), full_page=True)
 
@@ -126,5 +128,23 @@ def test_a_resident_uses_their_location(browser: Any, demo_site: str) -> None:
         page.get_by_role("button", name="Use my location").click()
         page.wait_for_url(NEIGHBOURHOOD_URL)
         assert page.locator("h1").inner_text() == longton.name
+    finally:
+        context.close()
+
+
+def test_without_javascript_a_resident_still_finds_their_neighbourhood(
+    browser: Any, demo_site: str
+) -> None:
+    postcode, longton = a_longton_postcode()
+    context = browser.new_context(locale="en-GB", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(demo_site + "/neighbourhoods/")
+        assert not page.get_by_role("button", name="Use my location").is_visible()
+        page.fill("#postcode", postcode.postcode)
+        page.get_by_role("button", name="Find by postcode").click()
+        page.wait_for_url(NEIGHBOURHOOD_URL)
+        assert page.locator("h1").inner_text() == longton.name
+        assert "needs JavaScript" in page.locator("main").inner_text()
     finally:
         context.close()

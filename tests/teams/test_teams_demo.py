@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
-from beatbook.places.models import Force, Neighbourhood
+from beatbook.places.models import Force, Neighbourhood, Postcode
 from beatbook.teams import services
 from beatbook.teams.demo import demo_teams_fresh, demo_teams_refresh
 from beatbook.teams.models import Event, Priority, SeniorOfficer, TeamMember
@@ -106,3 +106,19 @@ def test_sample_content_counts_as_fresh_only_on_the_day_it_was_made(force: Force
     today = timezone.localdate()
     assert demo_teams_fresh(force_id=force.pk, today=today)
     assert not demo_teams_fresh(force_id=force.pk, today=today + timedelta(days=1))
+
+
+def test_sample_events_carry_the_postcode_nearest_the_neighbourhood_middle(force: Force) -> None:
+    Neighbourhood.objects.filter(code="longton").update(
+        min_lat=52.98, max_lat=53.00, min_lng=-2.14, max_lng=-2.12
+    )
+    Postcode.objects.create(postcode="ST3 1AA", quality=10, latitude=52.990, longitude=-2.130)
+    Postcode.objects.create(postcode="ST3 9ZZ", quality=10, latitude=52.981, longitude=-2.139)
+    Postcode.objects.create(postcode="ST1 1AA", quality=10, latitude=53.020, longitude=-2.180)
+    demo_teams_refresh(force_id="staffordshire", today=date(2026, 5, 4))
+    longton = Event.objects.filter(neighbourhood__code="longton")
+    assert all(event.address.endswith(", ST3 1AA") for event in longton)
+    # Hanley has no bounding box here: its events keep their plain addresses.
+    hanley = Event.objects.filter(neighbourhood__code="hanley")
+    assert hanley.exists()
+    assert not any(event.address.endswith("AA") for event in hanley)

@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
-from beatbook.places.models import Force, Neighbourhood
+from beatbook.places.models import Force, Neighbourhood, Postcode
 from beatbook.teams.models import (
     EngagementMethod,
     Event,
@@ -145,7 +145,40 @@ def _priorities(neighbourhood: Neighbourhood, categories: list[str], today: date
     return rows
 
 
+def _central_postcode(neighbourhood: Neighbourhood) -> str:
+    """The postcode nearest the middle of the neighbourhood's bounding box, so that sample
+    events carry a real postcode and show on the neighbourhood page's map; "" if none."""
+    box = (
+        neighbourhood.min_lat,
+        neighbourhood.max_lat,
+        neighbourhood.min_lng,
+        neighbourhood.max_lng,
+    )
+    if None in box:
+        return ""
+    min_lat, max_lat, min_lng, max_lng = (float(edge or 0) for edge in box)
+    middle = ((min_lat + max_lat) / 2, (min_lng + max_lng) / 2)
+    candidates = [
+        (str(code), float(lat), float(lng))
+        for code, lat, lng in Postcode.objects.filter(
+            latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng)
+        ).values_list("postcode", "latitude", "longitude")
+        if lat is not None and lng is not None
+    ]
+    nearest = min(
+        candidates,
+        key=lambda row: (row[1] - middle[0]) ** 2 + (row[2] - middle[1]) ** 2,
+        default=None,
+    )
+    return "" if nearest is None else str(nearest[0])
+
+
+def _with_postcode(address: str, postcode: str) -> str:
+    return f"{address}, {postcode}" if postcode else address
+
+
 def _events(neighbourhood: Neighbourhood, rng: random.Random, today: date) -> list[Event]:
+    postcode = _central_postcode(neighbourhood)
     surgery_day = today + timedelta(days=rng.randint(2, 6))
     walk_day = today + timedelta(days=rng.randint(8, 13))
     return [
@@ -154,7 +187,7 @@ def _events(neighbourhood: Neighbourhood, rng: random.Random, today: date) -> li
             title="Beat surgery",
             type=EventType.SURGERY,
             description=f"<p>Drop in and talk to your local officers.</p><p>{SAMPLE}</p>",
-            address=f"{neighbourhood.name} community centre",
+            address=_with_postcode(f"{neighbourhood.name} community centre", postcode),
             start=_at(surgery_day, 14),
             end=_at(surgery_day, 16),
             sample=True,
@@ -164,7 +197,7 @@ def _events(neighbourhood: Neighbourhood, rng: random.Random, today: date) -> li
             title="Community walkabout",
             type=EventType.COMMUNITY_EVENT,
             description=f"<p>Walk the area with the team.</p><p>{SAMPLE}</p>",
-            address=f"Meet at the main shops, {neighbourhood.name}",
+            address=_with_postcode(f"Meet at the main shops, {neighbourhood.name}", postcode),
             start=_at(walk_day, 11),
             end=_at(walk_day, 12, 30),
             sample=True,
@@ -174,6 +207,7 @@ def _events(neighbourhood: Neighbourhood, rng: random.Random, today: date) -> li
 
 def _week_of_action(neighbourhood: Neighbourhood, today: date) -> list[Event]:
     """Longton's week of action, modelled on the one Stoke-on-Trent ran."""
+    postcode = _central_postcode(neighbourhood)
     day = [today + timedelta(days=n) for n in range(1, 6)]
     plan = (
         (
@@ -223,7 +257,7 @@ def _week_of_action(neighbourhood: Neighbourhood, today: date) -> list[Event]:
             title=f"Week of action: {title}",
             type=kind,
             description=f"<p>Part of the Longton week of action.</p><p>{SAMPLE}</p>",
-            address=address,
+            address=_with_postcode(address, postcode),
             start=_at(when, start),
             end=_at(when, end),
             contact_details={"telephone": "101"},
