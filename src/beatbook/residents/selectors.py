@@ -155,7 +155,9 @@ def _boundaries() -> dict[str, Any]:
 def boundaries_feature_collection(*, version: str) -> bytes:
     """Every neighbourhood boundary as GeoJSON text, for the find map."""
     marker = Neighbourhood.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
-    key = f"boundaries:{marker['n']}:{marker['latest']}"
+    latest = marker["latest"]
+    # A timestamp, not its text: cache keys must hold no spaces (memcached refuses them).
+    key = f"boundaries:{marker['n']}:{latest.timestamp() if latest else 0}"
     return cached_for_version(
         key, version=version, build=lambda: json.dumps(_boundaries()).encode()
     )
