@@ -19,40 +19,8 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-COLUMNS = (
-    "month",
-    "category",
-    "easting",
-    "northing",
-    "latitude",
-    "longitude",
-    "location_id",
-    "street_name",
-    "lsoa_code",
-    "lsoa_name",
-    "neighbourhood_id",
-    "neighbourhood_name",
-)
-
-# police.uk display name (the CSV's "Crime type") -> API slug; the last two are pre-2013 names.
-CRIME_TYPES: dict[str, str] = {
-    "Anti-social behaviour": "anti-social-behaviour",
-    "Bicycle theft": "bicycle-theft",
-    "Burglary": "burglary",
-    "Criminal damage and arson": "criminal-damage-arson",
-    "Drugs": "drugs",
-    "Other theft": "other-theft",
-    "Possession of weapons": "possession-of-weapons",
-    "Public order": "public-order",
-    "Robbery": "robbery",
-    "Shoplifting": "shoplifting",
-    "Theft from the person": "theft-from-the-person",
-    "Vehicle crime": "vehicle-crime",
-    "Violence and sexual offences": "violent-crime",
-    "Other crime": "other-crime",
-    "Violent crime": "violent-crime",
-    "Public disorder and weapons": "public-disorder-weapons",
-}
+from beatbook.analysis.frames import CRIME_POINT_COLUMNS as COLUMNS
+from beatbook.core.policeuk import CRIME_TYPES
 
 _STREET_FILE = re.compile(r"(?:^|/)(?P<month>\d{4}-(?:0[1-9]|1[0-2]))-[a-z0-9-]+-street\.csv$")
 _SOURCE_COLUMNS = [

@@ -13,22 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from beatbook.analysis.frames import CRIME_POINT_COLUMNS
 from beatbook.opendata.models import Crime
 
-CRIME_COLUMNS = (
-    "month",
-    "category",
-    "easting",
-    "northing",
-    "latitude",
-    "longitude",
-    "location_id",
-    "street_name",
-    "lsoa_code",
-    "lsoa_name",
-    "neighbourhood_id",
-    "neighbourhood_name",
-)
+CRIME_COLUMNS = CRIME_POINT_COLUMNS
 
 _QUERY_FIELDS = (
     "month",

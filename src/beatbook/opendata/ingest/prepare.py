@@ -8,6 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from beatbook.core.policeuk import CRIME_TYPES
 from beatbook.opendata.ingest import formats
 from beatbook.opendata.ingest.locations import Points, points_build
 from beatbook.opendata.ingest.reader import RawFile
@@ -100,7 +101,7 @@ def _crimes_or_outcomes(raw: RawFile, errors: RowErrors, force_names: dict[str, 
     }
     if raw.kind == SourceKind.STREET:
         crime_type = _column(raw, "Crime type")
-        columns["category"] = lookup(crime_type, formats.CRIME_TYPES)
+        columns["category"] = lookup(crime_type, CRIME_TYPES)
         errors.add(pc.is_null(columns["category"]), "unknown crime type", crime_type)
         columns["outcome"] = _column(raw, "Last outcome category")
         columns["context"] = _column(raw, "Context")
