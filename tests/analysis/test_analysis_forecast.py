@@ -16,9 +16,21 @@ from beatbook.analysis.forecast.baselines import (
     RetrospectiveKDE,
     prospective_kernel,
 )
-from beatbook.analysis.forecast.learned import PoissonBoosting, PoissonGLM
+from beatbook.analysis.forecast.features import feature_names
+from beatbook.analysis.forecast.learned import (
+    LinearBlend,
+    NonNegativeLeastSquares,
+    PoissonBoosting,
+    PoissonGLM,
+)
 from beatbook.analysis.forecast.matrix import CellMonthCounts, count_matrix, series_by_category
-from beatbook.analysis.forecast.methods import METHODS, check_methods
+from beatbook.analysis.forecast.methods import (
+    BASELINES,
+    DEFAULT_METHOD,
+    FAST_METHODS,
+    METHODS,
+    check_methods,
+)
 from beatbook.analysis.forecast.months import add_months, check_month, month_range
 from beatbook.analysis.grid import Grid
 
@@ -207,7 +219,7 @@ def test_every_method_refuses_to_forecast_a_month_it_has_seen(name: str) -> None
     assert np.isfinite(forecast).all()
 
 
-@pytest.mark.parametrize("method", [PoissonBoosting, PoissonGLM])
+@pytest.mark.parametrize("method", [PoissonBoosting, PoissonGLM, LinearBlend])
 def test_learned_methods_recover_the_true_rates_and_are_reproducible(method: type) -> None:
     counts = series("2020-01", "2021-12", missing=("2021-03",))
     first = method(seed=3).fit(counts.before("2021-12")).predict("2021-12")
@@ -228,6 +240,55 @@ def test_a_too_short_history_falls_back_on_the_recent_mean() -> None:
     counts = series("2020-01", "2020-03")
     forecast = PoissonBoosting().fit(counts.before("2020-03")).predict("2020-03")
     assert forecast == pytest.approx(np.nanmean(counts.counts[:2], axis=0))
+
+
+def test_non_negative_least_squares_recovers_weights_worked_by_hand() -> None:
+    # y = 2 x1 + 0.5 x3 exactly; x2 would fit better with a negative weight, which is refused.
+    features = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 4.0], [3.0, 1.0, 0.0], [1.0, 2.0, 2.0]])
+    target = 2.0 * features[:, 0] + 0.5 * features[:, 2]
+    model = NonNegativeLeastSquares().fit(features, target, np.ones(4))
+    assert model.coef_ == pytest.approx([2.0, 0.0, 0.5], abs=1e-9)
+    assert model.predict(np.array([[1.0, 5.0, 1.0]])) == pytest.approx([2.5])
+    # Sample weights count a row as if it were repeated.
+    noisy = target + np.array([0.0, 0.0, 0.0, 1.0])
+    weighted = NonNegativeLeastSquares().fit(features, noisy, np.array([1.0, 1.0, 1.0, 3.0]))
+    repeated = NonNegativeLeastSquares().fit(
+        np.vstack([features, features[[3, 3]]]), np.concatenate([noisy, noisy[[3, 3]]]), np.ones(6)
+    )
+    assert weighted.coef_ == pytest.approx(repeated.coef_)
+    assert (weighted.coef_ >= 0).all()
+
+
+def test_linear_blend_weighs_the_windows_that_predict_and_learns_from_the_second_month() -> None:
+    counts = series("2020-01", "2021-12")
+    model = LinearBlend().fit(counts.before("2021-12"))
+    names = [n for n in feature_names(False, extended=True) if n != "month_of_year"]
+    weights = dict(zip([*names, "constant"], model.model.coef_, strict=True))
+    assert all(w >= 0 for w in weights.values())
+    # Steady Poisson rates: the long means carry more weight than last month's count.
+    assert weights["mean_12"] + weights["mean_24"] + weights["mean_all"] > weights["lag_1"]
+    # From two months of history it already trains on the second one rather than falling back.
+    short = LinearBlend().fit(counts.before("2020-03"))
+    assert short.model is not None
+    assert stats.spearmanr(short.predict("2020-03"), rates()).statistic > 0.5
+
+
+def test_linear_blend_with_no_crime_falls_back_on_the_recent_mean() -> None:
+    empty = CellMonthCounts(
+        grid=GRID,
+        cells=np.arange(GRID.n_cells),
+        months=tuple(month_range("2020-01", "2020-06")),
+        counts=np.zeros((6, GRID.n_cells)),
+    )
+    model = LinearBlend().fit(empty)
+    assert model.model is None
+    assert model.predict("2020-07") == pytest.approx(np.zeros(GRID.n_cells))
+
+
+def test_the_default_method_is_fast_and_learned() -> None:
+    assert DEFAULT_METHOD in FAST_METHODS
+    assert DEFAULT_METHOD not in BASELINES
+    assert set(BASELINES) < set(FAST_METHODS) <= set(METHODS)
 
 
 def test_unknown_methods_are_named() -> None:

@@ -74,13 +74,17 @@ def _spatial(series: CellMonthCounts, values: FloatArray) -> list[FloatArray]:
     ]
 
 
-def feature_names(with_auxiliary: bool) -> list[str]:
+def feature_names(with_auxiliary: bool, extended: bool = False) -> list[str]:
     names = [f"lag_{lag}" for lag in LAGS] + ["same_month_last_year"]
     names += [f"mean_{w}" for w in WINDOWS] + ["mean_all"]
     names += ["neighbours_3x3_mean_12", "neighbours_7x7_mean_12", "smooth_mean_12"]
     names += ["neighbours_3x3_lag_1", "month_of_year"]
     if with_auxiliary:
         names += ["all_crime_mean_12", "all_crime_neighbours_3x3_mean_12", "all_crime_lag_1"]
+    if extended:
+        names += ["neighbours_3x3_mean_all", "smooth_mean_all"]
+    if extended and with_auxiliary:
+        names += ["all_crime_mean_3", "all_crime_mean_all"]
     return names
 
 
@@ -89,8 +93,10 @@ def build_features(
     timeline: Timeline,
     targets: Sequence[int],
     auxiliary: Timeline | None = None,
+    extended: bool = False,
 ) -> FloatArray:
-    """Rows (target-major: every cell of the first target, then the next) x features."""
+    """Rows (target-major: every cell of the first target, then the next) x features;
+    ``extended`` adds the long-run neighbourhood and all-crime columns (``feature_names``)."""
     index = np.asarray(targets, dtype=np.int64)
     counts = timeline.counts
     lags = [_observed_lags(counts, index, lag) for lag in LAGS]
@@ -107,4 +113,10 @@ def build_features(
         aux_mean = _window_means(auxiliary.counts, index, 12)
         columns += [aux_mean, _spatial(series, aux_mean)[0]]
         columns += [_observed_lags(auxiliary.counts, index, 1)]
+    if extended:
+        neighbours, _, smooth = _spatial(series, mean_all)
+        columns += [neighbours, smooth]
+    if extended and auxiliary is not None:
+        columns += [_window_means(auxiliary.counts, index, 3)]
+        columns += [_window_means(auxiliary.counts, index, auxiliary.counts.shape[0])]
     return np.stack([c.reshape(-1) for c in columns], axis=1)

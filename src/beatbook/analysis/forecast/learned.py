@@ -2,7 +2,8 @@
 the NIJ Real-Time Crime Forecasting Challenge, fitted afresh at every forecast origin.
 
 ``PoissonBoosting`` is scikit-learn's histogram gradient boosting with a Poisson loss;
-``PoissonGLM`` a ridge-regularised Poisson regression on log features. Each trains on the
+``PoissonGLM`` a ridge-regularised Poisson regression on log features; ``LinearBlend`` a
+non-negative least-squares blend of the same features. Each trains on the
 ``train_months`` most recent observed months before the forecast month, every one of them
 described only by the months before *it*.
 """
@@ -13,6 +14,7 @@ from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
+from scipy.optimize import nnls
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import PoissonRegressor
 from sklearn.pipeline import make_pipeline
@@ -29,6 +31,10 @@ QUIET_SHARE = 0.1
 
 class _Learned:
     name = "learned"
+    # Observed months a training target needs before it, and whether to use the extended
+    # feature set (features.feature_names).
+    min_history = MIN_HISTORY
+    extended = False
 
     def __init__(self, train_months: int = 12, seed: int = 0) -> None:
         self.train_months = train_months
@@ -46,7 +52,7 @@ class _Learned:
             return self  # too short a history: predict falls back on the recent mean
         timeline = Timeline.extend(history, history.months[-1])
         aux = None if auxiliary is None else Timeline.extend(auxiliary, auxiliary.months[-1])
-        raw = build_features(history, timeline, targets, aux)
+        raw = build_features(history, timeline, targets, aux, extended=self.extended)
         target = history.counts[targets].reshape(-1)
         keep, weight = self._sample(raw)
         self.model = self._estimator().fit(
@@ -66,7 +72,7 @@ class _Learned:
         return keep, weight[keep]
 
     def _size_columns(self) -> list[int]:
-        names = feature_names(self.auxiliary is not None)
+        names = feature_names(self.auxiliary is not None, self.extended)
         return [i for i, name in enumerate(names) if name != "month_of_year"]
 
     def _weight_argument(self, weight: FloatArray) -> dict[str, Any]:
@@ -82,12 +88,15 @@ class _Learned:
         aux = None
         if self.auxiliary is not None:
             aux = Timeline.extend(self.auxiliary, month)
-        features = self._prepare(build_features(history, timeline, [timeline.index_of(month)], aux))
+        rows = build_features(
+            history, timeline, [timeline.index_of(month)], aux, extended=self.extended
+        )
+        features = self._prepare(rows)
         return np.asarray(self.model.predict(features), dtype=np.float64)
 
     def _training_targets(self, history: CellMonthCounts) -> list[int]:
         observed = np.flatnonzero(history.observed)
-        usable = [t for t in observed if np.searchsorted(observed, t) >= MIN_HISTORY]
+        usable = [t for t in observed if np.searchsorted(observed, t) >= self.min_history]
         return [int(t) for t in usable[-self.train_months :]]
 
     def _prepare(self, features: FloatArray) -> FloatArray:
@@ -156,6 +165,53 @@ class PoissonGLM(_Learned):
 
     def _estimator(self) -> Any:
         return make_pipeline(StandardScaler(), PoissonRegressor(alpha=self.alpha, max_iter=300))
+
+
+class NonNegativeLeastSquares:
+    """Least squares with every coefficient at least zero (scipy's ``nnls``), weighted.
+
+    Kept to non-negative weights so that a forecast is a blend of counts and means, never a
+    difference of them, and so can never rank a cell higher for having had less crime."""
+
+    def __init__(self) -> None:
+        self.coef_: FloatArray = np.zeros(0)
+
+    def fit(self, features: FloatArray, target: FloatArray, sample_weight: FloatArray) -> Self:
+        root = np.sqrt(sample_weight)
+        self.coef_, _ = nnls(features * root[:, None], target * root)
+        return self
+
+    def predict(self, features: FloatArray) -> FloatArray:
+        return np.asarray(features @ self.coef_, dtype=np.float64)
+
+
+class LinearBlend(_Learned):
+    """A non-negative blend of each cell's recent and long-run means, lags, its neighbours'
+    means and the all-crime means, the weights fitted by least squares on the months before.
+
+    The baselines each pick one window; this learns from the force's own history how much of
+    each to trust (a long mean where counts are steady, a short one where they move, the
+    neighbourhood where a cell has too few crimes to tell). It needs one month of history per
+    training month, so it learns from a force's second month on."""
+
+    name = "linear-blend"
+    min_history = 1
+    extended = True
+
+    def fit(self, history: CellMonthCounts, auxiliary: CellMonthCounts | None = None) -> Self:
+        super().fit(history, auxiliary)
+        if self.model is not None and not np.any(self.model.coef_ > 0):
+            self.model = None  # nothing to learn (no crime at all): fall back on the mean
+        return self
+
+    def _prepare(self, features: FloatArray) -> FloatArray:
+        names = feature_names(self.auxiliary is not None, self.extended)
+        sizes = np.delete(features, names.index("month_of_year"), axis=1)
+        # A window with no observed month yet counts as zero; the constant is the floor.
+        return np.hstack([np.nan_to_num(sizes), np.ones((sizes.shape[0], 1))])
+
+    def _estimator(self) -> Any:
+        return NonNegativeLeastSquares()
 
 
 class PoissonEnsemble:

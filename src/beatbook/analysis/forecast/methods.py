@@ -11,7 +11,12 @@ from beatbook.analysis.forecast.baselines import (
     ProspectiveHotspot,
     RetrospectiveKDE,
 )
-from beatbook.analysis.forecast.learned import PoissonBoosting, PoissonEnsemble, PoissonGLM
+from beatbook.analysis.forecast.learned import (
+    LinearBlend,
+    PoissonBoosting,
+    PoissonEnsemble,
+    PoissonGLM,
+)
 
 MethodFactory = Callable[[int], Forecaster]
 
@@ -24,9 +29,16 @@ METHODS: dict[str, MethodFactory] = {
     "poisson-glm": lambda seed: PoissonGLM(seed=seed),
     "poisson-gbm": lambda seed: PoissonBoosting(seed=seed),
     "poisson-ensemble": lambda seed: PoissonEnsemble(seed=seed),
+    "linear-blend": lambda seed: LinearBlend(seed=seed),
 }
 
 BASELINES = ("last-month", "mean-3", "mean-12", "kde", "prospective")
+# Methods that fit in well under a second on a force's year of cells, for a quick back-test
+# made while someone waits; the boosted and Poisson fits take seconds each.
+FAST_METHODS = (*BASELINES, "linear-blend")
+# The method forecasts use when no back-test has named a better one: the best on the
+# recorded back-tests of the real data (docs/benchmarks.md), and fast.
+DEFAULT_METHOD = "linear-blend"
 
 DESCRIPTIONS: dict[str, str] = {
     "last-month": "Last month's crimes in each cell",
@@ -36,6 +48,10 @@ DESCRIPTIONS: dict[str, str] = {
     "prospective": "Prospective hotspotting (Bowers, Johnson and Pease 2004), last 3 months, 400 m",
     "poisson-glm": "Regularised Poisson regression on lagged, neighbour and all-crime features",
     "poisson-ensemble": "Mean of the boosted and the regularised Poisson models",
+    "linear-blend": (
+        "Non-negative blend of recent and long-run means, lags, neighbours' and all-crime means,"
+        " weighted by least squares on the months before"
+    ),
     "poisson-gbm": (
         "Gradient-boosted Poisson model on lagged, neighbour, seasonal and all-crime features"
     ),
