@@ -64,16 +64,17 @@ def test_months_without_data_or_history_are_not_scored() -> None:
     assert set(results["measure"]) == {"count"}
 
 
-def test_the_learned_method_beats_last_month_on_stable_rates() -> None:
+@pytest.mark.parametrize("learned", ["poisson-gbm", "linear-blend"])
+def test_the_learned_methods_beat_last_month_on_stable_rates(learned: str) -> None:
     counts = series("2020-01", "2021-12")
     results = run_backtest(
         series={"all-crime": counts},
-        methods=["last-month", "poisson-gbm"],
+        methods=["last-month", learned],
         months=[f"2021-{m:02d}" for m in range(7, 13)],
         coverages=[0.05],
     )
     mean = results.groupby("method")["pei_star"].mean()
-    assert mean["poisson-gbm"] > mean["last-month"]
+    assert mean[learned] > mean["last-month"]
 
 
 def test_back_tests_are_reproducible() -> None:
