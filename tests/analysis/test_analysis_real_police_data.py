@@ -1,5 +1,6 @@
-"""The hotspot and trend steps on real police.uk files: a month missing from Merseyside's
-published data, crimes recorded far outside Staffordshire, rows without coordinates."""
+"""The hotspot, trend and forecast steps on real police.uk files: a month missing from
+Merseyside's published data, crimes recorded far outside Staffordshire, rows without
+coordinates, and the default forecast against the best baseline on a real year."""
 
 from __future__ import annotations
 
@@ -12,8 +13,13 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
+from beatbook.analysis.backtest import run_backtest
+from beatbook.analysis.forecast.area import area_grid, cells_in_area, read_force_lsoa_boundaries
+from beatbook.analysis.forecast.matrix import ALL_CRIME, series_by_category
+from beatbook.analysis.forecast.methods import DEFAULT_METHOD
 from beatbook.analysis.harm import load_harm_weights
 from beatbook.analysis.hotspots import HotspotOptions, hotspot_map
+from beatbook.analysis.policeuk_files import read_street_crimes, street_file_months
 from beatbook.analysis.trends import month_range, trend_report
 
 pytestmark = pytest.mark.slow
@@ -102,3 +108,37 @@ def test_staffordshire_hotspots_leave_out_far_crimes(shared_data: Path, method: 
     assert first.harm > 0
     if method == "gistar":
         assert result.hot.sum() > 50
+
+
+def test_staffordshire_burglary_forecast_beats_kernel_density_every_month(
+    shared_data: Path,
+) -> None:
+    """The default forecasting method against the best baseline for burglary (kernel density)
+    on the real 2025 year, every origin from April: the result docs/benchmarks.md reports."""
+    paths = [shared_data / "policeuk" / "staffordshire-2025.zip"]
+    geography = shared_data / "geography"
+    polygons = read_force_lsoa_boundaries(
+        geography / "lsoa-2011-boundaries-ew-generalised.geojson.gz",
+        geography / "lsoa-2011-police-force-lookup.csv",
+        "Staffordshire",
+    )
+    grid = area_grid(polygons, 250.0)
+    held = street_file_months(paths)
+    series = series_by_category(
+        read_street_crimes(paths),
+        grid=grid,
+        cells=cells_in_area(grid, polygons),
+        months=held,
+        observed_months=held,
+        categories=[ALL_CRIME, "burglary"],
+    )
+    results = run_backtest(
+        series={"burglary": series["burglary"]},
+        methods=["kde", DEFAULT_METHOD],
+        months=month_range("2025-04", "2025-12"),
+        coverages=[0.01, 0.05],
+        auxiliary=series[ALL_CRIME],
+    )
+    table = results.pivot_table(index=["coverage", "month"], columns="method", values="pei_star")
+    assert len(table) == 18
+    assert (table[DEFAULT_METHOD] > table["kde"]).all()
