@@ -85,6 +85,26 @@ def test_back_tests_are_reproducible() -> None:
     pd.testing.assert_frame_equal(first.drop(columns="seconds"), again.drop(columns="seconds"))
 
 
+def test_an_ensemble_shares_its_members_fits_and_scores_as_if_fitted_alone() -> None:
+    counts = series("2020-01", "2021-06")
+    months = ["2021-05", "2021-06"]
+    alone = run_backtest(series={"all-crime": counts}, methods=["poisson-ensemble"], months=months)
+    together = run_backtest(
+        series={"all-crime": counts},
+        methods=["poisson-ensemble", "poisson-gbm", "poisson-glm"],
+        months=months,
+    )
+    columns = ["month", "coverage", "captured", "pei_star"]
+    shared = together[together["method"] == "poisson-ensemble"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone[columns], shared[columns])
+    # Each row still states what its forecast costs on its own.
+    by_method = together.drop_duplicates(["method", "month"]).set_index(["method", "month"])
+    for month in months:
+        members = by_method.loc[("poisson-gbm", month), "seconds"]
+        members += by_method.loc[("poisson-glm", month), "seconds"]
+        assert by_method.loc[("poisson-ensemble", month), "seconds"] == pytest.approx(members)
+
+
 def hand_results() -> pd.DataFrame:
     """Three methods over six months at one coverage."""
     pei = {

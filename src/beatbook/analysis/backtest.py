@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
-from beatbook.analysis.forecast.methods import BASELINES, METHODS, check_methods
+from beatbook.analysis.forecast.methods import BASELINES, ENSEMBLES, METHODS, check_methods
 from beatbook.analysis.metrics import COVERAGES, scores
 
 RESULT_COLUMNS = [
@@ -71,6 +71,8 @@ def run_backtest(
     """Scores of every method for every category and observed month in ``months``.
 
     ``auxiliary`` (all-crime counts) is offered to every method for the other categories.
+    An ensemble's members are fitted once per month and shared with the members' own rows;
+    ``seconds`` is still what each forecast costs on its own (an ensemble's, its members').
     """
     check_methods(list(methods))
     rows: list[dict[str, object]] = []
@@ -78,14 +80,11 @@ def run_backtest(
         aux = None if category == ALL_CRIME else auxiliary
         for month in _scored_months(counts, months):
             actual = counts.month_counts(month)
+            made: dict[str, tuple[np.ndarray, float]] = {}
             for method in methods:
                 if progress is not None:
                     progress(category, month, method)
-                started = time.perf_counter()
-                forecast = forecast_scores(
-                    series=counts, method=method, month=month, auxiliary=aux, seed=seed
-                )
-                seconds = time.perf_counter() - started
+                forecast, seconds = _forecast_once(method, made, counts, month, aux, seed)
                 for result in scores(forecast, actual, coverages):
                     rows.append(
                         {
@@ -98,6 +97,32 @@ def run_backtest(
                         }
                     )
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def _forecast_once(
+    method: str,
+    made: dict[str, tuple[np.ndarray, float]],
+    counts: CellMonthCounts,
+    month: str,
+    auxiliary: CellMonthCounts | None,
+    seed: int,
+) -> tuple[np.ndarray, float]:
+    """``method``'s forecast and its cost in seconds, reusing what ``made`` holds."""
+    if method not in made:
+        if method in ENSEMBLES:
+            parts = [
+                _forecast_once(member, made, counts, month, auxiliary, seed)
+                for member in ENSEMBLES[method]
+            ]
+            forecast = np.asarray(np.mean([p[0] for p in parts], axis=0), dtype=np.float64)
+            made[method] = (forecast, sum(p[1] for p in parts))
+        else:
+            started = time.perf_counter()
+            forecast = forecast_scores(
+                series=counts, method=method, month=month, auxiliary=auxiliary, seed=seed
+            )
+            made[method] = (forecast, time.perf_counter() - started)
+    return made[method]
 
 
 def _scored_months(counts: CellMonthCounts, months: Sequence[str]) -> list[str]:
