@@ -4,14 +4,11 @@ coordinates, and the default forecast against the best baseline on a real year."
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from pyproj import Transformer
 
 from beatbook.analysis.backtest import run_backtest
 from beatbook.analysis.forecast.area import area_grid, cells_in_area, read_force_lsoa_boundaries
@@ -24,51 +21,11 @@ from beatbook.analysis.trends import month_range, trend_report
 
 pytestmark = pytest.mark.slow
 
-SLUGS = {
-    "Anti-social behaviour": "anti-social-behaviour",
-    "Bicycle theft": "bicycle-theft",
-    "Burglary": "burglary",
-    "Criminal damage and arson": "criminal-damage-arson",
-    "Drugs": "drugs",
-    "Other theft": "other-theft",
-    "Possession of weapons": "possession-of-weapons",
-    "Public order": "public-order",
-    "Robbery": "robbery",
-    "Shoplifting": "shoplifting",
-    "Theft from the person": "theft-from-the-person",
-    "Vehicle crime": "vehicle-crime",
-    "Violence and sexual offences": "violent-crime",
-    "Other crime": "other-crime",
-}
-
 
 def _read(zip_path: Path, first: str, last: str) -> tuple[pd.DataFrame, list[str]]:
-    frames, months = [], []
-    with zipfile.ZipFile(zip_path) as archive:
-        for name in sorted(archive.namelist()):
-            month = Path(name).name[:7]
-            if name.endswith("-street.csv") and first <= month <= last:
-                months.append(month)
-                with archive.open(name) as handle:
-                    frames.append(pd.read_csv(io.BytesIO(handle.read()), dtype=str))
-    raw = pd.concat(frames, ignore_index=True)
-    lng = pd.to_numeric(raw["Longitude"], errors="coerce").to_numpy()
-    lat = pd.to_numeric(raw["Latitude"], errors="coerce").to_numpy()
-    xs, ys = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(lng, lat)
-    crimes = pd.DataFrame(
-        {
-            "month": raw["Month"],
-            "category": raw["Crime type"].map(SLUGS),
-            "easting": np.where(np.isfinite(lng), xs, np.nan),
-            "northing": np.where(np.isfinite(lat), ys, np.nan),
-            "location_id": pd.array([pd.NA] * len(raw), dtype="Int64"),
-            "street_name": raw["Location"].fillna(""),
-            "lsoa_code": raw["LSOA code"].fillna(""),
-            "lsoa_name": raw["LSOA name"].fillna(""),
-            "neighbourhood_name": "",
-        }
-    )
-    return crimes, months
+    crimes = read_street_crimes([zip_path], month_from=first, month_to=last)
+    held = [m for m in street_file_months([zip_path]) if first <= m <= last]
+    return crimes, held
 
 
 def test_merseyside_missing_month_is_not_read_as_no_crime(shared_data: Path) -> None:
