@@ -10,11 +10,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from scipy import stats
 
-from beatbook.analytics.forecast_services import backtest_stored, forecast_make
+from beatbook.analysis.forecast.methods import FAST_METHODS
+from beatbook.analytics.backtest_store import backtest_note, backtest_state
+from beatbook.analytics.forecast_data import data_version, force_data_load
+from beatbook.analytics.forecast_services import backtest_run, backtest_stored, forecast_make
 from beatbook.opendata.models import Crime, SourceFile
+from beatbook.places.models import Force, Lsoa
 
+from .analytics_world import boundary_around
 from .forecast_db_world import CENTRE, HALF, add_month, build_forecast_world, cell_rates
 
 
@@ -170,8 +177,6 @@ def test_new_data_makes_the_stored_backtest_stale(testshire: str) -> None:
 
 
 def test_missing_month_is_skipped_not_scored(testshire: str) -> None:
-    from beatbook.analytics.forecast_services import backtest_run
-
     results, _ = backtest_run(
         force_id=testshire,
         month_from="2024-06",
@@ -212,3 +217,100 @@ def test_backtest_bad_input_is_named(testshire: str) -> None:
     with pytest.raises(CommandError, match="No month in that range"):
         run("backtest", "--force", testshire, "--from", "2024-01", "--to", "2024-01")
     assert np.isfinite(cell_rates()).all()
+
+
+def test_a_forecast_with_nothing_stored_backtests_the_fast_methods_on_one_read(
+    testshire: str,
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        forecast = forecast_make(force_id=testshire, month="2025-07", category="burglary")
+    crime_reads = [q for q in queries.captured_queries if '"opendata_crime"' in q["sql"]]
+    assert len(crime_reads) == 1
+    stored = backtest_stored(force_id=testshire, category="burglary", cell_size=250.0)
+    assert stored is not None
+    assert stored["methods"] == list(FAST_METHODS)
+    assert (stored["month_from"], stored["month_to"]) == ("2025-01", "2025-06")
+    assert {r["method"] for r in stored["rows"]} == set(FAST_METHODS)
+    assert forecast.method in FAST_METHODS
+    assert forecast.backtest is not None
+    # The same numbers as a back-test of those methods run on its own.
+    _, alone = backtest_run(
+        force_id=testshire,
+        month_from="2025-01",
+        month_to="2025-06",
+        methods=list(FAST_METHODS),
+        categories=["burglary"],
+        store=False,
+    )
+    best = alone[alone["coverage"] == 0.01].sort_values("pei_star", ascending=False).iloc[0]
+    assert forecast.method == best["method"]
+    assert forecast.backtest["pei_star"] == pytest.approx(best["pei_star"])
+
+
+def test_a_stale_headline_backtest_is_shown_as_out_of_date_until_the_worker_replaces_it(
+    testshire: str,
+) -> None:
+    run("backtest", "--force", testshire, "--from", "2025-03", "--to", "2025-06")
+    add_month(SourceFile.objects.first().force, "2025-07", seed=1)  # type: ignore[union-attr]
+    text = " ".join(run("forecast", "--force", testshire, "--month", "2025-08").split())
+    assert "Back-test at 1% of the area over 4 months" in text
+    assert "made before the latest data was imported" in text
+    assert "waiting for the background worker" in text
+    # No quick back-test replaced it: the worker will make the full one.
+    stale = backtest_state(force_id=testshire, category="all-crime", cell_size=250.0)
+    assert stale.summary is not None
+    assert stale.summary["month_to"] == "2025-06"
+    assert not stale.current
+
+
+def test_a_stale_backtest_the_worker_does_not_keep_is_made_again_quickly(testshire: str) -> None:
+    run(
+        "backtest",
+        "--force",
+        testshire,
+        "--from",
+        "2025-03",
+        "--to",
+        "2025-06",
+        "--harm",
+        "cchi",
+        "--methods",
+        "mean-12,kde",
+    )
+    add_month(SourceFile.objects.first().force, "2025-07", seed=1)  # type: ignore[union-attr]
+    # Harm-weighted back-tests are not kept current by the worker.
+    forecast = forecast_make(force_id=testshire, month="2025-08", harm="cchi")
+    assert forecast.backtest_state.current
+    assert forecast.backtest_state.summary is not None
+    assert forecast.backtest_state.summary["methods"] == list(FAST_METHODS)
+    assert backtest_note(forecast.backtest_state) == ""
+
+
+def test_the_study_area_is_kept_and_follows_the_lsoas(testshire: str, settings: object) -> None:
+    first = force_data_load(
+        force_id=testshire, month_from="2025-01", month_to="2025-06", categories=[], cell_size=250
+    )
+    kept = list((Path(settings.DATA_DIR) / "forecasts" / "areas").glob("testshire-250m-*.npz"))  # type: ignore[attr-defined]
+    assert len(kept) == 1
+    again = force_data_load(
+        force_id=testshire, month_from="2025-01", month_to="2025-06", categories=[], cell_size=250
+    )
+    assert again.grid == first.grid
+    assert again.cells.tolist() == first.cells.tolist()
+    version = data_version(testshire)
+    # A bigger LSOA: another key, another area, another data version.
+    Lsoa.objects.filter(code="E01099999").update(**boundary_around(CENTRE, HALF + 499.0))
+    bigger = force_data_load(
+        force_id=testshire, month_from="2025-01", month_to="2025-06", categories=[], cell_size=250
+    )
+    assert len(bigger.cells) > len(first.cells)
+    assert data_version(testshire) != version
+
+
+def test_another_forces_import_leaves_the_data_version_alone(testshire: str) -> None:
+    version = data_version(testshire)
+    cheshire = Force.objects.get(pk="cheshire")
+    add_month(cheshire, "2025-07", seed=3)
+    assert data_version(testshire) == version
+    add_month(Force.objects.get(pk=testshire), "2025-07", seed=3)
+    assert data_version(testshire) != version

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from beatbook.accounts.models import OrganisationKind, Role, User
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.analytics.models import Backtest
 from beatbook.places.models import Force
 
 from .forecast_db_world import build_forecast_world
@@ -93,3 +96,24 @@ def test_someone_without_a_force_is_told_so(client: Client, testshire: Force) ->
     client.force_login(user)
     response = client.get("/analysis/forecast/")
     assert "You do not work in any force" in response.content.decode()
+
+
+def test_the_page_says_which_backtest_it_shows_and_when_a_fresh_one_is_running(
+    analyst: Client,
+) -> None:
+    html = " ".join(analyst.get("/analysis/forecast/").content.decode().split())
+    assert 'id="backtest-note"' in html
+    assert (
+        "a back-test of some methods only (mean-12, poisson-gbm), over 2025-03 to 2025-06" in html
+    )
+    assert "waiting for the background worker" in html
+    started = timezone.now()
+    Backtest.objects.filter(force_id="testshire", category="all-crime").update(
+        claimed_until=started + timedelta(hours=1), claim_token="worker", refresh_started_at=started
+    )
+    html = " ".join(analyst.get("/analysis/forecast/").content.decode().split())
+    assert (
+        "A fresh back-test of every method on the latest data is being run in the background"
+        in html
+    )
+    assert timezone.localtime(started).strftime("%H:%M") in html

@@ -1,61 +1,76 @@
 """Forecasts and back-tests of a force's crime, from the database.
 
-Thin glue round ``beatbook.analysis``: load a force's crimes (``selectors.crime_points``), the
-months it has data for and its study area, then fit and score there.
+Thin glue round ``beatbook.analysis``: load a force's counts on its study area once
+(``forecast_data.force_data_load``), then fit and score there.
 
-Study area: the grid cells overlapping the force's own LSOAs (``places.Lsoa`` boundaries);
-without those, the cells holding a crime in the training months. Crimes recorded outside the
-study area are left out of both forecasts and scores.
-
-Back-test results are stored as small JSON files under ``DATA_DIR/forecasts``, keyed by force,
-category, measure, cell size and the data version (the newest import record and the harm
-table), so a forecast can always show the back-test score of the method it uses, and new data
-makes a fresh back-test.
+Back-test summaries are stored in the database (``backtest_store``), stamped with the force's
+data version, so a forecast can always show the back-test score of the method it uses. The
+worker re-runs the headline categories' back-tests after each import
+(``backtest_refresh``); for anything else, a forecast with no current summary runs a quick
+back-test of the fast methods first, on the data it has already loaded (ADR 12).
 """
 
 from __future__ import annotations
 
-import json
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
-from django.conf import settings
 
-from beatbook.analysis.backtest import best_method, forecast_scores, run_backtest, summarise
-from beatbook.analysis.forecast.area import area_grid, cells_in_area, cells_with_crime, to_bng
-from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts, series_by_category
-from beatbook.analysis.forecast.methods import METHODS, check_methods
+from beatbook.analysis.backtest import (
+    Progress,
+    best_method,
+    forecast_scores,
+    run_backtest,
+    summarise,
+)
+from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
+from beatbook.analysis.forecast.methods import (
+    DEFAULT_METHOD,
+    FAST_METHODS,
+    METHODS,
+    check_methods,
+)
 from beatbook.analysis.forecast.months import add_months, check_month, month_range
 from beatbook.analysis.grid import FloatArray, Grid, IntArray
-from beatbook.analysis.harm import check_index
-from beatbook.analytics.harm import harm_weights
-from beatbook.analytics.selectors import crime_points
+from beatbook.analytics.backtest_store import (
+    DEFAULT_CELL_SIZE,
+    BacktestState,
+    backtest_save,
+    backtest_state,
+    backtest_stored,
+)
+from beatbook.analytics.forecast_data import (
+    ForceData,
+    data_version,
+    force_data_load,
+    force_get,
+    measure_name,
+)
 from beatbook.analytics.trends import months_held
-from beatbook.opendata.models import SourceFile
-from beatbook.places.geometry import from_geojson
-from beatbook.places.models import Force, Lsoa
+from beatbook.places.models import Force
 
-DEFAULT_CELL_SIZE = 250.0
+__all__ = [
+    "DEFAULT_CELL_SIZE",
+    "Forecast",
+    "ForceData",
+    "backtest_compute",
+    "backtest_run",
+    "backtest_stored",
+    "data_version",
+    "force_data_load",
+    "force_get",
+    "forecast_make",
+    "measure_name",
+]
+
 HISTORY_MONTHS = 36
 QUICK_BACKTEST_MONTHS = 6
 SUMMARY_COVERAGE = 0.01
-DEFAULT_METHOD = "poisson-gbm"
-
-
-@dataclass(frozen=True)
-class ForceData:
-    force: Force
-    grid: Grid
-    cells: IntArray
-    area_source: str
-    observed: list[str]
-    series: dict[str, CellMonthCounts]
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,7 @@ class Forecast:
     scores: FloatArray
     area_source: str
     backtest: dict[str, Any] | None
+    backtest_state: BacktestState
 
     def frame(self) -> pd.DataFrame:
         """Every study cell: BNG origin (lower-left), size in metres, score and rank."""
@@ -88,95 +104,29 @@ class Forecast:
         )
 
 
-def force_get(force_id: str) -> Force:
-    force = Force.objects.filter(pk=force_id).first()
-    if force is None:
-        known = ", ".join(Force.objects.order_by("pk").values_list("pk", flat=True)[:50])
-        raise ValueError(f"There is no force {force_id!r}. Forces held: {known or 'none'}.")
-    return force
-
-
-def measure_name(harm: str | None) -> str:
-    return "count" if harm is None else f"harm-{check_index(harm)}"
-
-
-def force_data_load(
+def backtest_compute(
     *,
-    force_id: str,
+    data: ForceData,
+    methods: Sequence[str],
     month_from: str,
     month_to: str,
     categories: Sequence[str],
-    cell_size: float = DEFAULT_CELL_SIZE,
-    harm: str | None = None,
-) -> ForceData:
-    """The force's count matrices (``all-crime`` always among them) from ``month_from`` to
-    ``month_to``, on its study area."""
-    force = force_get(force_id)
-    observed = [m for m in months_held(force_ids=[force.pk]) if month_from <= m <= month_to]
-    if not observed:
-        raise ValueError(
-            f"No crime data is loaded for {force.name} from {month_from} to {month_to}."
-        )
-    crimes = crime_points(force_ids=[force.pk], month_from=month_from, month_to=month_to)
-    grid, cells, source = _study_area(force.pk, crimes, cell_size)
-    weights = None if harm is None else harm_weights().table(check_index(harm))
-    wanted = list(dict.fromkeys([ALL_CRIME, *categories]))
-    series = series_by_category(
-        crimes,
-        grid=grid,
-        cells=cells,
+    harm: str | None,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rolling-origin back-test on data already loaded: per-month results and the summary."""
+    series = {c: data.series[c] for c in dict.fromkeys(categories)}
+    results = run_backtest(
+        series=series,
+        methods=list(methods),
         months=month_range(month_from, month_to),
-        observed_months=observed,
-        categories=wanted,
-        harm_weights=weights,
+        auxiliary=data.auxiliary,
+        measure=measure_name(harm),
+        seed=seed,
+        progress=progress,
     )
-    return ForceData(force, grid, cells, source, observed, series)
-
-
-def _study_area(
-    force_id: str, crimes: pd.DataFrame, cell_size: float
-) -> tuple[Grid, IntArray, str]:
-    boundaries = [
-        from_geojson(b)
-        for b in Lsoa.objects.filter(force_id=force_id)
-        .exclude(boundary=None)
-        .values_list("boundary", flat=True)
-    ]
-    polygons = [p for p in to_bng(boundaries) if not shapely.is_empty(p)]
-    if polygons:
-        grid = area_grid(polygons, cell_size)
-        return grid, cells_in_area(grid, polygons), "the force's LSOA boundaries"
-    located = crimes.dropna(subset=["easting", "northing"])
-    if located.empty:
-        raise ValueError("There are no crimes with a location to forecast from.")
-    # Without boundaries, keep to the middle 99% of points: forces record a few crimes
-    # hundreds of miles away, which would stretch the grid across the country.
-    xs, ys = located["easting"], located["northing"]
-    bounds = (xs.quantile(0.005), ys.quantile(0.005), xs.quantile(0.995), ys.quantile(0.995))
-    grid = Grid.from_bounds(tuple(float(b) for b in bounds), cell_size)  # type: ignore[arg-type]
-    return grid, cells_with_crime(grid, xs, ys), "cells with a crime in the months loaded"
-
-
-def data_version(harm: str | None) -> str:
-    newest = SourceFile.objects.order_by("-id").values_list("id", flat=True).first()
-    return f"{newest}:{harm_weights().version if harm else ''}"
-
-
-def _store_path(force_id: str, category: str, measure: str, cell_size: float) -> Path:
-    name = f"{force_id}-{category}-{measure}-{int(cell_size)}m.json"
-    return Path(settings.DATA_DIR) / "forecasts" / name
-
-
-def backtest_stored(
-    *, force_id: str, category: str, cell_size: float, harm: str | None = None
-) -> dict[str, Any] | None:
-    """The latest stored back-test for these settings, if the data has not changed since."""
-    path = _store_path(force_id, category, measure_name(harm), cell_size)
-    try:
-        stored = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    return stored if stored.get("data_version") == data_version(harm) else None
+    return results, summarise(results, seed=seed)
 
 
 def backtest_run(
@@ -190,94 +140,104 @@ def backtest_run(
     harm: str | None = None,
     seed: int = 0,
     store: bool = True,
+    keep_empty: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rolling-origin back-test of ``methods`` over ``month_from``..``month_to``; per-month
-    results and the summary (stored for forecasts to show when ``store``)."""
+    results and the summary (stored for forecasts to show when ``store``). ``progress`` is
+    called before each forecast with the category, month and method."""
     check_month(month_from, label="first month")
     check_month(month_to, label="last month")
     chosen = check_methods(list(methods or METHODS))
-    history_from = add_months(month_from, -HISTORY_MONTHS)
+    # Read before the crimes are: an import meanwhile leaves the result stale, never mislabelled.
+    version = data_version(force_id, harm)
+    started = time.perf_counter()
     data = force_data_load(
         force_id=force_id,
-        month_from=history_from,
+        month_from=add_months(month_from, -HISTORY_MONTHS),
         month_to=month_to,
         categories=categories,
         cell_size=cell_size,
         harm=harm,
     )
-    auxiliary = data.series[ALL_CRIME]
-    if harm is not None:
-        auxiliary = force_data_load(
-            force_id=force_id,
-            month_from=history_from,
-            month_to=month_to,
-            categories=[ALL_CRIME],
-            cell_size=cell_size,
-        ).series[ALL_CRIME]
-    series = {c: data.series[c] for c in dict.fromkeys(categories)}
-    results = run_backtest(
-        series=series,
+    results, summary = backtest_compute(
+        data=data,
         methods=chosen,
-        months=month_range(month_from, month_to),
-        auxiliary=auxiliary,
-        measure=measure_name(harm),
+        month_from=month_from,
+        month_to=month_to,
+        categories=categories,
+        harm=harm,
         seed=seed,
+        progress=progress,
     )
-    summary = summarise(results, seed=seed)
-    if store and not summary.empty:
-        _store(data, summary, month_from, month_to, cell_size, harm)
+    if store:
+        backtest_save(
+            force_id=data.force.pk,
+            categories=categories,
+            summary=summary,
+            methods=chosen,
+            month_from=month_from,
+            month_to=month_to,
+            cell_size=cell_size,
+            harm=harm,
+            version=version,
+            area_source=data.area_source,
+            seconds=time.perf_counter() - started,
+            keep_empty=keep_empty,
+        )
     return results, summary
 
 
-def _store(
-    data: ForceData,
-    summary: pd.DataFrame,
-    month_from: str,
-    month_to: str,
-    cell_size: float,
-    harm: str | None,
-) -> None:
-    for category, rows in summary.groupby("category"):
-        path = _store_path(data.force.pk, str(category), measure_name(harm), cell_size)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        records = json.loads(rows.to_json(orient="records"))
-        path.write_text(
-            json.dumps(
-                {
-                    "force": data.force.pk,
-                    "category": category,
-                    "measure": measure_name(harm),
-                    "cell_size": cell_size,
-                    "month_from": month_from,
-                    "month_to": month_to,
-                    "data_version": data_version(harm),
-                    "area_source": data.area_source,
-                    "rows": records,
-                },
-                indent=1,
-            )
-        )
-
-
-def backtest_for_forecast(
-    *, force_id: str, category: str, month: str, cell_size: float, harm: str | None
-) -> dict[str, Any] | None:
-    """The stored back-test, or a quick one (the last few months before ``month``) made now."""
-    stored = backtest_stored(force_id=force_id, category=category, cell_size=cell_size, harm=harm)
-    if stored is not None:
-        return stored
+def _quick_months(force_id: str, month: str) -> tuple[str, str] | None:
+    """The last few months held before ``month``, for a quick back-test (None if too few)."""
     held = [m for m in months_held(force_ids=[force_id]) if m < month]
     if len(held) < 3:
         return None
-    backtest_run(
-        force_id=force_id,
-        month_from=held[-min(QUICK_BACKTEST_MONTHS, len(held) - 2)],
-        month_to=held[-1],
+    return held[-min(QUICK_BACKTEST_MONTHS, len(held) - 2)], held[-1]
+
+
+def _needs_quick(state: BacktestState) -> bool:
+    """No summary, or a stale one that the worker will not refresh: make one now."""
+    return state.summary is None or (not state.current and not state.kept_current)
+
+
+def backtest_for_forecast(
+    *,
+    data: ForceData,
+    months: tuple[str, str],
+    category: str,
+    cell_size: float,
+    harm: str | None,
+    version: str,
+    seed: int = 0,
+) -> None:
+    """A quick back-test of the fast methods over ``months``, on the data the forecast has
+    loaded (from 36 months before the first of them), stored like any other."""
+    month_from, month_to = months
+    started = time.perf_counter()
+    window = data.window(add_months(month_from, -HISTORY_MONTHS), month_to)
+    _, summary = backtest_compute(
+        data=window,
+        methods=FAST_METHODS,
+        month_from=month_from,
+        month_to=month_to,
         categories=[category],
+        harm=harm,
+        seed=seed,
+    )
+    backtest_save(
+        force_id=data.force.pk,
+        categories=[category],
+        summary=summary,
+        methods=FAST_METHODS,
+        month_from=month_from,
+        month_to=month_to,
         cell_size=cell_size,
         harm=harm,
+        version=version,
+        area_source=data.area_source,
+        seconds=time.perf_counter() - started,
     )
-    return backtest_stored(force_id=force_id, category=category, cell_size=cell_size, harm=harm)
 
 
 def backtest_row(stored: dict[str, Any] | None, method: str) -> dict[str, Any] | None:
@@ -301,39 +261,44 @@ def forecast_make(
     seed: int = 0,
 ) -> Forecast:
     """The forecast for ``month`` from the months before it only; the method is the best one
-    by back-test unless named."""
+    by back-test unless named. The force's crimes are read once, for both the forecast and
+    any quick back-test it needs."""
     check_month(month, label="forecast month")
     if method is not None:
         check_methods([method])
-    stored = backtest_for_forecast(
-        force_id=force_id, category=category, month=month, cell_size=cell_size, harm=harm
-    )
-    if method is None:
-        summary = pd.DataFrame(stored["rows"]) if stored else pd.DataFrame()
-        method = (
-            best_method(
-                summary, category=category, coverage=SUMMARY_COVERAGE, measure=measure_name(harm)
-            )
-            if not summary.empty
-            else None
-        ) or DEFAULT_METHOD
-    last = add_months(month, -1)
+    force_get(force_id)
+    state = backtest_state(force_id=force_id, category=category, cell_size=cell_size, harm=harm)
+    quick = _quick_months(force_id, month) if _needs_quick(state) else None
+    first, last = add_months(month, -HISTORY_MONTHS), add_months(month, -1)
     data = force_data_load(
         force_id=force_id,
-        month_from=add_months(month, -HISTORY_MONTHS),
+        month_from=first if quick is None else min(first, add_months(quick[0], -HISTORY_MONTHS)),
         month_to=last,
         categories=[category],
         cell_size=cell_size,
         harm=harm,
     )
+    if quick is not None:
+        backtest_for_forecast(
+            data=data,
+            months=quick,
+            category=category,
+            cell_size=cell_size,
+            harm=harm,
+            version=state.version,
+            seed=seed,
+        )
+        state = backtest_state(force_id=force_id, category=category, cell_size=cell_size, harm=harm)
+    data = data.window(first, last)
     if not data.observed:
         raise ValueError(f"There is no data before {month} to forecast from.")
-    series = _extend(data.series[category], month)
-    auxiliary = None
-    if category != ALL_CRIME:
-        auxiliary = _extend(data.series[ALL_CRIME], month)
+    method = method or _best(state.summary, category, harm) or DEFAULT_METHOD
     scores = forecast_scores(
-        series=series, method=method, month=month, auxiliary=auxiliary, seed=seed
+        series=_extend(data.series[category], month),
+        method=method,
+        month=month,
+        auxiliary=None if category == ALL_CRIME else _extend(data.auxiliary, month),
+        seed=seed,
     )
     return Forecast(
         force=data.force,
@@ -345,7 +310,19 @@ def forecast_make(
         cells=data.cells,
         scores=scores,
         area_source=data.area_source,
-        backtest=backtest_row(stored, method),
+        backtest=backtest_row(state.summary, method),
+        backtest_state=state,
+    )
+
+
+def _best(stored: dict[str, Any] | None, category: str, harm: str | None) -> str | None:
+    if not stored or not stored["rows"]:
+        return None
+    return best_method(
+        pd.DataFrame(stored["rows"]),
+        category=category,
+        coverage=SUMMARY_COVERAGE,
+        measure=measure_name(harm),
     )
 
 

@@ -22,13 +22,9 @@ from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import BASELINES, DESCRIPTIONS
 from beatbook.analysis.forecast.months import add_months
 from beatbook.analysis.harm import HARM_INDEXES, POLICE_UK_CATEGORIES
+from beatbook.analytics.backtest_store import BacktestState, backtest_note, backtest_state
 from beatbook.analytics.forecast_charts import backtest_chart_svg
-from beatbook.analytics.forecast_services import (
-    DEFAULT_CELL_SIZE,
-    Forecast,
-    data_version,
-    forecast_make,
-)
+from beatbook.analytics.forecast_services import DEFAULT_CELL_SIZE, Forecast, forecast_make
 from beatbook.analytics.harm import harm_weights
 from beatbook.analytics.trends import months_held
 from beatbook.web.views import staff_required
@@ -69,8 +65,13 @@ def _settings(data: dict[str, Any]) -> tuple[str, str, str | None]:
 
 
 def _outputs(force_id: str, category: str, harm: str | None) -> dict[str, Any]:
-    """Next month's forecast and its back-test, once per settings and data version."""
-    key_text = f"{force_id}|{category}|{harm}|{DEFAULT_CELL_SIZE}|{data_version(harm)}"
+    """Next month's forecast and its back-test, once per settings, data version and stored
+    back-test (a fresh one from the worker can name another method)."""
+    state = backtest_state(
+        force_id=force_id, category=category, cell_size=DEFAULT_CELL_SIZE, harm=harm
+    )
+    made = state.summary["made_at"] if state.summary else None
+    key_text = f"{force_id}|{category}|{harm}|{DEFAULT_CELL_SIZE}|{state.version}|{made}"
     key = "analytics:forecast:" + hashlib.sha256(key_text.encode()).hexdigest()
     outputs: dict[str, Any] | None = cache.get(key)
     if outputs is None:
@@ -82,6 +83,14 @@ def _outputs(force_id: str, category: str, harm: str | None) -> dict[str, Any]:
         outputs = _describe(forecast)
         cache.set(key, outputs, CACHE_SECONDS)
     return outputs
+
+
+def _note(force_id: str, category: str, harm: str | None) -> str:
+    """Said afresh on every view: whether a back-test is being re-run changes by the minute."""
+    state: BacktestState = backtest_state(
+        force_id=force_id, category=category, cell_size=DEFAULT_CELL_SIZE, harm=harm
+    )
+    return backtest_note(state)
 
 
 def _describe(forecast: Forecast) -> dict[str, Any]:
@@ -117,14 +126,7 @@ def _describe(forecast: Forecast) -> dict[str, Any]:
 
 
 def _backtest_rows(forecast: Forecast) -> list[dict[str, Any]]:
-    from beatbook.analytics.forecast_services import backtest_stored
-
-    stored = backtest_stored(
-        force_id=forecast.force.pk,
-        category=forecast.category,
-        cell_size=forecast.grid.cell_size,
-        harm=None if forecast.measure == "count" else forecast.measure[5:],
-    )
+    stored = forecast.backtest_state.summary
     if stored is None:
         return []
     rows = [
@@ -174,6 +176,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
             download = reverse("analytics:forecast-download")
             context.update(
                 outputs=outputs,
+                backtest_note=_note(force_id, category, harm),
                 csv_url=f"{download}?{query}&format=csv",
                 geojson_url=f"{download}?{query}&format=geojson",
                 map_tile_url=settings.MAP_TILE_URL,

@@ -79,6 +79,30 @@ def crime_points(
     return _frame(rows)
 
 
+COUNTING_COLUMNS = ("month", "category", "easting", "northing")
+
+
+def crime_positions(*, force_id: str, month_from: str, month_to: str) -> pd.DataFrame:
+    """Only what counting crimes per grid cell needs: ``month``, ``category`` and British
+    National Grid ``easting``/``northing`` (NaN without a location) of every street-level
+    crime of the force from ``month_from`` to ``month_to``.
+
+    One query on the (force, month) index, no joins, straight into column arrays: about a
+    third of the time ``crime_points`` takes for the same rows (ADR 12).
+    """
+    check_month(month_from, label="first month")
+    check_month(month_to, label="last month")
+    rows = list(
+        Crime.objects.filter(force_id=force_id, month__gte=month_from, month__lte=month_to)
+        .order_by()
+        .values_list(*COUNTING_COLUMNS)
+    )
+    frame = pd.DataFrame.from_records(rows, columns=list(COUNTING_COLUMNS), nrows=len(rows))
+    for column in ("easting", "northing"):
+        frame[column] = frame[column].astype(np.float64)
+    return frame
+
+
 def _frame(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(_QUERY_FIELDS)
     data = dict(zip(CRIME_COLUMNS, columns, strict=True))

@@ -58,6 +58,13 @@ def periodic_jobs() -> list[PeriodicJob]:
             3600,
             "beatbook.enquiries.ratelimit.submission_buckets_prune",
         ),
+        # Cheap when nothing has changed; after an import it runs back-tests for minutes,
+        # while e-mails still go out through the task queue (ADR 12).
+        PeriodicJob(
+            "re-run back-tests made stale by an import",
+            60,
+            "beatbook.analytics.backtest_refresh.backtests_refresh_due",
+        ),
     ]
 
 

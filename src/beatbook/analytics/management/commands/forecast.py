@@ -12,11 +12,15 @@ from beatbook.analysis.forecast.export import cells_csv, cells_geojson
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import DESCRIPTIONS, METHODS
 from beatbook.analysis.harm import POLICE_UK_CATEGORIES
+from beatbook.analytics.backtest_store import backtest_note
 from beatbook.analytics.forecast_services import DEFAULT_CELL_SIZE, Forecast, forecast_make
 
 
 class Command(BaseCommand):
     help = "Forecast a month's crime per grid cell from the months before it."
+    # The system checks import every page's URLs and views (about a second) for a command that
+    # serves none; a harm table that cannot be read fails with its own message here anyway.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", required=True, help="Force id, e.g. merseyside.")
@@ -81,6 +85,9 @@ def describe(forecast: Forecast) -> str:
             f"{row['pei_star']:.3f} (95% CI {row['ci_low']:.3f} to {row['ci_high']:.3f}), "
             f"PAI {row['pai']:.1f}, hit rate {row['hit_rate']:.1%}."
         )
+    note = backtest_note(forecast.backtest_state)
+    if note:
+        lines.append(note)
     return "\n".join(lines)
 
 

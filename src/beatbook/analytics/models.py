@@ -1,0 +1,52 @@
+"""Stored back-test summaries, and the background refresh that keeps them current (ADR 12).
+
+One row per force, category, measure and cell size: the summary a forecast shows and picks its
+default method from, stamped with the force's data version, and the state of the worker's
+refresh of it (who holds it, since when, the last failure). The summary is a cache of a
+computation anyone can rerun (``beatbook backtest``); it lives in the database, not in files,
+so that every web process and worker, on any machine, sees the same one and can claim its
+refresh with one conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from beatbook.places.models import Force
+
+
+class Backtest(models.Model):
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=40, help_text="police.uk slug, or all-crime.")
+    measure = models.CharField(max_length=20, help_text="count, harm-cchi or harm-css.")
+    cell_size = models.PositiveIntegerField(help_text="Metres.")
+    data_version = models.CharField(
+        max_length=120, blank=True, help_text="The force's data when the summary was made."
+    )
+    methods = models.JSONField(default=list, blank=True, help_text="Methods back-tested.")
+    month_from = models.CharField(max_length=7, blank=True)
+    month_to = models.CharField(max_length=7, blank=True)
+    area_source = models.CharField(max_length=120, blank=True)
+    rows = models.JSONField(
+        default=list, blank=True, help_text="Summary rows (analysis.backtest.summarise)."
+    )
+    made_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    # The background refresh: a worker holds the row until ``claimed_until`` (a lease, so a
+    # worker that dies lets another take over), under a token only it knows.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    refresh_started_at = models.DateTimeField(null=True, blank=True)
+    refresh_failed_at = models.DateTimeField(null=True, blank=True)
+    refresh_failed_version = models.CharField(max_length=120, blank=True)
+    refresh_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "category", "measure", "cell_size"], name="backtest_one_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force_id} {self.category} {self.measure} {self.cell_size} m"
