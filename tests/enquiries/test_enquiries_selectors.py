@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from beatbook.enquiries.models import Question
+from beatbook.enquiries.models import ContactPurpose, Question
 from beatbook.enquiries.selectors import (
     ResponseStats,
     published_questions_for,
@@ -60,16 +60,19 @@ def test_it_refuses_an_unknown_status(world: World) -> None:
 
 def test_it_shows_contact_details_only_to_the_answering_team(world: World) -> None:
     question = make_question(world.longton, email="pat@example.org")
+    answering = ContactPurpose.ANSWERING
 
-    assert question_contact_for(user=world.alice, question=question).email == "pat@example.org"
-    assert question_contact_for(user=world.bob, question=question).name == "Pat Resident"
+    shown = question_contact_for(user=world.alice, question=question, purpose=answering)
+    assert shown.email == "pat@example.org"
+    shown = question_contact_for(user=world.bob, question=question, purpose=answering)
+    assert shown.name == "Pat Resident"
     for outsider in (world.carol, world.dave):
         with pytest.raises(PermissionDenied):
-            question_contact_for(user=outsider, question=question)
+            question_contact_for(user=outsider, question=question, purpose=answering)
     world.alice.is_active = False
     world.alice.save()
     with pytest.raises(PermissionDenied):
-        question_contact_for(user=world.alice, question=question)
+        question_contact_for(user=world.alice, question=question, purpose=answering)
 
 
 def test_it_lists_open_questions_for_given_neighbourhoods(world: World) -> None:

@@ -18,7 +18,7 @@ from beatbook.accounts.services import membership_grant, organisation_create, us
 from beatbook.enquiries.models import Question, QuestionStatus
 from beatbook.places.models import Force, Neighbourhood
 from beatbook.teams import services
-from beatbook.teams.models import Event, Priority, TeamMember
+from beatbook.teams.models import Event, NeighbourhoodContact, Priority, TeamMember
 
 PASSWORD = "correct horse battery staple"
 
@@ -66,6 +66,40 @@ def question_make(
         answered_at=answered_at,
         closed_at=closed_at,
     )
+
+
+def snapshot() -> list[object]:
+    """Every row a workspace page could change, to show that a refusal changed nothing."""
+    return [
+        list(TeamMember.objects.order_by("pk").values()),
+        list(Priority.objects.order_by("pk").values()),
+        list(Event.objects.order_by("pk").values()),
+        list(NeighbourhoodContact.objects.order_by("pk").values()),
+    ]
+
+
+def valid_posts() -> dict[str, str]:
+    """Data every workspace form would accept, so a refusal is the access check, not validation."""
+    start = timezone.localtime() + timedelta(days=5)
+    return {
+        "name": "Intruder",
+        "rank": "PC",
+        "order": "1",
+        "email": "someone@example.org",
+        "telephone": "101",
+        "issue": "Changed by another force",
+        "issue_date_day": "1",
+        "issue_date_month": "1",
+        "issue_date_year": "2025",
+        "title": "Changed",
+        "type": "meeting",
+        "address": "Somewhere",
+        "start_date_day": str(start.day),
+        "start_date_month": str(start.month),
+        "start_date_year": str(start.year),
+        "start_time": "10:00",
+        "end_time": "11:00",
+    }
 
 
 def _officer(username: str, force: Force, organisation: str) -> User:

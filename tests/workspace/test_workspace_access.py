@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from beatbook.accounts.services import user_create
-from beatbook.teams.models import Event, NeighbourhoodContact, Priority, TeamMember
 
-from .conftest import World
+from .conftest import World, snapshot, valid_posts
 
 pytestmark = pytest.mark.django_db
-
-
-def _snapshot() -> list[object]:
-    return [
-        list(TeamMember.objects.order_by("pk").values()),
-        list(Priority.objects.order_by("pk").values()),
-        list(Event.objects.order_by("pk").values()),
-        list(NeighbourhoodContact.objects.order_by("pk").values()),
-    ]
 
 
 def _cheshire_urls(world: World) -> list[str]:
@@ -45,30 +32,6 @@ def _cheshire_urls(world: World) -> list[str]:
     ]
 
 
-def _valid_posts() -> dict[str, str]:
-    """Data every form here would accept, so a refusal is the scope check, not validation."""
-    start = timezone.localtime() + timedelta(days=5)
-    return {
-        "name": "Intruder",
-        "rank": "PC",
-        "order": "1",
-        "email": "someone@example.org",
-        "telephone": "101",
-        "issue": "Changed by another force",
-        "issue_date_day": "1",
-        "issue_date_month": "1",
-        "issue_date_year": "2025",
-        "title": "Changed",
-        "type": "meeting",
-        "address": "Somewhere",
-        "start_date_day": str(start.day),
-        "start_date_month": str(start.month),
-        "start_date_year": str(start.year),
-        "start_time": "10:00",
-        "end_time": "11:00",
-    }
-
-
 def test_an_officer_cannot_read_another_forces_team_priorities_or_events(
     client: Client, world: World
 ) -> None:
@@ -81,21 +44,21 @@ def test_an_officer_cannot_change_another_forces_team_priorities_or_events(
     client: Client, world: World
 ) -> None:
     client.force_login(world.officer)
-    before = _snapshot()
+    before = snapshot()
     urls = [
         *_cheshire_urls(world),
         reverse("workspace:priority-review", args=[world.crewe_priority.pk]),
     ]
     for url in urls:
-        assert client.post(url, _valid_posts()).status_code == 404, url
-    assert _snapshot() == before
+        assert client.post(url, valid_posts()).status_code == 404, url
+    assert snapshot() == before
 
 
 def test_the_same_posts_work_for_the_forces_own_officer(client: Client, world: World) -> None:
     """The refusal above is the scope check: Cheshire's own officer gets through."""
     client.force_login(world.cheshire_officer)
     response = client.post(
-        reverse("workspace:priority-edit", args=[world.crewe_priority.pk]), _valid_posts()
+        reverse("workspace:priority-edit", args=[world.crewe_priority.pk]), valid_posts()
     )
     assert response.status_code == 302
     world.crewe_priority.refresh_from_db()
@@ -140,7 +103,7 @@ def test_visitors_sign_in_first_and_non_staff_are_refused(client: Client, world:
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.officer)
-    before = _snapshot()
+    before = snapshot()
     response = client.post(
         reverse("workspace:team-member-add", args=[world.longton.pk]),
         {"name": "No Token", "rank": "PC", "order": "1"},
@@ -150,7 +113,7 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(world: Wor
         reverse("workspace:team-member-delete", args=[world.longton_sergeant.pk])
     )
     assert response.status_code == 403
-    assert _snapshot() == before
+    assert snapshot() == before
 
 
 def test_review_is_post_only(client: Client, world: World) -> None:

@@ -59,6 +59,20 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Partner agency worker"
 
 
+# The one place that says what each role may do; every check uses these two sets.
+# Team roles act for a neighbourhood team: they change its workspace pages (team, priorities,
+# events) and answer its residents' questions, seeing who asked.
+TEAM_ROLES: tuple[str, ...] = (
+    Role.ADMINISTRATOR,
+    Role.NEIGHBOURHOOD_OFFICER,
+    Role.NEIGHBOURHOOD_INSPECTOR,
+    Role.TASKING_SERGEANT,
+)
+# Read-only roles see their neighbourhoods' workspace and the partnership's data, but change
+# nothing there and never see a resident's name or e-mail address.
+READ_ONLY_ROLES: tuple[str, ...] = (Role.ANALYST, Role.PARTNER)
+
+
 class Membership(TimestampedModel):
     """A user's role in an organisation, scoped to a force or to named neighbourhoods.
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db.models import Q, QuerySet
 
-from beatbook.accounts.models import Membership, User
+from beatbook.accounts.models import TEAM_ROLES, Membership, User
 from beatbook.places.models import Force, Neighbourhood
 
 
@@ -25,8 +27,11 @@ def forces_for_user(*, user: User) -> QuerySet[Force]:
     return Force.objects.filter(memberships__user=user).distinct()
 
 
-def neighbourhoods_for_user(*, user: User) -> QuerySet[Neighbourhood]:
-    """Neighbourhoods the user works in.
+def neighbourhoods_for_user(
+    *, user: User, roles: Collection[str] | None = None
+) -> QuerySet[Neighbourhood]:
+    """Neighbourhoods the user works in, through a membership in any of ``roles`` (any role when
+    ``roles`` is None; every neighbourhood for a superuser).
 
     A membership with named neighbourhoods reaches only those; one without reaches its whole force.
     """
@@ -35,6 +40,15 @@ def neighbourhoods_for_user(*, user: User) -> QuerySet[Neighbourhood]:
     if user.is_superuser:
         return Neighbourhood.objects.all()
     memberships = Membership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
     force_wide = memberships.filter(neighbourhoods=None).exclude(force=None).values("force")
     named = memberships.values("neighbourhoods")
     return Neighbourhood.objects.filter(Q(force__in=force_wide) | Q(pk__in=named)).distinct()
+
+
+def team_neighbourhoods_for_user(*, user: User) -> QuerySet[Neighbourhood]:
+    """Neighbourhoods where the user acts for the team (a membership in one of ``TEAM_ROLES``):
+    they may change its workspace and answer its residents. Elsewhere in
+    ``neighbourhoods_for_user`` they may only look."""
+    return neighbourhoods_for_user(user=user, roles=TEAM_ROLES)

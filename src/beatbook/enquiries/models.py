@@ -2,8 +2,9 @@
 
 A question carries the resident's optional name and e-mail address: read them only through
 ``beatbook.enquiries.selectors.question_contact_for``, which checks the reader is on the team
-that must answer. Every other field may be shown to that team; the subject, body and answer of a
-*published* question are shown to everyone on the neighbourhood page.
+that must answer and records each showing (``ContactDetailAccess``). Every other field may be
+shown to that team; the subject, body and answer of a *published* question are shown to everyone
+on the neighbourhood page.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from beatbook.places.models import Neighbourhood
 
@@ -158,3 +160,50 @@ class QuestionSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.level:.1f}"
+
+
+class ContactPurpose(models.TextChoices):
+    """Why a member of staff was shown a resident's name and e-mail address."""
+
+    ANSWERING = "answering", "Answering the question"
+
+
+class ContactAccessOutcome(models.TextChoices):
+    SHOWN = "shown", "Shown"
+    REFUSED = "refused", "Refused"
+
+
+class ContactDetailAccess(models.Model):
+    """One time a member of staff was shown (or refused) a resident's name and e-mail address.
+
+    Append-only: written by ``selectors.question_contact_for`` and never changed (the migration
+    adds a database trigger that refuses an UPDATE on SQLite and PostgreSQL). It keeps no
+    personal data of the resident: only the question's id, not a foreign key, so the record
+    outlives the question and deleting a question leaves the log as it was.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contact_detail_accesses",
+        help_text="Who was shown the details (or asked for them). Deactivate, do not delete.",
+    )
+    question_id = models.BigIntegerField(
+        help_text="The question's id; the question itself may since have been deleted."
+    )
+    purpose = models.CharField(max_length=20, choices=ContactPurpose.choices)
+    outcome = models.CharField(max_length=10, choices=ContactAccessOutcome.choices)
+
+    class Meta:
+        verbose_name = "contact detail access"
+        ordering = ["-at", "-id"]
+        indexes = [
+            # "Who has seen this resident's details?": one question's record, newest first.
+            models.Index(fields=["question_id", "-at"], name="contact_access_question"),
+            # "What has this person looked at?": one user's record, newest first.
+            models.Index(fields=["user", "-at"], name="contact_access_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – question {self.question_id} – {self.get_outcome_display()}"

@@ -18,9 +18,10 @@ For the team's pages and the workspace:
     duplicate) is left out; one closed later still counts as asked and not answered in time.
 ``question_for_user(*, user, reference)``
     One question the user may see, or ``Question.DoesNotExist``.
-``question_contact_for(*, user, question)``
+``question_contact_for(*, user, question, purpose)``
     The resident's name and e-mail, for the team that must answer only (PermissionDenied
-    otherwise).
+    otherwise). The one read here that writes: every call is recorded as a
+    ``ContactDetailAccess``, shown or refused, with who, when, which question and why.
 
 For the public:
 
@@ -39,21 +40,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.utils import timezone
 
-from beatbook.accounts.models import Membership, Role, User
-from beatbook.enquiries.models import Question, QuestionStatus
+from beatbook.accounts.models import TEAM_ROLES, User
+from beatbook.accounts.selectors import team_neighbourhoods_for_user
+from beatbook.enquiries.models import (
+    ContactAccessOutcome,
+    ContactDetailAccess,
+    ContactPurpose,
+    Question,
+    QuestionStatus,
+)
 from beatbook.enquiries.reference import normalise_reference
 from beatbook.places.models import Neighbourhood
 
-# Partners and analysts read the partnership's data but do not answer residents.
-ANSWERING_ROLES = (
-    Role.ADMINISTRATOR,
-    Role.NEIGHBOURHOOD_OFFICER,
-    Role.NEIGHBOURHOOD_INSPECTOR,
-    Role.TASKING_SERGEANT,
-)
+# The team answers residents; partners and analysts (accounts.models.READ_ONLY_ROLES) do not.
+ANSWERING_ROLES = TEAM_ROLES
 PUBLIC_FIELDS = (
     "reference",
     "kind",
@@ -95,17 +98,11 @@ class ResidentContact:
 def answering_neighbourhoods(*, user: User) -> QuerySet[Neighbourhood]:
     """Neighbourhoods whose residents' questions the user answers (all for a superuser).
 
-    A membership in an answering role with named neighbourhoods reaches only those; one without
-    reaches its whole force, as in ``accounts.selectors.neighbourhoods_for_user``.
+    The neighbourhoods where the user acts for the team
+    (``accounts.selectors.team_neighbourhoods_for_user``): the same people may change the
+    workspace there.
     """
-    if not user.is_active:
-        return Neighbourhood.objects.none()
-    if user.is_superuser:
-        return Neighbourhood.objects.all()
-    memberships = Membership.objects.filter(user=user, role__in=ANSWERING_ROLES)
-    force_wide = memberships.filter(neighbourhoods=None).exclude(force=None).values("force")
-    named = memberships.values("neighbourhoods")
-    return Neighbourhood.objects.filter(Q(force__in=force_wide) | Q(pk__in=named))
+    return team_neighbourhoods_for_user(user=user)
 
 
 def _with_overdue(queryset: QuerySet[Question], now: datetime) -> QuerySet[Question]:
@@ -146,9 +143,19 @@ def questions_open_for_neighbourhoods(*, neighbourhood_ids: Iterable[int]) -> Qu
     )
 
 
-def question_contact_for(*, user: User, question: Question) -> ResidentContact:
-    """The resident's name and e-mail, for the team that must answer the question only."""
+def question_contact_for(
+    *, user: User, question: Question, purpose: ContactPurpose
+) -> ResidentContact:
+    """The resident's name and e-mail, for the team that must answer the question only.
+
+    Each call leaves a ``ContactDetailAccess`` row saying who asked, when, for which question
+    and why; a refusal is recorded as refused before ``PermissionDenied`` is raised.
+    """
     allowed = answering_neighbourhoods(user=user).filter(pk=question.neighbourhood_id).exists()
+    outcome = ContactAccessOutcome.SHOWN if allowed else ContactAccessOutcome.REFUSED
+    ContactDetailAccess.objects.create(
+        user=user, question_id=question.pk, purpose=ContactPurpose(purpose), outcome=outcome
+    )
     if not allowed:
         raise PermissionDenied("Only the team that answers this question may see who asked it.")
     return ResidentContact(name=question.name, email=question.email)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from beatbook.accounts.models import User
 from beatbook.enquiries import selectors, services
 from beatbook.enquiries.forms import HONEYPOT_FIELD, AnswerForm, AskForm, ReferenceForm
-from beatbook.enquiries.models import Question, QuestionStatus
+from beatbook.enquiries.models import ContactPurpose, Question, QuestionStatus
 from beatbook.enquiries.ratelimit import client_address, submission_allowed
 from beatbook.places.models import Neighbourhood
 
@@ -150,7 +150,9 @@ def _detail_page(
     context: dict[str, Any] = {
         "nav_questions": True,
         "question": question,
-        "contact": selectors.question_contact_for(user=_viewer(request), question=question),
+        "contact": selectors.question_contact_for(
+            user=_viewer(request), question=question, purpose=ContactPurpose.ANSWERING
+        ),
         "form": form,
         "now": timezone.now(),
     }

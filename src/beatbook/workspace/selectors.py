@@ -2,6 +2,9 @@
 
 Scoping goes through ``beatbook.accounts.selectors.neighbourhoods_for_user`` only: a row in
 another force's neighbourhood is simply not found, so the views answer 404 and change nothing.
+Whether the user may change what they see there is ``team_neighbourhoods_for_user`` (a team
+role, ``accounts.models.TEAM_ROLES``): each one-row read below carries it as ``can_edit``,
+worked out in the same query.
 """
 
 from __future__ import annotations
@@ -9,16 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from beatbook.accounts.models import User
-from beatbook.accounts.selectors import neighbourhoods_for_user
+from beatbook.accounts.selectors import neighbourhoods_for_user, team_neighbourhoods_for_user
 from beatbook.enquiries.models import Question
-from beatbook.enquiries.selectors import (
-    answering_neighbourhoods,
-    questions_open_for_neighbourhoods,
-)
+from beatbook.enquiries.selectors import questions_open_for_neighbourhoods
 from beatbook.places.models import Neighbourhood
 from beatbook.teams.models import Event, NeighbourhoodContact, Priority, TeamMember
 
@@ -77,26 +77,46 @@ def forces_with_neighbourhoods(*, user: User) -> list[tuple[str, str]]:
     return sorted(rows, key=lambda row: row[1])
 
 
+def can_edit(*, user: User, neighbourhood: str = "pk") -> Exists:
+    """True where the row's neighbourhood (the field ``neighbourhood`` names) is one the user
+    may change: for ``.annotate(can_edit=...)``."""
+    return Exists(team_neighbourhoods_for_user(user=user).filter(pk=OuterRef(neighbourhood)))
+
+
 def neighbourhood_for_user(*, user: User, pk: int) -> Neighbourhood:
-    """One neighbourhood the user works in, or ``Neighbourhood.DoesNotExist``."""
-    return neighbourhoods_for_user(user=user).select_related("force").get(pk=pk)
+    """One neighbourhood the user works in, with ``can_edit``; or ``Neighbourhood.DoesNotExist``."""
+    return (
+        neighbourhoods_for_user(user=user)
+        .select_related("force")
+        .annotate(can_edit=can_edit(user=user))
+        .get(pk=pk)
+    )
 
 
 def team_member_for_user(*, user: User, pk: int) -> TeamMember:
-    return TeamMember.objects.select_related("neighbourhood__force").get(
-        pk=pk, neighbourhood__in=neighbourhoods_for_user(user=user)
+    """One team member in the user's neighbourhoods, with ``can_edit``."""
+    return (
+        TeamMember.objects.select_related("neighbourhood__force")
+        .annotate(can_edit=can_edit(user=user, neighbourhood="neighbourhood_id"))
+        .get(pk=pk, neighbourhood__in=neighbourhoods_for_user(user=user))
     )
 
 
 def priority_for_user(*, user: User, pk: int) -> Priority:
-    return Priority.objects.select_related("neighbourhood__force").get(
-        pk=pk, neighbourhood__in=neighbourhoods_for_user(user=user)
+    """One priority in the user's neighbourhoods, with ``can_edit``."""
+    return (
+        Priority.objects.select_related("neighbourhood__force")
+        .annotate(can_edit=can_edit(user=user, neighbourhood="neighbourhood_id"))
+        .get(pk=pk, neighbourhood__in=neighbourhoods_for_user(user=user))
     )
 
 
 def event_for_user(*, user: User, pk: int) -> Event:
-    return Event.objects.select_related("neighbourhood__force").get(
-        pk=pk, neighbourhood__in=neighbourhoods_for_user(user=user)
+    """One event in the user's neighbourhoods, with ``can_edit``."""
+    return (
+        Event.objects.select_related("neighbourhood__force")
+        .annotate(can_edit=can_edit(user=user, neighbourhood="neighbourhood_id"))
+        .get(pk=pk, neighbourhood__in=neighbourhoods_for_user(user=user))
     )
 
 
@@ -135,7 +155,9 @@ class NeighbourhoodDashboard:
     """What one neighbourhood's team should look at today."""
 
     neighbourhood: Neighbourhood
+    # Both from the team roles: whoever answers a neighbourhood's residents may change its pages.
     answers_questions: bool
+    can_edit: bool
     open_questions: list[Question] = field(default_factory=list)
     priorities_due: list[Priority] = field(default_factory=list)
     upcoming_events: list[Event] = field(default_factory=list)
@@ -149,6 +171,7 @@ class NeighbourhoodDashboard:
 @dataclass(frozen=True)
 class DashboardTotals:
     neighbourhoods: int
+    editable_neighbourhoods: int
     without_contactable_officer: int
     open_questions: int
     overdue_questions: int
@@ -156,13 +179,17 @@ class DashboardTotals:
 
 
 def dashboard_totals(*, user: User) -> DashboardTotals:
-    """Counts across all the user's neighbourhoods, in four aggregate queries."""
+    """Counts across all the user's neighbourhoods, in five aggregate queries."""
     scope = neighbourhoods_for_user(user=user)
     now = timezone.now()
-    answering = answering_neighbourhoods(user=user).filter(pk__in=scope.values("pk"))
-    open_questions = Question.objects.filter(neighbourhood__in=answering, status="open")
+    team = team_neighbourhoods_for_user(user=user).filter(pk__in=scope.values("pk"))
+    counts = scope.aggregate(
+        total=Count("pk"), editable=Count("pk", filter=Q(pk__in=team.values("pk")))
+    )
+    open_questions = Question.objects.filter(neighbourhood__in=team, status="open")
     return DashboardTotals(
-        neighbourhoods=scope.count(),
+        neighbourhoods=counts["total"],
+        editable_neighbourhoods=counts["editable"],
         without_contactable_officer=scope.exclude(named_contactable_officer()).count(),
         open_questions=open_questions.count(),
         overdue_questions=open_questions.filter(due_at__lt=now).count(),
@@ -178,13 +205,14 @@ def neighbourhood_dashboards(
     """Open questions (overdue first), priorities due for review and upcoming events for each of
     ``neighbourhoods`` (already scoped to the user): four queries however many there are."""
     ids = [n.pk for n in neighbourhoods]
-    answering = set(
-        answering_neighbourhoods(user=user).filter(pk__in=ids).values_list("pk", flat=True)
+    team = set(
+        team_neighbourhoods_for_user(user=user).filter(pk__in=ids).values_list("pk", flat=True)
     )
     boards = {
-        n.pk: NeighbourhoodDashboard(n, answers_questions=n.pk in answering) for n in neighbourhoods
+        n.pk: NeighbourhoodDashboard(n, answers_questions=n.pk in team, can_edit=n.pk in team)
+        for n in neighbourhoods
     }
-    for question in questions_open_for_neighbourhoods(neighbourhood_ids=sorted(answering)):
+    for question in questions_open_for_neighbourhoods(neighbourhood_ids=sorted(team)):
         boards[question.neighbourhood_id].open_questions.append(question)
     due = Priority.objects.filter(neighbourhood_id__in=ids, updated_at__lt=review_cutoff())
     for priority in due.order_by("updated_at", "pk"):

@@ -1,9 +1,12 @@
 """The team's workspace pages. Thin: scope with a selector, check with a form, change with a
-service, render. Anything outside the user's neighbourhoods is a 404 and nothing changes."""
+service, render. Anything outside the user's neighbourhoods is a 404 and nothing changes; a page
+that changes something, in a neighbourhood where the user's role is read-only (analysts,
+partners), is a 403 for GET and POST alike and nothing changes either."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_POST
 from beatbook.accounts.models import User
 from beatbook.places.models import Neighbourhood
 from beatbook.teams import services
+from beatbook.teams.models import Event, Priority, TeamMember
 from beatbook.web.views import staff_required
 from beatbook.workspace import selectors
 from beatbook.workspace.charts import guarantee_chart_svg
@@ -49,6 +53,33 @@ def _scoped(getter: Callable[..., Any], request: HttpRequest, pk: int) -> Any:
 def _neighbourhood(request: HttpRequest, pk: int) -> Neighbourhood:
     neighbourhood: Neighbourhood = _scoped(selectors.neighbourhood_for_user, request, pk)
     return neighbourhood
+
+
+def _read_only(request: HttpRequest, row: Any) -> HttpResponse:
+    neighbourhood = row if isinstance(row, Neighbourhood) else row.neighbourhood
+    context = {"nav_workspace": True, "neighbourhood": neighbourhood}
+    return render(request, "workspace/read_only.html", context, status=403)
+
+
+EditingView = Callable[[HttpRequest, Any], HttpResponse]
+
+
+def _editing(getter: Callable[..., Any]) -> Callable[[EditingView], Callable[..., HttpResponse]]:
+    """For a page that changes the row ``getter`` finds by the URL's ``pk``: staff only; 404
+    outside the user's neighbourhoods; 403, before anything is read from the request, where the
+    user's role in the row's neighbourhood is read-only. The view gets the row."""
+
+    def decorate(view: EditingView) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+            row = _scoped(getter, request, pk)
+            if not row.can_edit:
+                return _read_only(request, row)
+            return view(request, row)
+
+        return staff_required(wrapped)
+
+    return decorate
 
 
 def _save_form(
@@ -129,9 +160,8 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workspace/team.html", context)
 
 
-@staff_required
-def team_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    neighbourhood = _neighbourhood(request, pk)
+@_editing(selectors.neighbourhood_for_user)
+def team_contact_edit(request: HttpRequest, neighbourhood: Neighbourhood) -> HttpResponse:
     existing = selectors.team_contact_details(neighbourhood=neighbourhood)
     form = TeamContactForm(request.POST or None, existing=existing)
     return _save_form(
@@ -145,9 +175,8 @@ def team_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
-def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    neighbourhood = _neighbourhood(request, pk)
+@_editing(selectors.neighbourhood_for_user)
+def team_member_add(request: HttpRequest, neighbourhood: Neighbourhood) -> HttpResponse:
     form = TeamMemberForm(request.POST or None)
     return _save_form(
         request,
@@ -160,9 +189,8 @@ def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
-def team_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _scoped(selectors.team_member_for_user, request, pk)
+@_editing(selectors.team_member_for_user)
+def team_member_edit(request: HttpRequest, member: TeamMember) -> HttpResponse:
     form = TeamMemberForm(request.POST or None, member=member)
     return _save_form(
         request,
@@ -175,9 +203,8 @@ def team_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
-def team_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _scoped(selectors.team_member_for_user, request, pk)
+@_editing(selectors.team_member_for_user)
+def team_member_delete(request: HttpRequest, member: TeamMember) -> HttpResponse:
     return _confirm_delete(
         request,
         lambda: services.team_member_delete(member=member),
@@ -202,9 +229,8 @@ def priorities(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workspace/priorities.html", context)
 
 
-@staff_required
-def priority_add(request: HttpRequest, pk: int) -> HttpResponse:
-    neighbourhood = _neighbourhood(request, pk)
+@_editing(selectors.neighbourhood_for_user)
+def priority_add(request: HttpRequest, neighbourhood: Neighbourhood) -> HttpResponse:
     form = PriorityForm(request.POST or None)
     return _save_form(
         request,
@@ -217,9 +243,8 @@ def priority_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
-def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = _scoped(selectors.priority_for_user, request, pk)
+@_editing(selectors.priority_for_user)
+def priority_edit(request: HttpRequest, priority: Priority) -> HttpResponse:
     form = PriorityForm(request.POST or None, priority=priority)
     return _save_form(
         request,
@@ -232,10 +257,9 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
+@_editing(selectors.priority_for_user)
 @require_POST
-def priority_review(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = _scoped(selectors.priority_for_user, request, pk)
+def priority_review(request: HttpRequest, priority: Priority) -> HttpResponse:
     services.priority_review(priority=priority)
     messages.success(request, "Priority marked as reviewed today")
     # Reviewed from the dashboard, go back there; any other "next" is ignored (no open redirect).
@@ -244,9 +268,8 @@ def priority_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workspace:priorities", priority.neighbourhood_id)
 
 
-@staff_required
-def priority_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    priority = _scoped(selectors.priority_for_user, request, pk)
+@_editing(selectors.priority_for_user)
+def priority_delete(request: HttpRequest, priority: Priority) -> HttpResponse:
     return _confirm_delete(
         request,
         lambda: services.priority_delete(priority=priority),
@@ -271,9 +294,8 @@ def events(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workspace/events.html", context)
 
 
-@staff_required
-def event_add(request: HttpRequest, pk: int) -> HttpResponse:
-    neighbourhood = _neighbourhood(request, pk)
+@_editing(selectors.neighbourhood_for_user)
+def event_add(request: HttpRequest, neighbourhood: Neighbourhood) -> HttpResponse:
     form = EventForm(request.POST or None)
     return _save_form(
         request,
@@ -286,9 +308,8 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _scoped(selectors.event_for_user, request, pk)
+@_editing(selectors.event_for_user)
+def event_edit(request: HttpRequest, event: Event) -> HttpResponse:
     form = EventForm(request.POST or None, event=event)
     return _save_form(
         request,
@@ -301,9 +322,8 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required
-def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _scoped(selectors.event_for_user, request, pk)
+@_editing(selectors.event_for_user)
+def event_delete(request: HttpRequest, event: Event) -> HttpResponse:
     return _confirm_delete(
         request,
         lambda: services.event_delete(event=event),
