@@ -243,27 +243,40 @@ def test_a_too_short_history_falls_back_on_the_recent_mean() -> None:
 
 
 def test_non_negative_least_squares_recovers_weights_worked_by_hand() -> None:
-    # y = 2 x1 + 0.5 x3 exactly; x2 would fit better with a negative weight, which is refused.
-    features = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 4.0], [3.0, 1.0, 0.0], [1.0, 2.0, 2.0]])
-    target = 2.0 * features[:, 0] + 0.5 * features[:, 2]
-    model = NonNegativeLeastSquares().fit(features, target, np.ones(4))
-    assert model.coef_ == pytest.approx([2.0, 0.0, 0.5], abs=1e-9)
-    assert model.predict(np.array([[1.0, 5.0, 1.0]])) == pytest.approx([2.5])
-    # Sample weights count a row as if it were repeated.
-    noisy = target + np.array([0.0, 0.0, 0.0, 1.0])
-    weighted = NonNegativeLeastSquares().fit(features, noisy, np.array([1.0, 1.0, 1.0, 3.0]))
-    repeated = NonNegativeLeastSquares().fit(
-        np.vstack([features, features[[3, 3]]]), np.concatenate([noisy, noisy[[3, 3]]]), np.ones(6)
+    # y = 1 + 2 x1 + 0.5 x3 exactly.
+    features = np.array(
+        [[1.0, 0.0, 2.0], [0.0, 1.0, 4.0], [3.0, 1.0, 0.0], [1.0, 2.0, 2.0], [2.0, 0.0, 1.0]]
     )
-    assert weighted.coef_ == pytest.approx(repeated.coef_)
-    assert (weighted.coef_ >= 0).all()
+    target = 1.0 + 2.0 * features[:, 0] + 0.5 * features[:, 2]
+    model = NonNegativeLeastSquares().fit(features, target, np.ones(5))
+    assert model.coef_ == pytest.approx([2.0, 0.0, 0.5], abs=1e-6)
+    assert model.intercept_ == pytest.approx(1.0, abs=1e-6)
+    assert model.predict(np.array([[1.0, 5.0, 1.0]])) == pytest.approx([3.5], abs=1e-6)
+    # y = x1 - x2: the best fit would weigh x2 negatively, which is refused.
+    falling = features[:, 0] - features[:, 1]
+    refused = NonNegativeLeastSquares().fit(features, falling, np.ones(5))
+    assert (refused.coef_ >= 0).all()
+    assert refused.intercept_ >= 0
+    # Sample weights count a row as if it were repeated.
+    noisy = target + np.array([0.0, 0.0, 0.0, 1.0, 0.0])
+    weighted = NonNegativeLeastSquares().fit(features, noisy, np.array([1.0, 1.0, 1.0, 3.0, 1.0]))
+    repeated = NonNegativeLeastSquares().fit(
+        np.vstack([features, features[[3, 3]]]), np.concatenate([noisy, noisy[[3, 3]]]), np.ones(7)
+    )
+    assert weighted.coef_ == pytest.approx(repeated.coef_, abs=1e-6)
+    assert weighted.intercept_ == pytest.approx(repeated.intercept_, abs=1e-6)
+    # The same answer as scipy's nnls on the rows themselves, with a column of ones.
+    from scipy.optimize import nnls
+
+    rows, _ = nnls(np.column_stack([features, np.ones(5)]), falling)
+    assert [*refused.coef_, refused.intercept_] == pytest.approx(rows, abs=1e-6)
 
 
 def test_linear_blend_weighs_the_windows_that_predict_and_learns_from_the_second_month() -> None:
     counts = series("2020-01", "2021-12")
     model = LinearBlend().fit(counts.before("2021-12"))
     names = [n for n in feature_names(False, extended=True) if n != "month_of_year"]
-    weights = dict(zip([*names, "constant"], model.model.coef_, strict=True))
+    weights = dict(zip(names, model.model.coef_, strict=True))
     assert all(w >= 0 for w in weights.values())
     # Steady Poisson rates: the long means carry more weight than last month's count.
     assert weights["mean_12"] + weights["mean_24"] + weights["mean_all"] > weights["lag_1"]
@@ -283,6 +296,20 @@ def test_linear_blend_with_no_crime_falls_back_on_the_recent_mean() -> None:
     model = LinearBlend().fit(empty)
     assert model.model is None
     assert model.predict("2020-07") == pytest.approx(np.zeros(GRID.n_cells))
+
+
+@pytest.mark.parametrize("method", [PoissonBoosting, PoissonGLM, LinearBlend])
+def test_learned_methods_with_no_crime_to_learn_from_fall_back_on_the_recent_mean(
+    method: type,
+) -> None:
+    counts = series("2020-01", "2020-12")
+    quiet = CellMonthCounts(
+        grid=counts.grid, cells=counts.cells, months=counts.months, counts=counts.counts * 0.0
+    )
+    # The all-crime counts have crime, so every row has features, but the category has none.
+    model = method().fit(quiet, counts)
+    assert model.model is None
+    assert model.predict("2021-01") == pytest.approx(np.zeros(GRID.n_cells))
 
 
 def test_the_default_method_is_fast_and_learned() -> None:

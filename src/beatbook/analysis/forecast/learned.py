@@ -14,11 +14,6 @@ from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import nnls
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.linear_model import PoissonRegressor
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from beatbook.analysis.forecast.baselines import check_forecast_month
 from beatbook.analysis.forecast.features import Timeline, build_features, feature_names
@@ -55,6 +50,8 @@ class _Learned:
         raw = build_features(history, timeline, targets, aux, extended=self.extended)
         target = history.counts[targets].reshape(-1)
         keep, weight = self._sample(raw)
+        if not np.nansum(target[keep]) > 0:
+            return self  # no crime to learn from (a Poisson loss cannot fit all zeros)
         self.model = self._estimator().fit(
             self._prepare(raw[keep]), target[keep], **self._weight_argument(weight)
         )
@@ -64,7 +61,7 @@ class _Learned:
         """All rows with any crime in their features, and a seeded tenth of the rest weighted
         ten times: most cells of a force never see a crime, and fitting every one of them
         would cost minutes at every origin for no change in the ranking."""
-        quiet = ~(np.nan_to_num(raw[:, self._size_columns()]) > 0).any(axis=1)
+        quiet = ~(raw[:, self._size_columns()] > 0).any(axis=1)  # NaN > 0 is False
         rng = np.random.default_rng(self.seed)
         chosen = ~quiet | (rng.random(raw.shape[0]) < QUIET_SHARE)
         weight = np.where(quiet, 1.0 / QUIET_SHARE, 1.0)
@@ -133,6 +130,10 @@ class PoissonBoosting(_Learned):
         return prepared
 
     def _estimator(self) -> Any:
+        # scikit-learn is imported only when a model is fitted: importing it costs a forecast
+        # command that uses another method most of a second.
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
         return HistGradientBoostingRegressor(
             loss="poisson",
             max_iter=self.max_iter,
@@ -164,25 +165,48 @@ class PoissonGLM(_Learned):
         return {"poissonregressor__sample_weight": weight}
 
     def _estimator(self) -> Any:
+        from sklearn.linear_model import PoissonRegressor
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
         return make_pipeline(StandardScaler(), PoissonRegressor(alpha=self.alpha, max_iter=300))
 
 
 class NonNegativeLeastSquares:
-    """Least squares with every coefficient at least zero (scipy's ``nnls``), weighted.
+    """Weighted least squares with every coefficient at least zero, plus a constant that is at
+    least zero too.
 
     Kept to non-negative weights so that a forecast is a blend of counts and means, never a
-    difference of them, and so can never rank a cell higher for having had less crime."""
+    difference of them, and so can never rank a cell higher for having had less crime. Solved
+    on the p x p cross-products rather than the rows: with G = R'R (Cholesky) and z = R'^-1 X'Wy,
+    ||Rb - z||^2 differs from the weighted ||Xb - y||^2 by a constant, so scipy's ``nnls`` finds
+    the same minimum from a few hundred numbers instead of millions."""
 
     def __init__(self) -> None:
         self.coef_: FloatArray = np.zeros(0)
+        self.intercept_ = 0.0
 
     def fit(self, features: FloatArray, target: FloatArray, sample_weight: FloatArray) -> Self:
-        root = np.sqrt(sample_weight)
-        self.coef_, _ = nnls(features * root[:, None], target * root)
+        from scipy.linalg import cholesky, solve_triangular
+        from scipy.optimize import nnls
+
+        weighted = features * sample_weight[:, None]
+        size = features.shape[1] + 1
+        gram = np.empty((size, size))
+        gram[:-1, :-1] = weighted.T @ features
+        gram[-1, :-1] = gram[:-1, -1] = weighted.sum(axis=0)
+        gram[-1, -1] = sample_weight.sum()
+        moment = np.append(weighted.T @ target, sample_weight @ target)
+        # Windows that coincide (every mean is the same mean in a force's first months) make the
+        # cross-products singular; a ridge far below the data's scale keeps Cholesky defined.
+        gram[np.diag_indices(size)] += 1e-9 * max(float(np.trace(gram)) / size, 1e-12)
+        upper = cholesky(gram)
+        solution, _ = nnls(upper, solve_triangular(upper, moment, trans="T"))
+        self.coef_, self.intercept_ = solution[:-1], float(solution[-1])
         return self
 
     def predict(self, features: FloatArray) -> FloatArray:
-        return np.asarray(features @ self.coef_, dtype=np.float64)
+        return np.asarray(features @ self.coef_ + self.intercept_, dtype=np.float64)
 
 
 class LinearBlend(_Learned):
@@ -201,14 +225,14 @@ class LinearBlend(_Learned):
     def fit(self, history: CellMonthCounts, auxiliary: CellMonthCounts | None = None) -> Self:
         super().fit(history, auxiliary)
         if self.model is not None and not np.any(self.model.coef_ > 0):
-            self.model = None  # nothing to learn (no crime at all): fall back on the mean
+            self.model = None  # only a constant was learned: fall back on the recent mean
         return self
 
     def _prepare(self, features: FloatArray) -> FloatArray:
         names = feature_names(self.auxiliary is not None, self.extended)
         sizes = np.delete(features, names.index("month_of_year"), axis=1)
-        # A window with no observed month yet counts as zero; the constant is the floor.
-        return np.hstack([np.nan_to_num(sizes), np.ones((sizes.shape[0], 1))])
+        sizes[np.isnan(sizes)] = 0.0  # a window with no observed month yet counts as zero
+        return sizes
 
     def _estimator(self) -> Any:
         return NonNegativeLeastSquares()
