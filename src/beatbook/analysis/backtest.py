@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
 from beatbook.analysis.forecast.methods import BASELINES, ENSEMBLES, METHODS, check_methods
@@ -147,6 +146,9 @@ def bootstrap_interval(
 
 def paired_test(differences: np.ndarray) -> float:
     """Two-sided Wilcoxon signed-rank p-value of paired differences (NaN if undefined)."""
+    # scipy.stats is imported here: it costs every forecast command half a second otherwise.
+    from scipy import stats
+
     d = np.asarray(differences, dtype=np.float64)
     if d.size < 2 or not np.any(d != 0):
         return math.nan

@@ -35,8 +35,7 @@ from beatbook.analysis.forecast.months import month_range
 from beatbook.analysis.grid import Grid, IntArray
 from beatbook.analysis.harm import check_index
 from beatbook.analytics.harm import harm_weights
-from beatbook.analytics.selectors import crime_positions
-from beatbook.analytics.trends import months_held
+from beatbook.analytics.selectors import crime_positions, months_held
 from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus
 from beatbook.places.geometry import from_geojson
 from beatbook.places.models import Force, Lsoa

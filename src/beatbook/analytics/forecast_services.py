@@ -51,7 +51,7 @@ from beatbook.analytics.forecast_data import (
     force_get,
     measure_name,
 )
-from beatbook.analytics.trends import months_held
+from beatbook.analytics.selectors import months_held
 from beatbook.places.models import Force
 
 __all__ = [

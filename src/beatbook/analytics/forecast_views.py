@@ -26,7 +26,7 @@ from beatbook.analytics.backtest_store import BacktestState, backtest_note, back
 from beatbook.analytics.forecast_charts import backtest_chart_svg
 from beatbook.analytics.forecast_services import DEFAULT_CELL_SIZE, Forecast, forecast_make
 from beatbook.analytics.harm import harm_weights
-from beatbook.analytics.trends import months_held
+from beatbook.analytics.selectors import months_held
 from beatbook.web.views import staff_required
 
 CACHE_SECONDS = 60 * 60

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from beatbook.analysis.frames import CRIME_POINT_COLUMNS
-from beatbook.opendata.models import Crime
+from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
 
 CRIME_COLUMNS = CRIME_POINT_COLUMNS
 
@@ -132,3 +132,11 @@ def _floats(values: Sequence[Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
 
 def _texts(values: Sequence[Any]) -> pd.Series[Any]:
     return pd.Series(["" if v is None else v for v in values], dtype=object)
+
+
+def months_held(*, force_ids: list[str]) -> list[str]:
+    """Months with street-level crime loaded for any of these forces, oldest first."""
+    months = SourceFile.objects.filter(
+        kind=SourceKind.STREET, status=SourceStatus.LOADED, force_id__in=force_ids
+    ).values_list("month", flat=True)
+    return sorted(set(months))

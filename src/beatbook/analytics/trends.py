@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from beatbook.analysis.trends import TrendReport, month_range, shift_months, trend_report
 from beatbook.analytics.areas import Area
-from beatbook.analytics.selectors import check_month, crime_points
-from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus
+from beatbook.analytics.selectors import check_month, crime_points, months_held
 
 DEFAULT_MONTHS = 12
 
@@ -19,14 +18,6 @@ class AreaTrends:
     month_from: str
     month_to: str
     report: TrendReport
-
-
-def months_held(*, force_ids: list[str]) -> list[str]:
-    """Months with street-level crime loaded for any of these forces, oldest first."""
-    months = SourceFile.objects.filter(
-        kind=SourceKind.STREET, status=SourceStatus.LOADED, force_id__in=force_ids
-    ).values_list("month", flat=True)
-    return sorted(set(months))
 
 
 def area_trends(

@@ -24,7 +24,8 @@ from beatbook.analytics.charts import monthly_chart_svg, seasonality_chart_svg
 from beatbook.analytics.forms import HotspotForm, TrendsForm
 from beatbook.analytics.harm import harm_weights
 from beatbook.analytics.hotspots import HotspotRequest, force_hotspots
-from beatbook.analytics.trends import area_trends, months_held
+from beatbook.analytics.selectors import months_held
+from beatbook.analytics.trends import area_trends
 from beatbook.opendata.models import SourceFile
 from beatbook.web.views import staff_required
 
