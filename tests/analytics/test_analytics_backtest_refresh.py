@@ -31,7 +31,7 @@ from beatbook.analytics.models import Backtest
 from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
 from beatbook.opendata.services import ingest_paths
 from beatbook.places.models import Force
-from beatbook.web.worker import periodic_jobs
+from beatbook.web.worker import periodic_jobs, sweepers_for
 
 from .forecast_db_world import add_month, build_forecast_world
 
@@ -53,9 +53,16 @@ def made_at() -> dict[str, object]:
     return dict(Backtest.objects.values_list("category", "made_at"))
 
 
-def test_the_job_is_registered_with_the_worker() -> None:
-    paths = [job.path for job in periodic_jobs()]
-    assert "beatbook.analytics.backtest_refresh.backtests_refresh_due" in paths
+def test_the_job_is_registered_with_the_worker_on_a_thread_of_its_own() -> None:
+    refresh = "beatbook.analytics.backtest_refresh.backtests_refresh_due"
+    sweepers = sweepers_for(periodic_jobs(), parent_pid=None)
+    alone = [s for s in sweepers if [job.path for job in s.jobs] == [refresh]]
+    assert len(alone) == 1
+    # The quick jobs (the e-mail retries) are on another thread, never behind a back-test.
+    quick = [s for s in sweepers if s is not alone[0]]
+    assert quick
+    assert all(refresh not in [job.path for job in s.jobs] for s in quick)
+    assert len({s.name for s in sweepers}) == len(sweepers)
 
 
 def test_one_run_after_an_import_stores_fresh_backtests_and_a_second_does_nothing(

@@ -45,6 +45,9 @@ class PeriodicJob:
     every: float
     path: str
     next_run: float = field(default=0.0)
+    # A long job (minutes) runs on a sweeper thread of its own, so that it never holds up the
+    # quick ones (the e-mail retries every 30 s).
+    long: bool = False
 
 
 def periodic_jobs() -> list[PeriodicJob]:
@@ -59,11 +62,12 @@ def periodic_jobs() -> list[PeriodicJob]:
             "beatbook.enquiries.ratelimit.submission_buckets_prune",
         ),
         # Cheap when nothing has changed; after an import it runs back-tests for minutes,
-        # while e-mails still go out through the task queue (ADR 12).
+        # on its own thread (ADR 12).
         PeriodicJob(
             "re-run back-tests made stale by an import",
             60,
             "beatbook.analytics.backtest_refresh.backtests_refresh_due",
+            long=True,
         ),
     ]
 
@@ -76,8 +80,10 @@ def task_worker_available() -> bool:
 class Sweeper(threading.Thread):
     """Runs the periodic jobs when due; stops the worker if the server that started it dies."""
 
-    def __init__(self, *, jobs: list[PeriodicJob], parent_pid: int | None) -> None:
-        super().__init__(name="beatbook-sweeper", daemon=True)
+    def __init__(
+        self, *, jobs: list[PeriodicJob], parent_pid: int | None, name: str = "beatbook-sweeper"
+    ) -> None:
+        super().__init__(name=name, daemon=True)
         self.jobs = jobs
         self.parent_pid = parent_pid
         self.stopping = threading.Event()
@@ -121,14 +127,28 @@ def worker_run(*, interval: float = 1.0, parent_pid: int | None = None) -> None:
         worker_id=f"beatbook-{os.getpid()}-{get_random_string(8)}",
         excluded_queue_names=[],
     )
-    sweeper = Sweeper(jobs=periodic_jobs(), parent_pid=parent_pid)
+    sweepers = sweepers_for(periodic_jobs(), parent_pid=parent_pid)
     worker.configure_signals()
-    sweeper.start()
+    for sweeper in sweepers:
+        sweeper.start()
     try:
         worker.run()
     finally:
-        sweeper.stopping.set()
-        sweeper.join(timeout=STOP_TIMEOUT)
+        for sweeper in sweepers:
+            sweeper.stopping.set()
+        for sweeper in sweepers:
+            sweeper.join(timeout=STOP_TIMEOUT)
+
+
+def sweepers_for(jobs: list[PeriodicJob], *, parent_pid: int | None) -> list[Sweeper]:
+    """One sweeper for the quick jobs, and one more for each long job."""
+    quick = [job for job in jobs if not job.long]
+    sweepers = [Sweeper(jobs=quick, parent_pid=parent_pid)]
+    for number, job in enumerate((job for job in jobs if job.long), start=1):
+        sweepers.append(
+            Sweeper(jobs=[job], parent_pid=parent_pid, name=f"beatbook-sweeper-long-{number}")
+        )
+    return sweepers
 
 
 class WorkerSupervisor:
