@@ -8,6 +8,7 @@ Run from the repository root (needs ../shared/data):
     .venv/bin/python benchmarks/forecast.py record merseyside # back-test, results to CSV
     .venv/bin/python benchmarks/forecast.py record staffordshire
     .venv/bin/python benchmarks/forecast.py record cheshire
+    .venv/bin/python benchmarks/forecast.py record city-of-london
     ... record merseyside cchi                                # harm-weighted all-crime
     ... record merseyside --methods=poisson-ensemble --merge  # add a method to a recording
     BENCH_OUT=/tmp/forecast-results ...                       # where CSVs go
@@ -53,6 +54,7 @@ FORCES = {
     "merseyside": ("Merseyside", "merseyside-2018-2021.zip", "2019-01", "2021-09"),
     "staffordshire": ("Staffordshire", "staffordshire-2025.zip", "2025-04", "2025-12"),
     "cheshire": ("Cheshire", "cheshire-2025.zip", "2025-04", "2025-12"),
+    "city-of-london": ("City of London", "city-of-london-2018-2021.zip", "2019-01", "2021-09"),
 }
 
 
