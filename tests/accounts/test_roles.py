@@ -8,7 +8,7 @@ import pytest
 from beatbook.accounts.models import READ_ONLY_ROLES, TEAM_ROLES, OrganisationKind, Role
 from beatbook.accounts.selectors import neighbourhoods_for_user, team_neighbourhoods_for_user
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
-from beatbook.enquiries.selectors import ANSWERING_ROLES, answering_neighbourhoods
+from beatbook.enquiries.selectors import answering_neighbourhoods
 from beatbook.places.models import Force, Neighbourhood
 
 
@@ -16,10 +16,6 @@ def test_every_role_is_either_on_the_team_or_read_only() -> None:
     assert set(TEAM_ROLES) | set(READ_ONLY_ROLES) == set(Role.values)
     assert not set(TEAM_ROLES) & set(READ_ONLY_ROLES)
     assert set(READ_ONLY_ROLES) == {Role.ANALYST, Role.PARTNER}
-
-
-def test_the_roles_that_answer_residents_are_the_team_roles() -> None:
-    assert ANSWERING_ROLES == TEAM_ROLES
 
 
 @pytest.mark.django_db

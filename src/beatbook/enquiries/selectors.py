@@ -43,7 +43,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.utils import timezone
 
-from beatbook.accounts.models import TEAM_ROLES, User
+from beatbook.accounts.models import User
 from beatbook.accounts.selectors import team_neighbourhoods_for_user
 from beatbook.enquiries.models import (
     ContactAccessOutcome,
@@ -55,8 +55,6 @@ from beatbook.enquiries.models import (
 from beatbook.enquiries.reference import normalise_reference
 from beatbook.places.models import Neighbourhood
 
-# The team answers residents; partners and analysts (accounts.models.READ_ONLY_ROLES) do not.
-ANSWERING_ROLES = TEAM_ROLES
 PUBLIC_FIELDS = (
     "reference",
     "kind",

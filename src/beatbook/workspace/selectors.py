@@ -155,8 +155,7 @@ class NeighbourhoodDashboard:
     """What one neighbourhood's team should look at today."""
 
     neighbourhood: Neighbourhood
-    # Both from the team roles: whoever answers a neighbourhood's residents may change its pages.
-    answers_questions: bool
+    # From the team roles: whoever may change a neighbourhood's pages also answers its residents.
     can_edit: bool
     open_questions: list[Question] = field(default_factory=list)
     priorities_due: list[Priority] = field(default_factory=list)
@@ -209,7 +208,7 @@ def neighbourhood_dashboards(
         team_neighbourhoods_for_user(user=user).filter(pk__in=ids).values_list("pk", flat=True)
     )
     boards = {
-        n.pk: NeighbourhoodDashboard(n, answers_questions=n.pk in team, can_edit=n.pk in team)
+        n.pk: NeighbourhoodDashboard(n, can_edit=n.pk in team)
         for n in neighbourhoods
     }
     for question in questions_open_for_neighbourhoods(neighbourhood_ids=sorted(team)):
