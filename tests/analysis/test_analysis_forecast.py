@@ -151,6 +151,17 @@ def test_before_copies_only_earlier_months() -> None:
     assert (counts.counts >= 0).all()
 
 
+def test_between_copies_only_the_months_named() -> None:
+    counts = series("2020-01", "2020-06")
+    middle = counts.between("2020-02", "2020-04")
+    assert middle.months == ("2020-02", "2020-03", "2020-04")
+    assert middle.counts.tolist() == counts.counts[1:4].tolist()
+    middle.counts[:] = -1
+    assert (counts.counts >= 0).all()
+    with pytest.raises(ValueError, match="2020-13"):
+        counts.between("2020-01", "2020-13")
+
+
 def test_last_month_and_means_skip_a_missing_month() -> None:
     counts = series("2019-01", "2019-08", missing=("2019-07",))
     history = counts.before("2019-08")

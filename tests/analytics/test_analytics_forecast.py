@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from scipy import stats
 
 from beatbook.analysis.forecast.methods import FAST_METHODS
-from beatbook.analytics.backtest_store import backtest_note, backtest_state
+from beatbook.analytics.backtest_store import backtest_note, backtest_state, backtest_stored
 from beatbook.analytics.forecast_data import data_version, force_data_load
-from beatbook.analytics.forecast_services import backtest_run, backtest_stored, forecast_make
+from beatbook.analytics.forecast_services import backtest_run, forecast_make
 from beatbook.opendata.models import Crime, SourceFile
 from beatbook.places.models import Force, Lsoa
 

@@ -35,7 +35,7 @@ from beatbook.analytics.backtest_store import (
 from beatbook.analytics.forecast_data import data_versions
 from beatbook.analytics.forecast_services import backtest_run
 from beatbook.analytics.models import Backtest
-from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus
+from beatbook.analytics.selectors import months_held_by_force
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ CLAIM_LEASE = timedelta(minutes=10)
 RENEW_EVERY = 60.0
 # A back-test that failed on some data is tried again after this, or at once on new data.
 RETRY_AFTER = timedelta(hours=1)
-# One sweep stops taking new back-tests after this long, so the worker's other periodic jobs
-# get their turn; the next sweep carries on.
+# One sweep stops taking new back-tests after this long; the next sweep works out afresh what
+# is due, so a newer import's back-tests do not wait behind a list made before it.
 SWEEP_BUDGET = timedelta(minutes=10)
 
 
@@ -79,20 +79,6 @@ def refresh_months(held: list[str]) -> tuple[str, str] | None:
     return held[-min(REFRESH_MONTHS, len(held))], held[-1]
 
 
-def _months_held_by_force() -> dict[str, list[str]]:
-    rows = (
-        SourceFile.objects.filter(
-            kind=SourceKind.STREET, status=SourceStatus.LOADED, force__isnull=False
-        )
-        .values_list("force_id", "month")
-        .distinct()
-    )
-    held: dict[str, set[str]] = {}
-    for force_id, month in rows:
-        held.setdefault(force_id, set()).add(month)
-    return {force_id: sorted(months) for force_id, months in held.items()}
-
-
 def is_fresh(row: Backtest | None, due: Due) -> bool:
     """Made from this data, with every method, over (at least) the months wanted."""
     return (
@@ -122,7 +108,7 @@ def backtests_due(*, now: datetime | None = None) -> list[Due]:
     """Every headline back-test that is missing or stale and that no worker holds."""
     moment = now or timezone.now()
     versions = data_versions()
-    held = _months_held_by_force()
+    held = months_held_by_force()
     rows = {
         (row.force_id, row.category): row
         for row in Backtest.objects.filter(

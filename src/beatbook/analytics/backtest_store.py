@@ -87,17 +87,20 @@ def backtest_state(
     """The stored back-test for these settings, whether or not the data has changed since."""
     moment = now or timezone.now()
     version = data_version(force_id, harm)
+    kept = kept_current(category=category, cell_size=cell_size, harm=harm)
     row = Backtest.objects.filter(**_key(force_id, category, cell_size, harm)).first()
-    made = row is not None and row.made_at is not None
-    claimed = row is not None and row.claimed_until is not None and row.claimed_until > moment
+    if row is None:
+        return BacktestState(None, version, False, False, kept, None, False)
+    made = row.made_at is not None
+    claimed = row.claimed_until is not None and row.claimed_until > moment
     return BacktestState(
-        summary=summary_of(row) if made and row is not None else None,
+        summary=summary_of(row) if made else None,
         version=version,
-        current=made and row is not None and row.data_version == version,
-        complete=made and row is not None and is_complete(row.methods),
-        kept_current=kept_current(category=category, cell_size=cell_size, harm=harm),
-        refreshing_since=row.refresh_started_at if claimed and row is not None else None,
-        failed=row is not None and row.refresh_failed_version == version,
+        current=made and row.data_version == version,
+        complete=made and is_complete(row.methods),
+        kept_current=kept,
+        refreshing_since=row.refresh_started_at if claimed else None,
+        failed=row.refresh_failed_version == version,
     )
 
 

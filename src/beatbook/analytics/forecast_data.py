@@ -63,20 +63,9 @@ class ForceData:
         return replace(
             self,
             observed=[m for m in self.observed if month_from <= m <= month_to],
-            series={c: _months(s, month_from, month_to) for c, s in self.series.items()},
-            auxiliary=_months(self.auxiliary, month_from, month_to),
+            series={c: s.between(month_from, month_to) for c, s in self.series.items()},
+            auxiliary=self.auxiliary.between(month_from, month_to),
         )
-
-
-def _months(series: CellMonthCounts, month_from: str, month_to: str) -> CellMonthCounts:
-    keep = [i for i, m in enumerate(series.months) if month_from <= m <= month_to]
-    return CellMonthCounts(
-        grid=series.grid,
-        cells=series.cells,
-        months=tuple(series.months[i] for i in keep),
-        counts=series.counts[keep],
-        dropped=series.dropped,
-    )
 
 
 def force_get(force_id: str) -> Force:

@@ -42,7 +42,6 @@ from beatbook.analytics.backtest_store import (
     BacktestState,
     backtest_save,
     backtest_state,
-    backtest_stored,
 )
 from beatbook.analytics.forecast_data import (
     ForceData,
@@ -53,20 +52,6 @@ from beatbook.analytics.forecast_data import (
 )
 from beatbook.analytics.selectors import months_held
 from beatbook.places.models import Force
-
-__all__ = [
-    "DEFAULT_CELL_SIZE",
-    "Forecast",
-    "ForceData",
-    "backtest_compute",
-    "backtest_run",
-    "backtest_stored",
-    "data_version",
-    "force_data_load",
-    "force_get",
-    "forecast_make",
-    "measure_name",
-]
 
 HISTORY_MONTHS = 36
 QUICK_BACKTEST_MONTHS = 6
@@ -160,9 +145,42 @@ def backtest_run(
         cell_size=cell_size,
         harm=harm,
     )
-    results, summary = backtest_compute(
+    return _backtest_and_save(
         data=data,
         methods=chosen,
+        months=(month_from, month_to),
+        categories=categories,
+        cell_size=cell_size,
+        harm=harm,
+        version=version,
+        started=started,
+        seed=seed,
+        store=store,
+        keep_empty=keep_empty,
+        progress=progress,
+    )
+
+
+def _backtest_and_save(
+    *,
+    data: ForceData,
+    methods: Sequence[str],
+    months: tuple[str, str],
+    categories: Sequence[str],
+    cell_size: float,
+    harm: str | None,
+    version: str,
+    started: float,
+    seed: int,
+    store: bool = True,
+    keep_empty: bool = False,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Back-test on loaded data and, when ``store``, keep the summary stamped with ``version``."""
+    month_from, month_to = months
+    results, summary = backtest_compute(
+        data=data,
+        methods=methods,
         month_from=month_from,
         month_to=month_to,
         categories=categories,
@@ -175,7 +193,7 @@ def backtest_run(
             force_id=data.force.pk,
             categories=categories,
             summary=summary,
-            methods=chosen,
+            methods=methods,
             month_from=month_from,
             month_to=month_to,
             cell_size=cell_size,
@@ -213,30 +231,17 @@ def backtest_for_forecast(
 ) -> None:
     """A quick back-test of the fast methods over ``months``, on the data the forecast has
     loaded (from 36 months before the first of them), stored like any other."""
-    month_from, month_to = months
     started = time.perf_counter()
-    window = data.window(add_months(month_from, -HISTORY_MONTHS), month_to)
-    _, summary = backtest_compute(
-        data=window,
+    _backtest_and_save(
+        data=data.window(add_months(months[0], -HISTORY_MONTHS), months[1]),
         methods=FAST_METHODS,
-        month_from=month_from,
-        month_to=month_to,
+        months=months,
         categories=[category],
-        harm=harm,
-        seed=seed,
-    )
-    backtest_save(
-        force_id=data.force.pk,
-        categories=[category],
-        summary=summary,
-        methods=FAST_METHODS,
-        month_from=month_from,
-        month_to=month_to,
         cell_size=cell_size,
         harm=harm,
         version=version,
-        area_source=data.area_source,
-        seconds=time.perf_counter() - started,
+        started=started,
+        seed=seed,
     )
 
 

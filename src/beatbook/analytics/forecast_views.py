@@ -22,9 +22,14 @@ from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import BASELINES, DESCRIPTIONS
 from beatbook.analysis.forecast.months import add_months
 from beatbook.analysis.harm import HARM_INDEXES, POLICE_UK_CATEGORIES
-from beatbook.analytics.backtest_store import BacktestState, backtest_note, backtest_state
+from beatbook.analytics.backtest_store import (
+    DEFAULT_CELL_SIZE,
+    BacktestState,
+    backtest_note,
+    backtest_state,
+)
 from beatbook.analytics.forecast_charts import backtest_chart_svg
-from beatbook.analytics.forecast_services import DEFAULT_CELL_SIZE, Forecast, forecast_make
+from beatbook.analytics.forecast_services import Forecast, forecast_make
 from beatbook.analytics.harm import harm_weights
 from beatbook.analytics.selectors import months_held
 from beatbook.web.views import staff_required

@@ -136,7 +136,19 @@ def _texts(values: Sequence[Any]) -> pd.Series[Any]:
 
 def months_held(*, force_ids: list[str]) -> list[str]:
     """Months with street-level crime loaded for any of these forces, oldest first."""
-    months = SourceFile.objects.filter(
-        kind=SourceKind.STREET, status=SourceStatus.LOADED, force_id__in=force_ids
-    ).values_list("month", flat=True)
-    return sorted(set(months))
+    by_force = months_held_by_force(force_ids=force_ids)
+    return sorted(set().union(*by_force.values()))
+
+
+def months_held_by_force(*, force_ids: list[str] | None = None) -> dict[str, list[str]]:
+    """Per force (every force with street-level crime loaded, or those named), the months
+    loaded, oldest first."""
+    rows = SourceFile.objects.filter(
+        kind=SourceKind.STREET, status=SourceStatus.LOADED, force__isnull=False
+    )
+    if force_ids is not None:
+        rows = rows.filter(force_id__in=force_ids)
+    held: dict[str, set[str]] = {}
+    for force_id, month in rows.values_list("force_id", "month").distinct():
+        held.setdefault(force_id, set()).add(month)
+    return {force_id: sorted(months) for force_id, months in held.items()}

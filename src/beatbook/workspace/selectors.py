@@ -207,10 +207,7 @@ def neighbourhood_dashboards(
     team = set(
         team_neighbourhoods_for_user(user=user).filter(pk__in=ids).values_list("pk", flat=True)
     )
-    boards = {
-        n.pk: NeighbourhoodDashboard(n, can_edit=n.pk in team)
-        for n in neighbourhoods
-    }
+    boards = {n.pk: NeighbourhoodDashboard(n, can_edit=n.pk in team) for n in neighbourhoods}
     for question in questions_open_for_neighbourhoods(neighbourhood_ids=sorted(team)):
         boards[question.neighbourhood_id].open_questions.append(question)
     due = Priority.objects.filter(neighbourhood_id__in=ids, updated_at__lt=review_cutoff())

@@ -57,12 +57,20 @@ class CellMonthCounts:
     def before(self, month: str) -> CellMonthCounts:
         """Only the months strictly before ``month``, copied: what a forecast for it may use."""
         check_month(month)
-        keep = [i for i, m in enumerate(self.months) if m < month]
+        return self._keeping([i for i, m in enumerate(self.months) if m < month])
+
+    def between(self, first: str, last: str) -> CellMonthCounts:
+        """Only the months from ``first`` to ``last`` inclusive, copied."""
+        check_month(first)
+        check_month(last)
+        return self._keeping([i for i, m in enumerate(self.months) if first <= m <= last])
+
+    def _keeping(self, rows: list[int]) -> CellMonthCounts:
         return CellMonthCounts(
             grid=self.grid,
             cells=self.cells.copy(),
-            months=tuple(self.months[i] for i in keep),
-            counts=self.counts[keep].copy(),
+            months=tuple(self.months[i] for i in rows),
+            counts=self.counts[rows].copy(),
             dropped=self.dropped,
         )
 

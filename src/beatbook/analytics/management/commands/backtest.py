@@ -13,8 +13,9 @@ from rich.table import Table
 
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import METHODS
+from beatbook.analytics.backtest_store import DEFAULT_CELL_SIZE
 from beatbook.analytics.forecast_charts import backtest_chart_svg
-from beatbook.analytics.forecast_services import DEFAULT_CELL_SIZE, backtest_run
+from beatbook.analytics.forecast_services import backtest_run
 
 HEADLINE_COVERAGES = (0.01, 0.05)
 

@@ -12,8 +12,8 @@ from beatbook.analysis.forecast.export import cells_csv, cells_geojson
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import DESCRIPTIONS, METHODS
 from beatbook.analysis.harm import POLICE_UK_CATEGORIES
-from beatbook.analytics.backtest_store import backtest_note
-from beatbook.analytics.forecast_services import DEFAULT_CELL_SIZE, Forecast, forecast_make
+from beatbook.analytics.backtest_store import DEFAULT_CELL_SIZE, backtest_note
+from beatbook.analytics.forecast_services import Forecast, forecast_make
 
 
 class Command(BaseCommand):
