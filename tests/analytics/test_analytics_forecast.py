@@ -194,6 +194,10 @@ def test_missing_month_is_skipped_not_scored(testshire: str) -> None:
         (["--force", "testshire", "--month", "2025-13"], "YYYY-MM"),
         (["--force", "testshire", "--month", "2020-01"], "No crime data is loaded"),
         (["--force", "testshire", "--month", "2025-07", "--output", "x.txt"], "must end .csv"),
+        (
+            ["--force", "testshire", "--month", "2025-07", "--output", "/no/such/folder/x.csv"],
+            "There is no folder /no/such/folder to write x.csv in",
+        ),
     ],
 )
 def test_forecast_bad_input_is_named(testshire: str, args: list[str], message: str) -> None:

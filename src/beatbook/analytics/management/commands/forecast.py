@@ -50,6 +50,8 @@ class Command(BaseCommand):
         output: Path | None = options["output"]
         if output is not None and output.suffix.lower() not in {".csv", ".geojson"}:
             raise CommandError(f"The output file must end .csv or .geojson, not {output.name}.")
+        if output is not None and not output.parent.is_dir():
+            raise CommandError(f"There is no folder {output.parent} to write {output.name} in.")
         try:
             forecast = forecast_make(
                 force_id=options["force"],
@@ -65,7 +67,10 @@ class Command(BaseCommand):
         console = Console(file=self.stdout, width=100, highlight=False)  # type: ignore[arg-type]
         console.print(describe(forecast))
         if output is not None:
-            _write(forecast, output)
+            try:
+                _write(forecast, output)
+            except OSError as error:
+                raise CommandError(f"Could not write {output}: {error.strerror}.") from error
             console.print(f"Wrote {len(forecast.cells):,} cells to {output}.")
 
 
