@@ -23,7 +23,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import fftconvolve
 from scipy.spatial import cKDTree
 
 from beatbook.analysis.grid import FloatArray, Grid
@@ -102,6 +101,10 @@ def kernel_density(
     image = lattice.linear(xs, ys, ws) if binning == "linear" else lattice.simple(xs, ys, ws)
     if not image.any():
         return np.zeros(grid.n_cells, dtype=np.float64)
+    # Imported here: scipy.signal brings scipy.stats with it, most of a second at start-up for
+    # every page and command that loads the hotspot views.
+    from scipy.signal import fftconvolve
+
     density = fftconvolve(image, _kernel_image(spacing, pad, bandwidth, name), mode="same")
     # The lattice point on each cell centre: the middle one of the cell's steps.
     centre = pad + steps // 2

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 ALL_CRIME = "all-crime"
 SIGNIFICANCE = 0.05
@@ -95,6 +94,10 @@ def rate_change(
     if total == 0 or months == 0 or before == 0:
         return RateChange(category, current, previous, months, np.nan, np.nan, np.nan, 1.0)
     share = months / (months + before)
+    # Imported here: scipy.stats costs most of a second to import, which every page and command
+    # that loads the trends views would otherwise pay at start-up.
+    from scipy import stats
+
     test = stats.binomtest(current, total, share)
     low, high = test.proportion_ci(confidence_level=0.95, method="exact")
     exposure = before / months
