@@ -7,9 +7,10 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, register
 
 from beatbook.analytics.harm import harm_weights
+from beatbook.core.checks import BEATBOOK
 
 
-@register()
+@register(BEATBOOK)
 def check_harm_weights(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     try:
         harm_weights()

@@ -16,6 +16,7 @@ from beatbook.analysis.forecast.methods import METHODS
 from beatbook.analytics.backtest_store import DEFAULT_CELL_SIZE
 from beatbook.analytics.forecast_charts import backtest_chart_svg
 from beatbook.analytics.forecast_services import backtest_run
+from beatbook.core.checks import COMMAND_CHECKS
 
 HEADLINE_COVERAGES = (0.01, 0.05)
 
@@ -26,6 +27,7 @@ def _names(text: str | None) -> list[str] | None:
 
 class Command(BaseCommand):
     help = "Back-test the forecasting methods month by month and compare them."
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", required=True, help="Force id, e.g. merseyside.")

@@ -14,13 +14,12 @@ from beatbook.analysis.forecast.methods import DESCRIPTIONS, METHODS
 from beatbook.analysis.harm import POLICE_UK_CATEGORIES
 from beatbook.analytics.backtest_store import DEFAULT_CELL_SIZE, backtest_note
 from beatbook.analytics.forecast_services import Forecast, forecast_make
+from beatbook.core.checks import COMMAND_CHECKS
 
 
 class Command(BaseCommand):
     help = "Forecast a month's crime per grid cell from the months before it."
-    # The system checks import every page's URLs and views (about a second) for a command that
-    # serves none; a harm table that cannot be read fails with its own message here anyway.
-    requires_system_checks: list[str] = []
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", required=True, help="Force id, e.g. merseyside.")

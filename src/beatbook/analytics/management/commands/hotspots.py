@@ -15,10 +15,12 @@ from beatbook.analysis.harm import HARM_INDEXES, POLICE_UK_CATEGORIES, check_ind
 from beatbook.analysis.hotspots import HotspotOptions, to_csv, to_geojson
 from beatbook.analytics.harm import harm_weights
 from beatbook.analytics.hotspots import ForceHotspots, HotspotRequest, force_hotspots
+from beatbook.core.checks import COMMAND_CHECKS
 
 
 class Command(BaseCommand):
     help = "Map a force's crime hotspots by kernel density or Getis-Ord Gi*."
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", required=True, help="Force id, e.g. staffordshire.")

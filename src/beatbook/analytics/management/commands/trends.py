@@ -13,12 +13,14 @@ from rich.table import Table
 from beatbook.analysis.trends import ALL_CRIME
 from beatbook.analytics.areas import area_resolve
 from beatbook.analytics.trends import AreaTrends, area_trends
+from beatbook.core.checks import COMMAND_CHECKS
 
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 class Command(BaseCommand):
     help = "Crime trends for an area: a neighbourhood, an LSOA, a local authority or a force."
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -10,11 +10,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from beatbook.core.checks import COMMAND_CHECKS
 from beatbook.enquiries.outbox import outgoing_emails_send_due
 
 
 class Command(BaseCommand):
     help = "Send every queued e-mail that is due (those waiting for a retry included)."
+    requires_system_checks = COMMAND_CHECKS
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = outgoing_emails_send_due()

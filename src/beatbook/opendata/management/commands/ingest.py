@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from beatbook.cli import standalone_process
+from beatbook.core.checks import COMMAND_CHECKS
 from beatbook.opendata.services import IngestInputError, IngestProgress, IngestSummary, ingest_paths
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         "Load police.uk bulk files: CSVs, folders of them, or archive zips "
         "(YYYY-MM/YYYY-MM-<force>-street.csv, -outcomes.csv, -stop-and-search.csv)."
     )
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")

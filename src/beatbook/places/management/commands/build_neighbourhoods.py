@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from beatbook.core.checks import COMMAND_CHECKS
 from beatbook.places.management.commands._base import run
 from beatbook.places.services import neighbourhoods_build
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         "lsoa_code,neighbourhood_name[,neighbourhood_id]. Replaces the force's built "
         "neighbourhoods, keeping the ids of those whose names are unchanged."
     )
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

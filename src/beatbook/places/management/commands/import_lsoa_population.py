@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from beatbook.core.checks import COMMAND_CHECKS
 from beatbook.places.management.commands._base import run
 from beatbook.places.services import lsoa_population_import
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         "hectares), the 2021 TS001 table, or the 2021 LSOA list (names only). The format is "
         "told by the header."
     )
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)

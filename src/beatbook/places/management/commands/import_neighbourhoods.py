@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from beatbook.core.checks import COMMAND_CHECKS
 from beatbook.places.management.commands._base import run
 from beatbook.places.services import neighbourhoods_import
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         "Names come from the KML, else from a CSV beside the files with id and name columns, "
         "else the id. Neighbourhoods are updated in place by id; others are kept."
     )
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from beatbook.core.checks import COMMAND_CHECKS
 from beatbook.places.management.commands._base import run
 from beatbook.places.services import postcodes_import
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         "Load OS Code-Point Open (codepo_gb.zip as OS ships it) and its area names. The "
         "postcodes of each area loaded are replaced."
     )
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)

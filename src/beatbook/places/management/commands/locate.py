@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from beatbook.core.checks import COMMAND_CHECKS
 from beatbook.places.selectors import (
     Located,
     LocateError,
@@ -15,6 +16,7 @@ from beatbook.places.selectors import (
 
 class Command(BaseCommand):
     help = "Name the force, neighbourhood and LSOA of a point (LAT LNG) or a postcode."
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from beatbook.core.checks import COMMAND_CHECKS
 from beatbook.places.models import Force
 from beatbook.teams.demo import demo_teams_refresh
 
 
 class Command(BaseCommand):
     help = "Replace the sample neighbourhood teams, priorities and events, dated from today."
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--force", default="staffordshire", help="police.uk force id.")

@@ -13,11 +13,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from beatbook.core.checks import COMMAND_CHECKS
 from beatbook.web.worker import DATABASE_BACKEND, task_worker_available, worker_run
 
 
 class Command(BaseCommand):
     help = "Run background tasks (such as sending e-mails) and the periodic jobs until stopped."
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
