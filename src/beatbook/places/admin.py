@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from beatbook.core.admin_fields import HTTPS_URL_FIELDS
 from beatbook.places.models import AreaName, Force, Lsoa, Neighbourhood, Postcode
 
 
 @admin.register(Force)
 class ForceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "id", "telephone", "listed"]
     list_filter = ["listed"]
     search_fields = ["id", "name"]
@@ -43,6 +45,7 @@ class LsoaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "code", "force", "population", "source", "updated_at"]
     list_filter = ["force"]
     search_fields = ["name", "code"]

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.contrib import admin
 
+from beatbook.core.admin_fields import HTTPS_URL_FIELDS
 from beatbook.teams.models import (
     EngagementMethod,
     Event,
@@ -59,6 +60,7 @@ class EventAdmin(NeighbourhoodScopedAdmin):
 
 @admin.register(NeighbourhoodLink)
 class NeighbourhoodLinkAdmin(NeighbourhoodScopedAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ("title", "url", "neighbourhood", "order")
     search_fields = ("title", "url", "neighbourhood__name")
 
@@ -78,6 +80,7 @@ class SeniorOfficerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(EngagementMethod)
 class EngagementMethodAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ("title", "type", "url", "force", "order")
     list_filter = ("type", "force")
     search_fields = ("title", "url")
