@@ -8,7 +8,6 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +20,6 @@ from beatbook.analysis.forecast.export import cells_csv, cells_geojson
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import BASELINES, DESCRIPTIONS
 from beatbook.analysis.forecast.months import add_months
-from beatbook.analysis.harm import HARM_INDEXES, POLICE_UK_CATEGORIES
 from beatbook.analytics.backtest_store import (
     DEFAULT_CELL_SIZE,
     BacktestState,
@@ -30,33 +28,13 @@ from beatbook.analytics.backtest_store import (
 )
 from beatbook.analytics.forecast_charts import backtest_chart_svg
 from beatbook.analytics.forecast_services import Forecast, forecast_make
-from beatbook.analytics.harm import harm_weights
+from beatbook.analytics.forms import ForecastForm
 from beatbook.analytics.selectors import months_held
 from beatbook.web.views import staff_required
 
 CACHE_SECONDS = 60 * 60
 MAP_SHARE = 0.02  # the top 2% of cells go on the map
 TABLE_COVERAGES = (0.01, 0.05)
-
-
-class ForecastForm(forms.Form):
-    force = forms.ChoiceField(label="Force")
-    category = forms.ChoiceField(label="Crime category", required=False)
-    harm = forms.ChoiceField(
-        label="Count crimes or weigh them by harm",
-        choices=[("", "Count every crime as one")]
-        + [(key, f"Weigh by the {index.name}") for key, index in HARM_INDEXES.items()],
-        required=False,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args: Any, forces: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["force"].choices = forces  # type: ignore[attr-defined]
-        labels = {row.slug: row.label for row in harm_weights().categories}
-        self.fields["category"].choices = [("", "All crime")] + [  # type: ignore[attr-defined]
-            (slug, labels.get(slug, slug)) for slug in POLICE_UK_CATEGORIES
-        ]
 
 
 def _forces(request: HttpRequest) -> list[tuple[str, str]]:

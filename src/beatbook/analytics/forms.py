@@ -35,10 +35,11 @@ def _check_order(form: forms.Form, data: dict[str, Any]) -> None:
         form.add_error("month_to", "The last month must be the same as or after the first.")
 
 
-class HotspotForm(forms.Form):
+class ForceCategoryForm(forms.Form):
+    """A force among those the person works in, a police.uk category (or all crime), and
+    whether to count crimes or weigh them by harm: what every analysis page asks first."""
+
     force = forms.ChoiceField(label="Force")
-    month_from = MonthField(label="First month", help_text="For example, 2025-01")
-    month_to = MonthField(label="Last month", help_text="For example, 2025-06")
     category = forms.ChoiceField(label="Crime category", required=False)
     harm = forms.ChoiceField(
         label="Count crimes or weigh them by harm",
@@ -47,6 +48,26 @@ class HotspotForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args: Any, forces: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["force"].choices = forces  # type: ignore[attr-defined]
+        labels = {row.slug: row.label for row in harm_weights().categories}
+        self.fields["category"].choices = [("", "All crime")] + [  # type: ignore[attr-defined]
+            (slug, labels.get(slug, slug)) for slug in POLICE_UK_CATEGORIES
+        ]
+
+
+class ForecastForm(ForceCategoryForm):
+    """The forecast page's questions: it always forecasts the month after the newest held."""
+
+
+class HotspotForm(ForceCategoryForm):
+    # The order errors are listed in, above the form: as the questions appear on the page.
+    field_order = ["force", "month_from", "month_to", "category", "harm", "cell_size", "method"]
+
+    month_from = MonthField(label="First month", help_text="For example, 2025-01")
+    month_to = MonthField(label="Last month", help_text="For example, 2025-06")
     cell_size = forms.TypedChoiceField(
         label="Cell size",
         choices=[(str(size), f"{size} metres") for size in CELL_SIZES],
@@ -59,14 +80,6 @@ class HotspotForm(forms.Form):
         initial="kde",
         widget=forms.RadioSelect,
     )
-
-    def __init__(self, *args: Any, forces: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["force"].choices = forces  # type: ignore[attr-defined]
-        labels = {row.slug: row.label for row in harm_weights().categories}
-        self.fields["category"].choices = [("", "All crime")] + [  # type: ignore[attr-defined]
-            (slug, labels.get(slug, slug)) for slug in POLICE_UK_CATEGORIES
-        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
