@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM = Path(os.environ.get("BEATBOOK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -50,3 +51,11 @@ def page(browser: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """docs/screenshots with UPDATE_SCREENSHOTS=1, else a scratch folder (runs leave no changes)."""
+    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

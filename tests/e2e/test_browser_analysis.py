@@ -2,53 +2,40 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from beatbook.accounts.models import OrganisationKind, Role
-from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.accounts.models import Role
 from beatbook.demo.loader import demo_data_load
 from beatbook.places.models import Force
 
 from .axe import serious_accessibility_problems
+from .support import police_member_create, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    """docs/screenshots with UPDATE_SCREENSHOTS=1, else a scratch folder (runs leave no changes)."""
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        return REPO / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture
 def analysis_site(live_server: Any) -> str:
     demo_data_load()
     force = Force.objects.get(pk="staffordshire")
-    police = organisation_create(
-        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=force
+    police_member_create(
+        force=force,
+        organisation_name="Staffordshire Police",
+        username="analyst",
+        role=Role.ANALYST,
+        is_staff=True,
     )
-    analyst = user_create(username="analyst", password=PASSWORD, is_staff=True)
-    membership_grant(user=analyst, organisation=police, role=Role.ANALYST)
     return str(live_server.url)
 
 
 def test_an_analyst_maps_hotspots_and_reads_trends(
     page: Any, analysis_site: str, screenshots: Path
 ) -> None:
-    screenshots.mkdir(parents=True, exist_ok=True)
     page.goto(analysis_site + "/accounts/login/")
-    page.get_by_label("Username").fill("analyst")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "analyst")
     page.wait_for_url("**/staff/")
 
     page.get_by_role("link", name="Analysis", exact=True).click()

@@ -3,39 +3,25 @@ the resident reads the answer. In a real browser, with an accessibility check on
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from beatbook.accounts.models import OrganisationKind, Role
-from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.accounts.models import Role
 from beatbook.demo.loader import demo_data_load
 from beatbook.enquiries.demo import demo_questions_refresh
 from beatbook.enquiries.models import OutgoingEmail, Question, QuestionStatus
 from beatbook.places.models import Force, Neighbourhood
 
 from .axe import serious_accessibility_problems
+from .support import police_member_create, sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    """docs/screenshots with UPDATE_SCREENSHOTS=1, else a scratch folder (runs leave no changes)."""
-    folder = (
-        REPO / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
@@ -43,18 +29,17 @@ def site(live_server: Any) -> tuple[str, Neighbourhood]:
     demo_data_load()
     demo_questions_refresh(force_id="staffordshire")
     force = Force.objects.get(pk="staffordshire")
-    police = organisation_create(
-        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=force
-    )
     longton = Neighbourhood.objects.filter(force=force, name__icontains="Longton").order_by("code")[
         0
     ]
-    officer = user_create(username="pcso", password=PASSWORD, first_name="Priya", last_name="Shaw")
-    membership_grant(
-        user=officer,
-        organisation=police,
+    police_member_create(
+        force=force,
+        organisation_name="Staffordshire Police",
+        username="pcso",
         role=Role.NEIGHBOURHOOD_OFFICER,
         neighbourhoods=[longton],
+        first_name="Priya",
+        last_name="Shaw",
     )
     return str(live_server.url), longton
 
@@ -119,9 +104,7 @@ def test_a_resident_asks_and_an_officer_answers(
 
     # An officer of the team signs in and finds it in the list, with the time left.
     page.goto(f"{url}/accounts/login/?next=/staff/questions/")
-    page.get_by_label("Username").fill("pcso")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "pcso")
     page.wait_for_url("**/staff/questions/")
     listing = page.locator("main").inner_text()
     assert reference_number in listing

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +10,12 @@ import pytest
 from django.core.management import call_command
 
 from analytics.forecast_db_world import build_forecast_world  # tests/ is on the path
-from beatbook.accounts.models import OrganisationKind, Role
-from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.accounts.models import Role
 
 from .axe import serious_accessibility_problems
+from .support import police_member_create, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -38,19 +34,21 @@ def forecast_site(live_server: Any, settings: Any, tmp_path: Path) -> str:
         "mean-12,last-month,kde",
         stdout=io.StringIO(),
     )
-    police = organisation_create(
-        name="Testshire Police", kind=OrganisationKind.POLICE_FORCE, force=force
+    police_member_create(
+        force=force,
+        organisation_name="Testshire Police",
+        username="analyst",
+        role=Role.ANALYST,
+        is_staff=True,
     )
-    analyst = user_create(username="analyst", password=PASSWORD, is_staff=True)
-    membership_grant(user=analyst, organisation=police, role=Role.ANALYST)
     return str(live_server.url)
 
 
-def test_an_analyst_reads_the_forecast_and_its_backtest(page: Any, forecast_site: str) -> None:
+def test_an_analyst_reads_the_forecast_and_its_backtest(
+    page: Any, forecast_site: str, screenshots: Path
+) -> None:
     page.goto(forecast_site + "/accounts/login/")
-    page.get_by_label("Username").fill("analyst")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "analyst")
     page.wait_for_url("**/staff/")
     page.goto(forecast_site + "/analysis/")
     page.get_by_role("link", name="Forecasts").click()
@@ -60,7 +58,4 @@ def test_an_analyst_reads_the_forecast_and_its_backtest(page: Any, forecast_site
     assert "mean-12 (baseline)" in results
     assert page.locator(".app-no-js").first.is_hidden()
     assert serious_accessibility_problems(page) == []
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        page.screenshot(
-            path=str(REPO / "docs" / "screenshots" / "analysis-forecast.png"), full_page=True
-        )
+    page.screenshot(path=str(screenshots / "analysis-forecast.png"), full_page=True)

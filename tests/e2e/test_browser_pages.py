@@ -2,56 +2,40 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from beatbook.accounts.models import OrganisationKind, Role
-from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.accounts.models import Role
 from beatbook.demo.loader import demo_data_load
 from beatbook.places.models import Force
 
 from .axe import serious_accessibility_problems
+from .support import police_member_create, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    """docs/screenshots with UPDATE_SCREENSHOTS=1, else a scratch folder (runs leave no changes)."""
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        return REPO / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture
 def demo_site(live_server: Any) -> str:
     demo_data_load()
     force = Force.objects.get(pk="staffordshire")
-    police = organisation_create(
-        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=force
-    )
-    officer = user_create(
+    police_member_create(
+        force=force,
+        organisation_name="Staffordshire Police",
         username="sergeant",
-        password=PASSWORD,
+        role=Role.NEIGHBOURHOOD_INSPECTOR,
         first_name="Sam",
         last_name="Sergeant",
         is_staff=True,
     )
-    membership_grant(user=officer, organisation=police, role=Role.NEIGHBOURHOOD_INSPECTOR)
     return str(live_server.url)
 
 
 def test_a_resident_and_a_staff_member_use_the_site(
     page: Any, demo_site: str, screenshots: Path
 ) -> None:
-    screenshots.mkdir(parents=True, exist_ok=True)
-
     page.goto(demo_site + "/")
     assert page.title().startswith("Beatbook")
     assert page.locator("h1").inner_text() == "Beatbook"
@@ -73,9 +57,7 @@ def test_a_resident_and_a_staff_member_use_the_site(
     page.screenshot(path=str(screenshots / "home.png"), full_page=True)
 
     page.get_by_role("link", name="Sign in").click()
-    page.get_by_label("Username").fill("sergeant")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "sergeant")
 
     page.wait_for_url("**/staff/")
     assert page.locator("h1").inner_text() == "Staff"

@@ -3,7 +3,6 @@ real demo data, and reads the neighbourhood page and its calendar."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -20,16 +19,7 @@ from .axe import serious_accessibility_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REPO = Path(__file__).resolve().parents[2]
 NEIGHBOURHOOD_URL = re.compile(r".*/neighbourhoods/staffordshire/[^/]+/$")
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    """docs/screenshots with UPDATE_SCREENSHOTS=1, else a scratch folder (runs leave no changes)."""
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        return REPO / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture

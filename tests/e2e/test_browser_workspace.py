@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -10,25 +9,15 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from beatbook.accounts.models import OrganisationKind, Role
-from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.accounts.models import Role
 from beatbook.places.models import Force, Neighbourhood
 from beatbook.teams import services
 from beatbook.teams.models import Event, Priority
 
-from .test_browser_pages import serious_accessibility_problems
+from .axe import serious_accessibility_problems
+from .support import police_member_create, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        return REPO / "docs" / "screenshots"
-    return tmp_path
 
 
 @pytest.fixture
@@ -43,15 +32,14 @@ def longton_site(live_server: Any) -> str:
         rank="Sergeant",
         contact_details={"email": "longton.npt@example.police.uk"},
     )
-    police = organisation_create(
-        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=force
-    )
-    officer = user_create(username="pc", password=PASSWORD, first_name="Pat", is_staff=True)
-    membership_grant(
-        user=officer,
-        organisation=police,
+    police_member_create(
+        force=force,
+        organisation_name="Staffordshire Police",
+        username="pc",
         role=Role.NEIGHBOURHOOD_OFFICER,
         neighbourhoods=[longton],
+        first_name="Pat",
+        is_staff=True,
     )
     return str(live_server.url)
 
@@ -59,11 +47,8 @@ def longton_site(live_server: Any) -> str:
 def test_an_officer_keeps_priorities_and_events_current(
     page: Any, longton_site: str, screenshots: Path
 ) -> None:
-    screenshots.mkdir(parents=True, exist_ok=True)
     page.goto(longton_site + "/accounts/login/")
-    page.get_by_label("Username").fill("pc")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "pc")
 
     page.get_by_role("link", name="Your neighbourhoods").first.click()
     page.wait_for_url("**/staff/workspace/")
