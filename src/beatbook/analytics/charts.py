@@ -3,31 +3,14 @@ their spec, so the same numbers are drawn once. Each sits beside a table of the 
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import altair as alt
 import pandas as pd
-import vl_convert
-from django.core.cache import cache
 
 from beatbook.analysis.trends import ALL_CRIME
+from beatbook.web.charts import hidden_chart_svg
 
-CACHE_SECONDS = 24 * 60 * 60
 BLUE = "#1d70b8"
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-def _svg(spec: dict[str, object], name: str) -> str:
-    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
-    key = f"analytics:{name}:{digest}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = vl_convert.vegalite_to_svg(spec)
-        # Hidden from screen readers: the table beside it has the numbers.
-        svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
-        cache.set(key, svg, CACHE_SECONDS)
-    return str(svg)
 
 
 def monthly_chart_svg(monthly: pd.DataFrame) -> str:
@@ -48,7 +31,7 @@ def monthly_chart_svg(monthly: pd.DataFrame) -> str:
         .configure_axis(labelFontSize=13, titleFontSize=13, labelColor="#0b0c0c")
         .configure_view(stroke=None)
     )
-    return _svg(chart.to_dict(), "monthly")
+    return hidden_chart_svg(chart.to_dict())
 
 
 def seasonality_chart_svg(profile: pd.DataFrame) -> str:
@@ -78,4 +61,4 @@ def seasonality_chart_svg(profile: pd.DataFrame) -> str:
         .configure_axis(labelFontSize=13, titleFontSize=13, labelColor="#0b0c0c")
         .configure_view(stroke=None)
     )
-    return _svg(chart.to_dict(), "seasonality")
+    return hidden_chart_svg(chart.to_dict())

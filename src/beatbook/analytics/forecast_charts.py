@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
 from beatbook.analysis.forecast.methods import BASELINES
+from beatbook.web.charts import hidden_chart_svg
 
 
 def backtest_chart_svg(
@@ -44,6 +44,4 @@ def backtest_chart_svg(
         .configure_axis(labelFontSize=12, titleFontSize=12)
         .configure_header(labelFontSize=13)
     )
-    svg = str(vl_convert.vegalite_to_svg(chart.to_dict()))
-    # Hidden from screen readers: the table beside it holds the same numbers.
-    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+    return hidden_chart_svg(chart.to_dict())

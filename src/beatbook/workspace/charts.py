@@ -6,17 +6,12 @@ people look; new numbers make a new spec and so a new drawing.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import altair as alt
 import pandas as pd
-import vl_convert
-from django.core.cache import cache
 
+from beatbook.web.charts import hidden_chart_svg
 from beatbook.workspace.guarantee import AreaMeasures
 
-CACHE_SECONDS = 24 * 60 * 60
 MEASURE_LABELS = (
     "Named, contactable officer",
     "Priorities updated in 3 months",
@@ -84,14 +79,4 @@ def guarantee_chart_svg(areas: list[AreaMeasures]) -> str:
     """The chart as SVG markup, hidden from screen readers: the table beside it has the numbers."""
     if not areas:
         return ""
-    spec = guarantee_chart_spec(areas)
-    key = (
-        "workspace:guarantee-chart:"
-        + hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
-    )
-    svg = cache.get(key)
-    if svg is None:
-        svg = vl_convert.vegalite_to_svg(spec)
-        svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
-        cache.set(key, svg, CACHE_SECONDS)
-    return str(svg)
+    return hidden_chart_svg(guarantee_chart_spec(areas))
