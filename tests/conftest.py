@@ -30,6 +30,10 @@ def pytest_configure(config: pytest.Config) -> None:
         # A real file, not SQLite's in-memory database: the same engine paths as production.
         scratch = Path(tempfile.mkdtemp(prefix="beatbook-test-db-"))
         database.setdefault("TEST", {})["NAME"] = str(scratch / "test.sqlite3")
+    # A live-server request runs on a thread that a client's kept-alive HTTP connection keeps
+    # open after its test; with persistent database connections each such thread would still
+    # hold a PostgreSQL session when the test database is dropped at the end of the run.
+    database["CONN_MAX_AGE"] = 0
     settings.AXES_ENABLED = False
 
 
