@@ -7,10 +7,13 @@ location and one recorded far away in London every month.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from django.utils import timezone
 
 from beatbook.analysis.forecast.months import month_range
+from beatbook.analytics.backtest_store import backtest_state
 from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
 from beatbook.places.models import Force, Lsoa
 from beatbook.places.projection import bng_to_wgs84
@@ -85,3 +88,9 @@ def build_forecast_world(months: list[str] = MONTHS) -> Force:
     for i, month in enumerate(months):
         add_month(force, month, seed=100 + i)
     return force
+
+
+def current_backtest(*, force_id: str, category: str, cell_size: float) -> dict[str, Any] | None:
+    """The stored back-test summary for these settings, if made from the data held now."""
+    state = backtest_state(force_id=force_id, category=category, cell_size=cell_size)
+    return state.summary if state.current else None

@@ -24,7 +24,6 @@ from beatbook.analytics.backtest_store import (
     HEADLINE_CATEGORIES,
     backtest_note,
     backtest_state,
-    backtest_stored,
 )
 from beatbook.analytics.forecast_data import data_version
 from beatbook.analytics.models import Backtest
@@ -33,7 +32,7 @@ from beatbook.opendata.services import ingest_paths
 from beatbook.places.models import Force
 from beatbook.web.worker import periodic_jobs, sweepers_for
 
-from .forecast_db_world import add_month, build_forecast_world
+from .forecast_db_world import add_month, build_forecast_world, current_backtest
 
 # Four months keep the back-test of every method small: three of them can be scored.
 WORLD_MONTHS = ["2025-03", "2025-04", "2025-05", "2025-06"]
@@ -46,7 +45,7 @@ def testshire(db: None, settings: object, tmp_path: Path) -> Force:
 
 
 def stored(category: str) -> dict[str, object] | None:
-    return backtest_stored(force_id="testshire", category=category, cell_size=250.0)
+    return current_backtest(force_id="testshire", category=category, cell_size=250.0)
 
 
 def made_at() -> dict[str, object]:
@@ -113,7 +112,7 @@ def test_a_new_month_reruns_that_force_and_another_forces_import_does_not(
     backtests_refresh_due()
     assert backtests_due() == []
     assert {c: stored(c)["made_at"] for c in HEADLINE_CATEGORIES} == testshire_made  # type: ignore[index]
-    staffordshire = backtest_stored(force_id="staffordshire", category="all-crime", cell_size=250)
+    staffordshire = current_backtest(force_id="staffordshire", category="all-crime", cell_size=250)
     assert staffordshire is not None
     assert staffordshire["month_to"] == "2025-06"
 

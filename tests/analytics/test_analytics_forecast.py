@@ -15,14 +15,21 @@ from django.test.utils import CaptureQueriesContext
 from scipy import stats
 
 from beatbook.analysis.forecast.methods import FAST_METHODS
-from beatbook.analytics.backtest_store import backtest_note, backtest_state, backtest_stored
+from beatbook.analytics.backtest_store import backtest_note, backtest_state
 from beatbook.analytics.forecast_data import data_version, force_data_load
 from beatbook.analytics.forecast_services import backtest_run, forecast_make
 from beatbook.opendata.models import Crime, SourceFile
 from beatbook.places.models import Force, Lsoa
 
 from .analytics_world import boundary_around
-from .forecast_db_world import CENTRE, HALF, add_month, build_forecast_world, cell_rates
+from .forecast_db_world import (
+    CENTRE,
+    HALF,
+    add_month,
+    build_forecast_world,
+    cell_rates,
+    current_backtest,
+)
 
 
 @pytest.fixture
@@ -148,7 +155,7 @@ def test_backtest_prints_a_table_and_writes_csv_and_chart(testshire: str, tmp_pa
     assert {r["category"] for r in rows} == {"all-crime", "burglary"}
     assert {r["origins"] for r in rows} == {"6"}
     assert chart.read_text().lstrip().startswith("<svg")
-    stored = backtest_stored(force_id=testshire, category="burglary", cell_size=250.0)
+    stored = current_backtest(force_id=testshire, category="burglary", cell_size=250.0)
     assert stored is not None
     assert stored["month_from"] == "2025-01"
     # The forecast's default is now the best method of that back-test, with its score.
@@ -171,9 +178,9 @@ def test_new_data_makes_the_stored_backtest_stale(testshire: str) -> None:
         "--methods",
         "mean-12",
     )
-    assert backtest_stored(force_id=testshire, category="all-crime", cell_size=250.0)
+    assert current_backtest(force_id=testshire, category="all-crime", cell_size=250.0)
     add_month(SourceFile.objects.first().force, "2025-07", seed=1)  # type: ignore[union-attr]
-    assert backtest_stored(force_id=testshire, category="all-crime", cell_size=250.0) is None
+    assert current_backtest(force_id=testshire, category="all-crime", cell_size=250.0) is None
 
 
 def test_missing_month_is_skipped_not_scored(testshire: str) -> None:
@@ -230,7 +237,7 @@ def test_a_forecast_with_nothing_stored_backtests_the_fast_methods_on_one_read(
         forecast = forecast_make(force_id=testshire, month="2025-07", category="burglary")
     crime_reads = [q for q in queries.captured_queries if '"opendata_crime"' in q["sql"]]
     assert len(crime_reads) == 1
-    stored = backtest_stored(force_id=testshire, category="burglary", cell_size=250.0)
+    stored = current_backtest(force_id=testshire, category="burglary", cell_size=250.0)
     assert stored is not None
     assert stored["methods"] == list(FAST_METHODS)
     assert (stored["month_from"], stored["month_to"]) == ("2025-01", "2025-06")

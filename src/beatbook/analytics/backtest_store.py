@@ -104,14 +104,6 @@ def backtest_state(
     )
 
 
-def backtest_stored(
-    *, force_id: str, category: str, cell_size: float, harm: str | None = None
-) -> dict[str, Any] | None:
-    """The stored back-test for these settings, if the data has not changed since."""
-    state = backtest_state(force_id=force_id, category=category, cell_size=cell_size, harm=harm)
-    return state.summary if state.current else None
-
-
 def backtest_save(
     *,
     force_id: str,
