@@ -181,7 +181,7 @@ def dashboard_totals(*, user: User) -> DashboardTotals:
     """Counts across all the user's neighbourhoods, in five aggregate queries."""
     scope = neighbourhoods_for_user(user=user)
     now = timezone.now()
-    team = team_neighbourhoods_for_user(user=user).filter(pk__in=scope.values("pk"))
+    team = team_neighbourhoods_for_user(user=user)  # always within scope: a subset of its roles
     counts = scope.aggregate(
         total=Count("pk"), editable=Count("pk", filter=Q(pk__in=team.values("pk")))
     )
