@@ -246,11 +246,12 @@ class PoissonEnsemble:
     interactions in busy categories, the linear model is steadier where crimes are few."""
 
     name = "poisson-ensemble"
+    # The one list of members: back-tests share these members' own fits (methods.ENSEMBLES).
+    member_classes: tuple[type[_Learned], ...] = (PoissonBoosting, PoissonGLM)
 
     def __init__(self, train_months: int = 12, seed: int = 0) -> None:
         self.members: list[_Learned] = [
-            PoissonBoosting(train_months=train_months, seed=seed),
-            PoissonGLM(train_months=train_months, seed=seed),
+            member(train_months=train_months, seed=seed) for member in self.member_classes
         ]
 
     def fit(self, history: CellMonthCounts, auxiliary: CellMonthCounts | None = None) -> Self:

@@ -35,7 +35,9 @@ METHODS: dict[str, MethodFactory] = {
 BASELINES = ("last-month", "mean-3", "mean-12", "kde", "prospective")
 # Methods whose forecast is the mean of other methods' forecasts (fitted with the same seed),
 # so a back-test that runs the members as well need not fit them twice.
-ENSEMBLES: dict[str, tuple[str, ...]] = {"poisson-ensemble": ("poisson-gbm", "poisson-glm")}
+ENSEMBLES: dict[str, tuple[str, ...]] = {
+    PoissonEnsemble.name: tuple(member.name for member in PoissonEnsemble.member_classes)
+}
 # Methods that fit in well under a second on a force's year of cells, for a quick back-test
 # made while someone waits; the boosted and Poisson fits take seconds each.
 FAST_METHODS = (*BASELINES, "linear-blend")
