@@ -68,6 +68,13 @@ def question_make(
     )
 
 
+def many_neighbourhoods(force: Force, count: int = 120) -> list[Neighbourhood]:
+    """``count`` more neighbourhoods in ``force``, for showing that query counts do not grow."""
+    return Neighbourhood.objects.bulk_create(
+        Neighbourhood(force=force, code=f"N{i:03d}", name=f"Area {i:03d}") for i in range(count)
+    )
+
+
 def snapshot() -> list[object]:
     """Every row a workspace page could change, to show that a refusal changed nothing."""
     return [

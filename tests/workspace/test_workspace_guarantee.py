@@ -9,12 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from beatbook.places.models import Neighbourhood
 from beatbook.teams import services
 from beatbook.teams.models import Priority
 from beatbook.workspace.guarantee import guarantee_report
 
-from .conftest import World, question_make
+from .conftest import World, many_neighbourhoods, question_make
 
 pytestmark = pytest.mark.django_db
 
@@ -82,10 +81,7 @@ def test_query_budgets_do_not_grow_with_neighbourhoods(
     client: Client, world: World, django_assert_max_num_queries: object
 ) -> None:
     now = timezone.now()
-    extra = Neighbourhood.objects.bulk_create(
-        Neighbourhood(force=world.staffordshire, code=f"N{i:03d}", name=f"Area {i:03d}")
-        for i in range(120)
-    )
+    extra = many_neighbourhoods(world.staffordshire)
     for n in extra[:40]:
         services.team_member_create(neighbourhood=n, name="A", rank="PC")
         services.priority_create(neighbourhood=n, issue="<p>x</p>", issue_date=now)

@@ -18,7 +18,14 @@ from beatbook.teams import services
 from beatbook.teams.models import Event, Priority
 from beatbook.workspace import selectors
 
-from .conftest import PASSWORD, World, question_make, snapshot, valid_posts
+from .conftest import (
+    PASSWORD,
+    World,
+    many_neighbourhoods,
+    question_make,
+    snapshot,
+    valid_posts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -284,10 +291,7 @@ def test_the_dashboard_query_budget_is_the_same_for_a_read_only_role(
     client: Client, world: World, people: People, django_assert_max_num_queries: object
 ) -> None:
     now = timezone.now()
-    extra = Neighbourhood.objects.bulk_create(
-        Neighbourhood(force=world.staffordshire, code=f"N{i:03d}", name=f"Area {i:03d}")
-        for i in range(120)
-    )
+    extra = many_neighbourhoods(world.staffordshire)
     for n in extra[:40]:
         services.team_member_create(neighbourhood=n, name="A", rank="PC")
         question_make(n, asked=now - timedelta(hours=2))
