@@ -85,7 +85,7 @@ def test_forces_the_person_does_not_work_in_are_refused(analyst: Client) -> None
     Force.objects.create(id="elsewhere", name="Elsewhere Police")
     page = analyst.get("/analysis/forecast/?force=elsewhere")
     assert page.status_code == 400
-    assert "Select a valid choice" in page.content.decode()
+    assert "Select one of the forces you work in" in page.content.decode()
     download = analyst.get("/analysis/forecast/download/?force=elsewhere&format=csv")
     assert download.status_code == 400
 

@@ -101,10 +101,34 @@ def test_the_downloads_give_geojson_and_csv(signed_in: Client) -> None:
     assert csv.content.decode().startswith("rank,cell,easting,northing")
 
 
+def test_each_wrong_answer_on_the_hotspot_form_is_named_in_plain_english(
+    signed_in: Client,
+) -> None:
+    wrong = {
+        **HOTSPOTS,
+        "month_from": "",
+        "month_to": "",
+        "category": "jaywalking",
+        "cell_size": "999",
+        "method": "guess",
+        "harm": "pain",
+    }
+    response = signed_in.get("/analysis/hotspots/", wrong)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter the first month, like 2025-01" in page
+    assert "Enter the last month, like 2025-06" in page
+    assert "Select a crime category from the list" in page
+    assert "Select a cell size from the list" in page
+    assert "Select kernel density or Getis-Ord Gi*" in page
+    assert "Select whether to count crimes or weigh them by harm" in page
+    assert "Select a valid choice" not in page
+
+
 def test_another_forces_hotspots_are_refused(signed_in: Client) -> None:
     response = signed_in.get("/analysis/hotspots/", {**HOTSPOTS, "force": "cheshire"})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select one of the forces you work in" in response.content.decode()
     download = signed_in.get(
         "/analysis/hotspots/download/", {**HOTSPOTS, "force": "cheshire", "format": "csv"}
     )

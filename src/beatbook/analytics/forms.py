@@ -39,14 +39,25 @@ class ForceCategoryForm(forms.Form):
     """A force among those the person works in, a police.uk category (or all crime), and
     whether to count crimes or weigh them by harm: what every analysis page asks first."""
 
-    force = forms.ChoiceField(label="Force")
-    category = forms.ChoiceField(label="Crime category", required=False)
+    force = forms.ChoiceField(
+        label="Force",
+        error_messages={
+            "required": "Select a force",
+            "invalid_choice": "Select one of the forces you work in",
+        },
+    )
+    category = forms.ChoiceField(
+        label="Crime category",
+        required=False,
+        error_messages={"invalid_choice": "Select a crime category from the list"},
+    )
     harm = forms.ChoiceField(
         label="Count crimes or weigh them by harm",
         choices=[("", "Count every crime as one")]
         + [(key, f"Weigh by the {index.name}") for key, index in HARM_INDEXES.items()],
         required=False,
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select whether to count crimes or weigh them by harm"},
     )
 
     def __init__(self, *args: Any, forces: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -66,19 +77,35 @@ class HotspotForm(ForceCategoryForm):
     # The order errors are listed in, above the form: as the questions appear on the page.
     field_order = ["force", "month_from", "month_to", "category", "harm", "cell_size", "method"]
 
-    month_from = MonthField(label="First month", help_text="For example, 2025-01")
-    month_to = MonthField(label="Last month", help_text="For example, 2025-06")
+    month_from = MonthField(
+        label="First month",
+        help_text="For example, 2025-01",
+        error_messages={"required": "Enter the first month, like 2025-01"},
+    )
+    month_to = MonthField(
+        label="Last month",
+        help_text="For example, 2025-06",
+        error_messages={"required": "Enter the last month, like 2025-06"},
+    )
     cell_size = forms.TypedChoiceField(
         label="Cell size",
         choices=[(str(size), f"{size} metres") for size in CELL_SIZES],
         coerce=int,
         initial="250",
+        error_messages={
+            "required": "Select a cell size",
+            "invalid_choice": "Select a cell size from the list",
+        },
     )
     method = forms.ChoiceField(
         label="Method",
         choices=[(method, METHOD_LABELS[method]) for method in METHODS],
         initial="kde",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a method",
+            "invalid_choice": "Select kernel density or Getis-Ord Gi*",
+        },
     )
 
     def clean(self) -> dict[str, Any]:
