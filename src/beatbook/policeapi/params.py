@@ -89,23 +89,31 @@ def parse_point(params: dict[str, list[str]]) -> Point | None:
 
 
 def parse_poly(params: dict[str, list[str]]) -> list[Point] | None:
-    """``poly=lat,lng:lat,lng:…`` as vertices (at least three distinct); None when absent."""
+    """``poly=lat,lng:lat,lng:…`` as vertices (at least three distinct); None when absent.
+
+    The vertices are counted before any is parsed, so an over-long poly costs one split.
+    """
     values = [value.strip() for value in params.get("poly", []) if value.strip()]
     if not values:
         return None
     points = _split_poly(values[0]) if len(values) == 1 else _pair_repeated(values)
-    if len(points) > MAX_POLYGON_VERTICES:
-        raise BadRequestError(f"poly has more than {MAX_POLYGON_VERTICES} vertices")
     if len(set(points)) < 3:
         raise BadRequestError("poly needs at least three distinct lat,lng points")
     return points
 
 
+def _too_many_vertices(count: int) -> None:
+    if count > MAX_POLYGON_VERTICES:
+        raise BadRequestError(
+            f"poly has {count} vertices; the most this server takes is {MAX_POLYGON_VERTICES}"
+        )
+
+
 def _split_poly(text: str) -> list[Point]:
+    vertices = [vertex for vertex in text.split(":") if vertex.strip()]
+    _too_many_vertices(len(vertices))
     points = []
-    for vertex in text.split(":"):
-        if not vertex.strip():
-            continue
+    for vertex in vertices:
         parts = vertex.split(",")
         if len(parts) != 2:
             raise BadRequestError(
@@ -122,6 +130,7 @@ def _pair_repeated(values: list[str]) -> list[Point]:
         return _split_poly(":".join(values))
     if len(values) % 2:
         raise BadRequestError("repeated poly values must come in lat, lng pairs")
+    _too_many_vertices(len(values) // 2)
     return [parse_coordinates(values[i], values[i + 1]) for i in range(0, len(values), 2)]
 
 

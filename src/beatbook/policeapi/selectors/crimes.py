@@ -23,7 +23,14 @@ from beatbook.policeapi.categories import (
 )
 from beatbook.policeapi.errors import AreaTooLargeError, NotFoundError
 from beatbook.policeapi.params import Point
-from beatbook.policeapi.selectors.areas import Area, chunked, circle, haversine_metres, inside
+from beatbook.policeapi.selectors.areas import (
+    Area,
+    box_rows,
+    chunked,
+    circle,
+    haversine_metres,
+    inside,
+)
 from beatbook.policeapi.selectors.months import held_months
 
 CRIME_FIELDS = (
@@ -166,7 +173,7 @@ def crimes_in_polygon(*, area: Area, month: str, category: str | None) -> Locate
     queryset = _with_category(
         Crime.objects.filter(month=month, location__isnull=False, **area.bbox_filter()), category
     )
-    candidates = list(queryset.values_list("id", "latitude", "longitude"))
+    candidates = box_rows(queryset, ("id", "latitude", "longitude"), what="crimes")
     chosen = [row[0] for row in inside(candidates, area, 1, 2)]
     if len(chosen) > area_limit():
         raise AreaTooLargeError(
@@ -253,7 +260,8 @@ def crime_with_outcomes(*, persistent_id: str) -> tuple[CrimeRow, list[tuple[str
     return crime[0], outcomes
 
 
-OUTCOME_FIELDS = ("persistent_id", "outcome", "month", "latitude", "longitude")
+# The id last: box rows come unordered, and answers are in id order.
+OUTCOME_FIELDS = ("persistent_id", "outcome", "month", "latitude", "longitude", "id")
 
 
 def _outcome_rows(outcomes: list[tuple[str, str, str]], month: str) -> list[OutcomeRow]:
@@ -271,7 +279,8 @@ def _outcome_rows(outcomes: list[tuple[str, str, str]], month: str) -> list[Outc
 
 def outcomes_in_area(*, area: Area, month: str, limit: int | None) -> list[OutcomeRow]:
     queryset = Outcome.objects.filter(month=month, location__isnull=False, **area.bbox_filter())
-    rows = inside(list(queryset.order_by("id").values_list(*OUTCOME_FIELDS)), area, 3, 4)
+    rows = inside(box_rows(queryset, OUTCOME_FIELDS, what="outcomes"), area, 3, 4)
+    rows.sort(key=lambda row: row[5])
     if limit is not None and len(rows) > limit:
         raise AreaTooLargeError(f"the area holds more than {limit} outcomes: draw a smaller one")
     return _outcome_rows([(row[0], row[1], row[2]) for row in rows], month)

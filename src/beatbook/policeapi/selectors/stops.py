@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from beatbook.opendata.models import StopAndSearch
 from beatbook.policeapi.errors import AreaTooLargeError
-from beatbook.policeapi.selectors.areas import Area, inside
+from beatbook.policeapi.selectors.areas import Area, box_rows, inside
 
 STOP_FIELDS = (
     "id",
@@ -33,6 +33,7 @@ STOP_FIELDS = (
     "location__name",
 )
 _LAT_AT, _LNG_AT = STOP_FIELDS.index("location__latitude"), STOP_FIELDS.index("location__longitude")
+_DATETIME_AT = STOP_FIELDS.index("datetime")
 
 
 class StopRow(NamedTuple):
@@ -65,8 +66,9 @@ def stops_in_area(*, area: Area, month: str, limit: int | None) -> list[StopRow]
     """Located stops in a circle or polygon in a month; 503 beyond ``limit`` (polygons)."""
     queryset = StopAndSearch.objects.filter(
         month=month, location__isnull=False, **area.bbox_filter()
-    ).order_by("datetime", "id")
-    rows = inside(list(queryset.values_list(*STOP_FIELDS)), area, _LAT_AT, _LNG_AT)
+    )
+    rows = inside(box_rows(queryset, STOP_FIELDS, what="stops"), area, _LAT_AT, _LNG_AT)
+    rows.sort(key=lambda row: (row[_DATETIME_AT], row[0]))
     if limit is not None and len(rows) > limit:
         raise AreaTooLargeError(f"the area holds more than {limit} stops: draw a smaller one")
     return [StopRow._make(row) for row in rows]
