@@ -30,6 +30,7 @@ from beatbook.opendata.ingest.loaders import (
     SQLITE_CACHE_KIB,
     Loader,
 )
+from beatbook.opendata.ingest.results import LoadedSource
 from beatbook.opendata.models import SourceFile, SourceStatus
 from beatbook.places.models import Neighbourhood
 from beatbook.places.spatial import PolygonIndex
@@ -135,14 +136,14 @@ class AdbcSqliteWriter:
 
     # Provenance ----------------------------------------------------------------------------
 
-    def current(self, *, kind: str, force_id: str, month: str) -> tuple[int, str] | None:
+    def current(self, *, kind: str, force_id: str, month: str) -> LoadedSource | None:
         rows = self._run(
-            f"SELECT id, sha256 FROM {SOURCE_TABLE} "  # noqa: S608 (names are ours)
+            f"SELECT id, sha256, rows_loaded FROM {SOURCE_TABLE} "  # noqa: S608 (names are ours)
             "WHERE kind = ? AND force_id = ? AND month = ? AND status = ? "
             "ORDER BY id DESC LIMIT 1",
             [kind, force_id, month, SourceStatus.LOADED.value],
         )
-        return (int(rows[0][0]), str(rows[0][1])) if rows else None
+        return LoadedSource(int(rows[0][0]), str(rows[0][1]), int(rows[0][2])) if rows else None
 
     def source_create(self, fields: dict[str, object]) -> int:
         unknown = set(fields) - set(SOURCE_FIELDS)

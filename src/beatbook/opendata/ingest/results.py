@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class IngestError(Exception):
@@ -11,6 +12,14 @@ class IngestError(Exception):
 
 class IngestInputError(IngestError):
     """A path given to the ingest does not exist or cannot be read at all."""
+
+
+class LoadedSource(NamedTuple):
+    """The file a (kind, force, month) is loaded from now, as ``Writer.current`` finds it."""
+
+    id: int
+    sha256: str
+    rows_loaded: int
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class FileResult:
     rows_rejected: int = 0
     rows_without_location: int = 0
     rows_replaced: int = 0
+    rows_duplicate: int = 0
     outcomes_changed: int | None = None
     rejection_counts: dict[str, int] = field(default_factory=dict)
     rejection_samples: list[Rejection] = field(default_factory=list)
@@ -62,6 +72,14 @@ class IngestSummary:
     @property
     def rows_without_location(self) -> int:
         return self._total("rows_without_location")
+
+    @property
+    def rows_replaced(self) -> int:
+        return self._total("rows_replaced")
+
+    @property
+    def rows_duplicate(self) -> int:
+        return self._total("rows_duplicate")
 
     @property
     def outcomes_changed(self) -> int:

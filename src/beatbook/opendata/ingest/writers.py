@@ -19,6 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from beatbook.opendata.ingest.adbc_sqlite import AdbcSqliteWriter
 from beatbook.opendata.ingest.bulk import index_statements, indexes_rebuilt_after
 from beatbook.opendata.ingest.loaders import OUTCOMES_BEFORE_SQL, Loader, loader_for_connection
+from beatbook.opendata.ingest.results import LoadedSource
 from beatbook.opendata.models import SourceFile, SourceStatus
 from beatbook.places.spatial import PolygonIndex, neighbourhood_index
 
@@ -36,7 +37,7 @@ class Writer(Protocol):
 
     def bulk(self, kinds: Sequence[str]) -> AbstractContextManager[None]: ...
 
-    def current(self, *, kind: str, force_id: str, month: str) -> tuple[int, str] | None: ...
+    def current(self, *, kind: str, force_id: str, month: str) -> LoadedSource | None: ...
 
     def source_create(self, fields: dict[str, object]) -> int: ...
 
@@ -67,16 +68,16 @@ class DjangoWriter:
     def bulk(self, kinds: Sequence[str]) -> AbstractContextManager[None]:
         return indexes_rebuilt_after(kinds)
 
-    def current(self, *, kind: str, force_id: str, month: str) -> tuple[int, str] | None:
+    def current(self, *, kind: str, force_id: str, month: str) -> LoadedSource | None:
         found = (
             SourceFile.objects.filter(
                 kind=kind, force_id=force_id, month=month, status=SourceStatus.LOADED
             )
             .order_by("-id")
-            .values_list("id", "sha256")
+            .values_list("id", "sha256", "rows_loaded")
             .first()
         )
-        return None if found is None else (int(found[0]), str(found[1]))
+        return None if found is None else LoadedSource(int(found[0]), str(found[1]), int(found[2]))
 
     def source_create(self, fields: dict[str, object]) -> int:
         return int(SourceFile.objects.create(**fields).pk)
