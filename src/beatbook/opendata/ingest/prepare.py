@@ -12,13 +12,14 @@ from beatbook.core.policeuk import CRIME_TYPES
 from beatbook.opendata.ingest import formats
 from beatbook.opendata.ingest.locations import Points, points_build
 from beatbook.opendata.ingest.reader import RawFile
-from beatbook.opendata.ingest.results import IngestError
+from beatbook.opendata.ingest.results import IngestError, Rejection
 from beatbook.opendata.ingest.validate import (
     RowErrors,
     booleans_check,
     coordinates_check,
     lengths_check,
     lookup,
+    nuls_check,
 )
 from beatbook.opendata.models import SourceKind
 
@@ -37,6 +38,7 @@ class Prepared:
     columns: dict[str, pa.Array]
     points: Points
     errors: RowErrors
+    rows_duplicate: int = 0
 
     @property
     def kind(self) -> str:
@@ -49,11 +51,16 @@ class Prepared:
 
 def file_prepare(*, raw: RawFile, force_names: dict[str, str], skip_invalid_rows: bool) -> Prepared:
     """Check every row; in strict mode any invalid row fails the file with the first few listed."""
-    errors = RowErrors(raw.lines, raw.malformed)
+    errors = RowErrors(raw.table.num_rows, raw.malformed, raw.lines_of)
+    if raw.has_nul:
+        # First, so that a NUL is the reason given for its row.
+        nuls_check(errors, raw.table)
     builder = _STOP_AND_SEARCH if raw.kind == SourceKind.STOP_AND_SEARCH else _CRIMES_OR_OUTCOMES
     force_id, month, columns, latitude, longitude, names = builder(raw, errors, force_names)
+    # Now, while the file is there to count lines in: the samples are kept.
+    samples = errors.samples()
     if errors.count and not skip_invalid_rows:
-        raise IngestError(_row_errors_message(raw, errors))
+        raise IngestError(_row_errors_message(raw, samples, errors.count))
     valid = errors.valid
     keep = pa.array(valid)
     columns = {name: pc.filter(values, keep) for name, values in columns.items()}
@@ -61,15 +68,36 @@ def file_prepare(*, raw: RawFile, force_names: dict[str, str], skip_invalid_rows
         latitude=latitude[valid], longitude=longitude[valid], names=pc.filter(names, keep)
     )
     return Prepared(
-        raw=raw, force_id=force_id, month=month, columns=columns, points=points, errors=errors
+        raw=raw,
+        force_id=force_id,
+        month=month,
+        columns=columns,
+        points=points,
+        errors=errors,
+        rows_duplicate=_exact_copies(raw.table.filter(keep)),
     )
 
 
-def _row_errors_message(raw: RawFile, errors: RowErrors) -> str:
-    samples = errors.samples(ERRORS_IN_MESSAGE)
-    listed = "\n".join(f"  {raw.item.label}:{sample.line}: {sample.reason}" for sample in samples)
+def _exact_copies(kept: pa.Table) -> int:
+    """Rows that repeat an earlier row of the file exactly, among the rows loaded.
+
+    police.uk publishes such rows (two anti-social behaviour reports at one snap point in one
+    month look the same), so they are loaded and counted, not dropped. The columns are joined
+    with NUL, which no loaded row holds, so two different rows never join the same.
+    """
+    if kept.num_rows < 2:
+        return 0
+    joined = pc.binary_join_element_wise(*kept.columns, "\x00")
+    return int(kept.num_rows - pc.count_distinct(joined).as_py())
+
+
+def _row_errors_message(raw: RawFile, samples: list[Rejection], count: int) -> str:
+    listed = "\n".join(
+        f"  {raw.item.label}:{sample.line}: {sample.reason}"
+        for sample in samples[:ERRORS_IN_MESSAGE]
+    )
     return (
-        f"{raw.item.label}: {errors.count} invalid row(s), nothing loaded "
+        f"{raw.item.label}: {count} invalid row(s), nothing loaded "
         f"(use --skip-invalid-rows to load the valid rows):\n{listed}"
     )
 

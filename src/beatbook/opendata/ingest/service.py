@@ -15,8 +15,9 @@ import pyarrow as pa
 from django.db import DatabaseError
 from django.utils import timezone
 
+from beatbook.opendata.ingest import guards
 from beatbook.opendata.ingest.bulk import bulk_kinds
-from beatbook.opendata.ingest.discover import InputFile, inputs_discover
+from beatbook.opendata.ingest.discover import IngestLimits, InputFile, inputs_discover
 from beatbook.opendata.ingest.loaders import loader_for_connection
 from beatbook.opendata.ingest.prepare import Prepared, file_prepare
 from beatbook.opendata.ingest.reader import RawFile, file_read
@@ -25,7 +26,9 @@ from beatbook.opendata.ingest.results import (
     IngestError,
     IngestProgress,
     IngestSummary,
+    LoadedSource,
 )
+from beatbook.opendata.ingest.spool import spooled
 from beatbook.opendata.ingest.writers import WRITE_ERRORS, Writer, writer_for_run
 from beatbook.opendata.models import (
     Crime,
@@ -60,9 +63,13 @@ class _Run:
     force_names: dict[str, str]
     skip_invalid_rows: bool
     reload: bool
+    allow_empty_replace: bool
+    limits: IngestLimits
     writer: Writer
     # Locations this run has committed: later months mostly reuse them, so skip re-inserting.
     known_locations: set[int] = field(default_factory=set)
+    # Each (kind, force, month) a file of this run held, and that file: one file each.
+    seen: dict[guards.Key, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,11 +89,15 @@ def ingest_paths(
     paths: list[Path],
     skip_invalid_rows: bool = False,
     reload: bool = False,
+    allow_empty_replace: bool = False,
     bulk: bool | None = None,
     on_progress: Callable[[IngestProgress], None] | None = None,
     arrow_writer: bool = False,
 ) -> IngestSummary:
     """Load every police.uk CSV under ``paths``; a file that fails changes nothing and is reported.
+
+    A file with no rows to load replaces rows already loaded only with ``allow_empty_replace``,
+    and a run given one (kind, force, month) twice is refused (see ``ingest.guards``).
 
     The next file is read and validated on a worker thread (no database access there) while
     the current one is written: parsing and hashing release the GIL, and so does SQLite.
@@ -98,6 +109,7 @@ def ingest_paths(
     """
     started = time.perf_counter()
     items = inputs_discover(paths=paths)
+    guards.same_month_twice(items)
     force_ids = set(Force.objects.values_list("id", flat=True))
     names = force_names()
     incoming: dict[str, int] = {}
@@ -112,6 +124,8 @@ def ingest_paths(
             force_names=names,
             skip_invalid_rows=skip_invalid_rows,
             reload=reload,
+            allow_empty_replace=allow_empty_replace,
+            limits=IngestLimits.from_settings(),
             writer=writer,
         )
         _ingest_items(items, run, summary, on_progress)
@@ -157,10 +171,15 @@ def _stage(item: InputFile, run: _Run) -> _Staged:
     try:
         if item.problem:
             raise IngestError(item.problem)
-        staged.raw = file_read(item=item, data=item.read_bytes(), force_ids=run.force_ids)
-        staged.prepared = file_prepare(
-            raw=staged.raw, force_names=run.force_names, skip_invalid_rows=run.skip_invalid_rows
-        )
+        # The file (a zip member unpacked to a temporary file) lasts as long as this block:
+        # reading and validating it, line numbers of bad rows included, happen inside.
+        with spooled(item, run.limits) as local:
+            staged.raw = file_read(item=item, spooled=local, force_ids=run.force_ids)
+            staged.prepared = file_prepare(
+                raw=staged.raw,
+                force_names=run.force_names,
+                skip_invalid_rows=run.skip_invalid_rows,
+            )
     except (IngestError, OSError) as exc:
         staged.error = str(exc)
     staged.seconds = time.perf_counter() - clock
@@ -192,10 +211,16 @@ def _ingest_staged(staged: _Staged, run: _Run) -> FileResult:
             raise IngestError(staged.error)
         assert raw is not None
         assert prepared is not None
+        guards.seen_check(run.seen, result.file, prepared)
         current = writer.current(kind=raw.kind, force_id=prepared.force_id, month=prepared.month)
         if _unchanged(raw, current, run):
             _record_unchanged(result, raw, staged.started_at, writer)
         else:
+            _describe_rows(result, prepared)
+            guards.empty_check(
+                result.file, prepared, current, allow_empty_replace=run.allow_empty_replace
+            )
+            result.message = guards.load_notes(prepared, current)
             _load(result, prepared, run, staged.started_at, replacing=current is not None)
     except (IngestError, *WRITE_ERRORS) as exc:  # type: ignore[misc]
         sha256 = raw.sha256 if raw else ""
@@ -209,10 +234,20 @@ def _describe(result: FileResult, raw: RawFile, force_id: str, month: str) -> No
     result.rows_read = raw.rows_read
 
 
-def _unchanged(raw: RawFile, current: tuple[int, str] | None, run: _Run) -> bool:
+def _describe_rows(result: FileResult, prepared: Prepared) -> None:
+    """What validation found in a file to load, reported even when it is refused."""
+    errors = prepared.errors
+    result.rows_rejected = errors.count
+    result.rows_without_location = prepared.points.without_location
+    result.rows_duplicate = prepared.rows_duplicate
+    result.rejection_counts = errors.counts()
+    result.rejection_samples = errors.samples()
+
+
+def _unchanged(raw: RawFile, current: LoadedSource | None, run: _Run) -> bool:
     if run.reload:
         return False
-    return current is not None and current[1] == raw.sha256
+    return current is not None and current.sha256 == raw.sha256
 
 
 def _record_unchanged(
@@ -286,12 +321,7 @@ def _load(
     writer = run.writer
     table = TABLES[prepared.kind]
     key = {"kind": prepared.kind, "force_id": prepared.force_id, "month": prepared.month}
-    errors = prepared.errors
     result.rows_loaded = prepared.rows_loaded
-    result.rows_rejected = errors.count
-    result.rows_without_location = prepared.points.without_location
-    result.rejection_counts = errors.counts()
-    result.rejection_samples = errors.samples()
     with writer.transaction():
         source_id = writer.source_create(
             {
@@ -308,6 +338,7 @@ def _load(
                     {"line": r.line, "reason": r.reason} for r in result.rejection_samples
                 ],
                 "rejection_counts": result.rejection_counts,
+                "message": result.message,
                 "started_at": started_at,
             }
         )

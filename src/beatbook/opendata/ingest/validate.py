@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,18 +17,29 @@ _NUMBER = r"^\s*-?\d{1,3}(\.\d+)?\s*$"
 
 
 class RowErrors:
-    """The reason (if any) each row of a file is invalid, with samples that show the value."""
+    """The reason (if any) each row of a file is invalid, with samples that show the value.
 
-    def __init__(self, lines: np.ndarray, malformed: list[Rejection]) -> None:
-        self.lines = lines
-        self.code = np.full(len(lines), -1, dtype=np.int16)
+    ``lines_of`` gives the line each row starts on; it may read the file, so ``samples`` is
+    first called while the file is there, and its answer kept.
+    """
+
+    def __init__(
+        self,
+        rows: int,
+        malformed: list[Rejection],
+        lines_of: Callable[[np.ndarray], np.ndarray],
+    ) -> None:
+        self.code = np.full(rows, -1, dtype=np.int16)
         self.reasons: list[str] = []
         self.malformed = malformed
+        self._lines_of = lines_of
         self._details: dict[int, tuple[str, pa.Array | None]] = {}
+        self._samples: list[Rejection] | None = None
 
     def add(
         self, failed: np.ndarray | pa.Array, reason: str, values: pa.Array | None = None
     ) -> None:
+        self._samples = None
         mask = _as_bool(failed)
         new = mask & (self.code < 0)
         if not new.any():
@@ -55,14 +67,21 @@ class RowErrors:
         return counts
 
     def samples(self, limit: int = MAX_SAMPLES) -> list[Rejection]:
-        samples = list(self.malformed[:limit])
-        rows = np.flatnonzero(self.code >= 0)[:limit]
-        for row in rows.tolist():
+        """The first ``limit`` (at most ``MAX_SAMPLES``) rejections, in line order."""
+        if self._samples is None:
+            self._samples = self._first_samples()
+        return self._samples[:limit]
+
+    def _first_samples(self) -> list[Rejection]:
+        samples = list(self.malformed[:MAX_SAMPLES])
+        rows = np.flatnonzero(self.code >= 0)[:MAX_SAMPLES]
+        lines = self._lines_of(rows).tolist()
+        for row, line in zip(rows.tolist(), lines, strict=True):
             reason, values = self._details[int(self.code[row])]
             if values is not None:
                 reason = f"{reason}: {values[row].as_py()!r}"
-            samples.append(Rejection(line=int(self.lines[row]), reason=reason))
-        return sorted(samples, key=lambda rejection: rejection.line)[:limit]
+            samples.append(Rejection(line=int(line), reason=reason))
+        return sorted(samples, key=lambda rejection: rejection.line)[:MAX_SAMPLES]
 
 
 def _as_bool(failed: np.ndarray | pa.Array) -> np.ndarray:
@@ -115,6 +134,15 @@ def _floats(values: pa.Array, usable: np.ndarray) -> np.ndarray:
     return np.asarray(
         pc.cast(kept, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
     ).copy()
+
+
+def nuls_check(errors: RowErrors, table: pa.Table) -> None:
+    """A NUL character is a row error on both databases: PostgreSQL text cannot hold one (its
+    COPY failed with no file or line named) while SQLite would store it."""
+    for column in table.column_names:
+        errors.add(
+            pc.match_substring(table.column(column), "\x00"), f"{column} contains a NUL character"
+        )
 
 
 def lengths_check(errors: RowErrors, table: pa.Table, limits: dict[str, int]) -> None:

@@ -38,6 +38,15 @@ class Command(BaseCommand):
             help="Load files again even when already loaded unchanged.",
         )
         parser.add_argument(
+            "--allow-empty-replace",
+            action="store_true",
+            help=(
+                "Let a file with no rows to load (a header alone, or every row rejected) "
+                "replace the rows already loaded for its force and month, leaving that month "
+                "empty. By default such a file fails and nothing is changed."
+            ),
+        )
+        parser.add_argument(
             "--keep-indexes",
             action="store_true",
             help=(
@@ -75,6 +84,7 @@ class Command(BaseCommand):
                     paths=options["paths"],
                     skip_invalid_rows=options["skip_invalid_rows"],
                     reload=options["reload"],
+                    allow_empty_replace=options["allow_empty_replace"],
                     bulk=False if options["keep_indexes"] else None,
                     on_progress=on_progress,
                     arrow_writer=standalone_process(),
@@ -82,6 +92,7 @@ class Command(BaseCommand):
             except IngestInputError as exc:
                 raise CommandError(str(exc)) from None
         _print_summary(console, summary)
+        _print_notes(console, summary)
         if summary.failed:
             console.print(f"\n{len(summary.failed)} file(s) failed; nothing was loaded from them:")
             for result in summary.failed:
@@ -97,7 +108,9 @@ def _print_summary(console: Console, summary: IngestSummary) -> None:
     table.add_column("Month")
     table.add_column("Status")
     table.add_column("Rows loaded", justify="right", footer=f"{summary.rows_loaded:,}")
+    table.add_column("Replaced", justify="right", footer=f"{summary.rows_replaced:,}")
     table.add_column("Rejected", justify="right", footer=f"{summary.rows_rejected:,}")
+    table.add_column("Duplicate", justify="right", footer=f"{summary.rows_duplicate:,}")
     table.add_column("No location", justify="right", footer=f"{summary.rows_without_location:,}")
     table.add_column("Outcomes changed", justify="right", footer=f"{summary.outcomes_changed:,}")
     table.add_column("Seconds", justify="right", footer=f"{summary.seconds:.1f}")
@@ -109,7 +122,9 @@ def _print_summary(console: Console, summary: IngestSummary) -> None:
             result.month,
             result.status,
             f"{result.rows_loaded:,}",
+            f"{result.rows_replaced:,}",
             f"{result.rows_rejected:,}",
+            f"{result.rows_duplicate:,}",
             f"{result.rows_without_location:,}",
             "" if result.outcomes_changed is None else f"{result.outcomes_changed:,}",
             f"{result.seconds:.2f}",
@@ -118,6 +133,13 @@ def _print_summary(console: Console, summary: IngestSummary) -> None:
     for reason, count in sorted(summary.rejection_counts.items(), key=lambda item: -item[1]):
         console.print(f"Rejected {count:,} row(s): {reason}", markup=False)
     console.print(_outcome_line(summary), markup=False)
+
+
+def _print_notes(console: Console, summary: IngestSummary) -> None:
+    """What the table cannot say about a loaded file: duplicates, an empty month."""
+    notes = [result for result in summary.files if result.status == "loaded" and result.message]
+    for result in notes:
+        console.print(f"{Path(result.file.split(':')[-1]).name}: {result.message}", markup=False)
 
 
 def _count(number: int, noun: str) -> str:
