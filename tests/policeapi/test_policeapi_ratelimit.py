@@ -1,26 +1,41 @@
 """The leaky bucket: 15 requests a second, bursts of 30, 429 with Retry-After, shared by every
-process through the database."""
+process, and never made to wait by an import holding the database's locks."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from beatbook.core.bucket_store import BUSY_TIMEOUT_SECONDS, bucket_file
 from beatbook.policeapi.models import RateBucket
 from beatbook.policeapi.ratelimit import rate_buckets_prune, rate_limit_check
 
 BEATBOOK = Path(sys.executable).with_name("beatbook")
+# Far above what a rate-limit check costs, far below the 30 s an import's lock could hold one.
+NOT_WAITING_SECONDS = 5.0
+
+
+def _bucket_keys() -> set[str]:
+    path = bucket_file()
+    if path is None:
+        return set(RateBucket.objects.values_list("key", flat=True))
+    with sqlite3.connect(path) as database:
+        return {row[0] for row in database.execute("SELECT key FROM bucket")}
 
 
 @pytest.mark.django_db
@@ -59,11 +74,14 @@ def test_retry_after_says_how_long_to_wait() -> None:
 
 
 @pytest.mark.django_db
-def test_drained_buckets_are_pruned() -> None:
+def test_drained_buckets_are_pruned_whatever_their_rate() -> None:
     rate_limit_check(key="ip:old", rate=15, burst=30, now=100.0)
+    # Five an hour: one poured at 100 s has not drained by 200 s, though the API's would have.
+    rate_limit_check(key="ask:slow", rate=5 / 3600, burst=5, now=100.0)
     rate_limit_check(key="ip:new", rate=15, burst=30, now=200.0)
-    assert rate_buckets_prune(now=200.0, rate=15, burst=30) == 1
-    assert list(RateBucket.objects.values_list("key", flat=True)) == ["ip:new"]
+
+    assert rate_buckets_prune(now=200.0) == 1
+    assert _bucket_keys() == {"ask:slow", "ip:new"}
 
 
 @pytest.mark.django_db
@@ -71,6 +89,8 @@ def test_the_api_answers_429_with_retry_after(client: Client, settings: Settings
     settings.API_RATE_LIMIT_ENABLED = True
     settings.API_RATE_LIMIT_PER_SECOND = 0.5
     settings.API_RATE_LIMIT_BURST = 3
+    # The first request loads the API's code (seconds on a busy machine, while buckets drain).
+    client.get("/api/forces", REMOTE_ADDR="10.0.0.3")
     codes = [client.get("/api/forces").status_code for _ in range(3)]
     refused = client.get("/api/forces")
     assert codes == [200, 200, 200]
@@ -89,6 +109,101 @@ def test_a_trusted_proxy_forwards_the_client_address(client: Client, settings: S
     assert client.get("/api/forces", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 200
     assert client.get("/api/forces", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
     assert client.get("/api/forces", HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+
+
+@pytest.mark.django_db
+def test_on_a_sqlite_file_the_buckets_are_kept_in_a_file_of_their_own() -> None:
+    path = bucket_file()
+    if path is None:
+        pytest.skip("PostgreSQL keeps the buckets in a table")
+    rate_limit_check(key="ip:beside", rate=15, burst=30)
+
+    assert path.parent == Path(connection.settings_dict["NAME"]).parent
+    assert _bucket_keys() == {"ip:beside"}
+    assert not RateBucket.objects.exists()
+
+
+@contextmanager
+def _an_import_holding_its_locks() -> Iterator[None]:
+    """Another connection in the middle of an import's transaction: on SQLite holding the
+    database's one write lock, on PostgreSQL an exclusive lock on the crime table."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        other = sqlite3.connect(settings["NAME"], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("DELETE FROM opendata_crime")
+    else:
+        import psycopg
+
+        other = psycopg.connect(  # type: ignore[assignment]
+            dbname=settings["NAME"],
+            user=settings["USER"],
+            password=settings["PASSWORD"] or None,
+            host=settings["HOST"],
+            port=settings["PORT"] or None,
+        )
+        other.execute("LOCK TABLE opendata_crime IN ACCESS EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
+
+
+@contextmanager
+def _reader_waiting_at_most(seconds: float) -> Iterator[None]:
+    """This test's own connection gives up waiting for a lock after ``seconds``, so that a
+    request that would wait for the import fails fast instead of after 30 s."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        else:
+            cursor.execute(f"SET lock_timeout = '{int(seconds * 1000)}ms'")
+    try:
+        yield
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_limit_never_waits_for_an_import(client: Client, settings: Settings) -> None:
+    settings.API_RATE_LIMIT_ENABLED = True
+    with _reader_waiting_at_most(2.0), _an_import_holding_its_locks():
+        started = time.monotonic()
+        decision = rate_limit_check(key="ip:during-import", rate=15, burst=30)
+        response = client.get("/api/forces")
+        elapsed = time.monotonic() - started
+
+    assert decision.allowed
+    assert response.status_code == 200
+    assert elapsed < NOT_WAITING_SECONDS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_its_own_file_is_locked_the_limit_lets_requests_through(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    path = bucket_file()
+    if path is None:
+        pytest.skip("PostgreSQL keeps the buckets in a table")
+    rate_limit_check(key="ip:first", rate=15, burst=30)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level(logging.WARNING, logger="beatbook.core.bucket_store"):
+            started = time.monotonic()
+            decisions = [rate_limit_check(key="ip:locked", rate=1, burst=1) for _ in range(3)]
+            elapsed = time.monotonic() - started
+    finally:
+        holder.rollback()
+        holder.close()
+
+    assert all(decision.allowed for decision in decisions)
+    assert elapsed < 3 * BUSY_TIMEOUT_SECONDS + NOT_WAITING_SECONDS
+    assert "request let through" in caplog.text
+    # Once the file is free again, the limit applies again.
+    assert rate_limit_check(key="ip:after", rate=1, burst=1).allowed
+    assert not rate_limit_check(key="ip:after", rate=1, burst=1).allowed
 
 
 def _free_port() -> int:
