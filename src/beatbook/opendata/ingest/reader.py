@@ -15,7 +15,7 @@ import pyarrow.csv as pcsv
 from beatbook.opendata.ingest import formats
 from beatbook.opendata.ingest.discover import InputFile
 from beatbook.opendata.ingest.results import IngestError, Rejection
-from beatbook.opendata.ingest.spool import CHUNK, LineEnds, Spooled
+from beatbook.opendata.ingest.spool import CHUNK, Spooled
 
 # The header is looked for in the first 64 KiB; a police.uk header is under 300 bytes.
 HEAD_BYTES = 1 << 16
@@ -30,8 +30,8 @@ class RawFile:
     """A file's rows as strings, before validation.
 
     ``records`` is each row's record number (the header is record 1); ``line_map`` turns
-    record numbers into the lines they start on where the two differ (blank lines, quoted
-    newlines), reading the spooled file, so it is used only while that file exists.
+    record numbers into the lines they start on, reading the spooled file, so it is used only
+    while that file exists.
     """
 
     item: InputFile
@@ -62,10 +62,8 @@ def file_read(*, item: InputFile, spooled: Spooled, force_ids: set[str]) -> RawF
     month, force_id = _name_parts(item, force_ids)
     table, malformed = _parse(item, spooled.path, formats.COLUMNS[kind])
     records = _record_numbers(table.num_rows, malformed)
-    line_map = None
-    if spooled.lines != 1 + table.num_rows + len(malformed):
-        # Some lines are not rows of their own: count lines the slow way, when asked.
-        line_map = RecordLines(spooled.path)
+    line_map = RecordLines(spooled.path, records=1 + table.num_rows + len(malformed))
+    if malformed:
         found = line_map(np.array([bad.line for bad in malformed], dtype=np.int64))
         malformed = [
             Rejection(line=int(line), reason=bad.reason)
@@ -195,20 +193,56 @@ def _record_numbers(rows: int, malformed: list[Rejection]) -> np.ndarray:
     return records
 
 
-class RecordLines:
-    """Record numbers to the lines they start on, for a file where some lines are not records.
+class LineEnds:
+    """Counts line ends as pyarrow and Python's csv module see them: LF, CRLF or a lone CR."""
 
-    Python's csv module counts lines as pyarrow splits records (LF, CRLF or CR; line ends
-    inside quotes; blank lines skipped), one record at a time: slow, so the file is read only
-    as far as the last record asked for, and only for files that need it.
+    def __init__(self) -> None:
+        self.count = 0
+        self._last = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.count += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+        if self._last == b"\r" and chunk[:1] == b"\n":
+            self.count -= 1  # a CRLF split between two chunks
+        self._last = chunk[-1:]
+
+    @property
+    def lines(self) -> int:
+        """Lines in all that was fed, a last line without a line end included."""
+        return self.count + (0 if self._last in (b"", b"\n", b"\r") else 1)
+
+
+def _lines_in(path: Path) -> int:
+    ends = LineEnds()
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            ends.feed(chunk)
+    return ends.lines
+
+
+class RecordLines:
+    """Record numbers to the lines they start on; worked out only when a line is asked for.
+
+    In most files each line is a record, and the two are the same. Where the file has more
+    lines than records (blank lines, line ends inside quoted fields), Python's csv module
+    counts lines as pyarrow splits records (LF, CRLF or CR; quotes; blank lines skipped), one
+    record at a time: slow, so the file is read only as far as the last record asked for.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, records: int) -> None:
         self._path = path
+        self._records = records
+        self._simple: bool | None = None
         self._starts: list[int] = [0, 1]  # index = record number
 
     def __call__(self, records: np.ndarray) -> np.ndarray:
         if len(records) == 0:
+            return records
+        if self._simple is None:
+            self._simple = _lines_in(self._path) == self._records
+        if self._simple:
             return records
         self._scan(int(records.max()))
         starts = np.asarray(self._starts, dtype=np.int64)

@@ -1,4 +1,4 @@
-"""One pass over a CSV's bytes, within the limits: its checksum, its lines, and a file to parse.
+"""One pass over a CSV's bytes, within the limits: its checksum, and a file to parse.
 
 A zip member is unpacked in chunks into a temporary file, so that no file is ever held in
 memory whole as bytes, and unpacking stops at the first chunk past the size limit or the
@@ -24,27 +24,6 @@ from beatbook.opendata.ingest.results import IngestError
 CHUNK = 1 << 20
 
 
-class LineEnds:
-    """Counts line ends as pyarrow and Python's csv module see them: LF, CRLF or a lone CR."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._last = b""
-
-    def feed(self, chunk: bytes) -> None:
-        if not chunk:
-            return
-        self.count += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
-        if self._last == b"\r" and chunk[:1] == b"\n":
-            self.count -= 1  # a CRLF split between two chunks
-        self._last = chunk[-1:]
-
-    @property
-    def lines(self) -> int:
-        """Lines in all that was fed, a last line without a line end included."""
-        return self.count + (0 if self._last in (b"", b"\n", b"\r") else 1)
-
-
 @dataclass(frozen=True)
 class Spooled:
     """A CSV ready to parse from ``path``, which lasts as long as the ``spooled`` block."""
@@ -52,7 +31,6 @@ class Spooled:
     path: Path
     sha256: str
     size: int
-    lines: int
     has_nul: bool
 
 
@@ -88,7 +66,6 @@ def _scan(
     item: InputFile, source: IO[bytes], limits: IngestLimits, out: IO[bytes] | None = None
 ) -> Spooled:
     digest = hashlib.sha256()
-    ends = LineEnds()
     size = 0
     has_nul = False
     while chunk := source.read(CHUNK):
@@ -99,10 +76,7 @@ def _scan(
         if problem:
             raise IngestError(f"{item.label}: {problem}")
         digest.update(chunk)
-        ends.feed(chunk)
         has_nul = has_nul or b"\x00" in chunk
         if out is not None:
             out.write(chunk)
-    return Spooled(
-        path=item.path, sha256=digest.hexdigest(), size=size, lines=ends.lines, has_nul=has_nul
-    )
+    return Spooled(path=item.path, sha256=digest.hexdigest(), size=size, has_nul=has_nul)

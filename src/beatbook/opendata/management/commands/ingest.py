@@ -58,7 +58,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # A log or a pipe gets a table wide enough for file names rather than rich's 80 columns.
-        wide = None if self.stdout.isatty() else 160
+        wide = None if self.stdout.isatty() else 200
         console = Console(file=self.stdout, highlight=False, width=wide)  # type: ignore[arg-type]
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -136,10 +136,19 @@ def _print_summary(console: Console, summary: IngestSummary) -> None:
 
 
 def _print_notes(console: Console, summary: IngestSummary) -> None:
-    """What the table cannot say about a loaded file: duplicates, an empty month."""
-    notes = [result for result in summary.files if result.status == "loaded" and result.message]
-    for result in notes:
-        console.print(f"{Path(result.file.split(':')[-1]).name}: {result.message}", markup=False)
+    """What the table cannot say: a month loaded empty, and what duplicate rows are."""
+    for result in summary.files:
+        if result.status == "loaded" and not result.rows_loaded:
+            console.print(
+                f"{Path(result.file.split(':')[-1]).name}: {result.message}", markup=False
+            )
+    if summary.rows_duplicate:
+        console.print(
+            f"{_count(summary.rows_duplicate, 'row')} loaded as given although each is an exact "
+            "copy of another row of its file (Duplicate): police.uk publishes such rows, for "
+            "example two reports at one snap point in one month.",
+            markup=False,
+        )
 
 
 def _count(number: int, noun: str) -> str:
