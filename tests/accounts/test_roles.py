@@ -31,7 +31,7 @@ def test_a_user_is_on_the_team_where_a_team_role_reaches() -> None:
     council = organisation_create(
         name="Stoke-on-Trent City Council", kind=OrganisationKind.LOCAL_AUTHORITY, force=staffs
     )
-    erin = user_create(username="erin", password=None)
+    erin = user_create(username="erin", password=None, is_staff=True)
     membership_grant(
         user=erin, organisation=police, role=Role.NEIGHBOURHOOD_OFFICER, neighbourhoods=[longton]
     )

@@ -28,7 +28,7 @@ def test_it_scopes_a_force_wide_member_to_their_force(places: dict[str, Neighbou
         kind=OrganisationKind.POLICE_FORCE,
         force=Force.objects.get(pk="staffordshire"),
     )
-    alice = user_create(username="alice", password="correct horse battery")
+    alice = user_create(username="alice", password="correct horse battery", is_staff=True)
     membership_grant(user=alice, organisation=police, role=Role.ANALYST)
 
     assert set(neighbourhoods_for_user(user=alice)) == {places["longton"], places["meir"]}
@@ -43,7 +43,7 @@ def test_it_limits_a_neighbourhood_officer_to_named_neighbourhoods(
         kind=OrganisationKind.POLICE_FORCE,
         force=Force.objects.get(pk="staffordshire"),
     )
-    bob = user_create(username="bob", password="correct horse battery")
+    bob = user_create(username="bob", password="correct horse battery", is_staff=True)
     membership_grant(
         user=bob,
         organisation=police,

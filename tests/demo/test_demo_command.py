@@ -27,6 +27,8 @@ def run_demo(data_dir: Path, *extra: str) -> tuple[str, float, str]:
         **os.environ,
         "BEATBOOK_DATA_DIR": str(data_dir),
         "DATABASE_URL": "postgres://nobody@nowhere/none",
+        # Ignored: the demo keeps its e-mail in the outbox (and serve would refuse this one).
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
     }
     started = time.monotonic()
     process = subprocess.Popen(
@@ -59,6 +61,13 @@ def test_the_demo_loads_once_prints_how_to_sign_in_and_starts_quickly_the_second
 
     assert "Street-level crime, 2025: 102,517 crimes" in first
     assert "Beatbook demo is running at http://127.0.0.1:" in first
+    assert re.search(
+        r"The demo sends no e-mail: read what it would send at "
+        r"http://127\.0\.0\.1:\d+/staff/outbox/",
+        first,
+    )
+    assert "W201" not in first  # no warning that e-mail is not set up: the demo means it
+    assert "E201" not in first
     password = re.search(r"password: (\S+)", first)
     assert password is not None
     assert "102,517" in page

@@ -9,6 +9,7 @@ import pytest
 from beatbook.accounts.models import Role, User
 from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.setup import prepare_demo_environment
+from beatbook.enquiries.mail import HOLD_BACKEND
 
 
 def test_the_demo_always_uses_its_own_sqlite_file_without_debug(
@@ -24,6 +25,21 @@ def test_the_demo_always_uses_its_own_sqlite_file_without_debug(
     assert os.environ["DATABASE_URL"] == f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     assert "DATABASE_URL_FILE" not in os.environ
     assert os.environ["DEBUG"] == "false"
+
+
+def test_the_demo_keeps_its_e_mail_in_the_outbox_whatever_the_environment_says(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The demo e-mails nobody and prints no e-mail to its log, even with a mail server (or
+    the console backend) set in the shell it is started from."""
+    monkeypatch.setenv("BEATBOOK_DATA_DIR", str(tmp_path))
+    for backend in (
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ):
+        monkeypatch.setenv("EMAIL_BACKEND", backend)
+        prepare_demo_environment(["beatbook", "demo"])
+        assert os.environ["EMAIL_BACKEND"] == HOLD_BACKEND
 
 
 @pytest.mark.django_db

@@ -1,13 +1,17 @@
-"""What the browser tests share besides fixtures: a police member who can sign in, and the
-sign-in form they fill in with the same password."""
+"""What the browser tests share besides fixtures: a police member who can sign in, the
+sign-in form they fill in with the same password, and the emptying of the contact-detail record
+that a browser test must do before its database is flushed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection, transaction
+
 from beatbook.accounts.models import OrganisationKind, User
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.enquiries.models import ContactDetailAccess
 from beatbook.places.models import Force, Neighbourhood
 
 PASSWORD = "correct horse battery staple"
@@ -47,3 +51,29 @@ def sign_in(page: Any, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def contact_log_empty() -> None:
+    """Delete every row of the contact-detail record, which the database keeps append-only.
+
+    Only for a browser test's teardown: its database is emptied after each test, and the
+    record's triggers refuse that (Beatbook itself never deletes a row). The triggers are set
+    aside for the one DELETE, in one transaction, and are in place again after it.
+    """
+    table = ContactDetailAccess._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a fixed table name
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            return
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+            [table],
+        )
+        triggers = cursor.fetchall()
+        for name, _ in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a fixed table name
+        for _, sql in triggers:
+            cursor.execute(sql)

@@ -4,6 +4,7 @@ the resident reads the answer. In a real browser, with an accessibility check on
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from beatbook.enquiries.models import OutgoingEmail, Question, QuestionStatus
 from beatbook.places.models import Force, Neighbourhood
 
 from .axe import serious_accessibility_problems
-from .support import police_member_create, sign_in
+from .support import contact_log_empty, police_member_create, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,7 +26,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def site(live_server: Any) -> tuple[str, Neighbourhood]:
+def site(live_server: Any) -> Iterator[tuple[str, Neighbourhood]]:
     demo_data_load()
     demo_questions_refresh(force_id="staffordshire")
     force = Force.objects.get(pk="staffordshire")
@@ -40,8 +41,10 @@ def site(live_server: Any) -> tuple[str, Neighbourhood]:
         neighbourhoods=[longton],
         first_name="Priya",
         last_name="Shaw",
+        is_staff=True,
     )
-    return str(live_server.url), longton
+    yield str(live_server.url), longton
+    contact_log_empty()
 
 
 def check(page: Any) -> None:

@@ -2,7 +2,8 @@
 
 *alice* is a Staffordshire neighbourhood officer for Longton only; *bob* a Staffordshire
 inspector force-wide; *carol* a Cheshire officer; *dave* a Staffordshire partner-agency worker
-(reads partnership data, answers no residents).
+(reads partnership data, answers no residents). All four are staff: a membership opens nothing
+to someone without staff status (see ``test_enquiries_access``).
 """
 
 from __future__ import annotations
@@ -48,18 +49,18 @@ def build_world() -> World:
     council = organisation_create(
         name="Stoke-on-Trent City Council", kind=OrganisationKind.LOCAL_AUTHORITY, force=staffs
     )
-    alice = user_create(username="alice", password=PASSWORD)
+    alice = user_create(username="alice", password=PASSWORD, is_staff=True)
     membership_grant(
         user=alice,
         organisation=staffs_police,
         role=Role.NEIGHBOURHOOD_OFFICER,
         neighbourhoods=[longton],
     )
-    bob = user_create(username="bob", password=PASSWORD)
+    bob = user_create(username="bob", password=PASSWORD, is_staff=True)
     membership_grant(user=bob, organisation=staffs_police, role=Role.NEIGHBOURHOOD_INSPECTOR)
-    carol = user_create(username="carol", password=PASSWORD)
+    carol = user_create(username="carol", password=PASSWORD, is_staff=True)
     membership_grant(user=carol, organisation=cheshire_police, role=Role.NEIGHBOURHOOD_OFFICER)
-    dave = user_create(username="dave", password=PASSWORD)
+    dave = user_create(username="dave", password=PASSWORD, is_staff=True)
     membership_grant(user=dave, organisation=council, role=Role.PARTNER)
     return World(longton, meir, crewe, alice, bob, carol, dave)
 

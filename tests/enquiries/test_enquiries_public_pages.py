@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from beatbook.enquiries.models import OutgoingEmail, Question, QuestionSubmission
 from beatbook.enquiries.ratelimit import PER_HOUR
+from beatbook.enquiries.views import STATUS_PAGES_BURST
 from beatbook.teams.models import NeighbourhoodContact
 
 from .enquiries_world import World, make_question
@@ -120,6 +121,33 @@ def test_it_does_not_count_invalid_forms_against_the_limit(client: Client, world
     for _ in range(PER_HOUR + 2):
         client.post(ask_url(world), good_post(subject=""))
     assert client.post(ask_url(world), good_post()).status_code == 302
+
+
+def test_looking_questions_up_is_limited_per_address(world: World) -> None:
+    """Finding 9 of issue 11: the question status pages had no rate limit, so anyone could
+    try references by the thousand."""
+    question = make_question(world.longton)
+    status = reverse("enquiries:status", args=[question.reference])
+    client = Client(REMOTE_ADDR="203.0.113.50")  # an address no other test uses
+
+    let_through = 0
+    for _ in range(STATUS_PAGES_BURST + 10):
+        response = client.get(status)
+        if response.status_code != 200:
+            break
+        let_through += 1
+
+    assert STATUS_PAGES_BURST <= let_through <= STATUS_PAGES_BURST + 2  # a few drain meanwhile
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 5
+    page = response.content.decode()
+    assert "You have looked up too many questions" in page
+    assert question.subject not in page
+    # The confirmation and find pages count against the same limit; other addresses do not.
+    assert client.get(reverse("enquiries:find"), {"reference": "Q-AAAA-AAAA"}).status_code == 429
+    sent = reverse("enquiries:sent", args=[question.reference])
+    assert client.get(sent).status_code == 429
+    assert Client(REMOTE_ADDR="203.0.113.51").get(status).status_code == 200
 
 
 def test_it_escapes_everything_a_resident_types(client: Client, world: World) -> None:

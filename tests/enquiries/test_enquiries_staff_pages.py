@@ -14,7 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from beatbook.accounts.services import user_create
+from beatbook.accounts.models import Role
+from beatbook.accounts.services import membership_grant, user_create
+from beatbook.enquiries.mail import HOLD_BACKEND
 from beatbook.enquiries.models import OutgoingEmail, Question, QuestionStatus
 from beatbook.enquiries.outbox import outgoing_emails_send_due
 from beatbook.enquiries.services import (
@@ -33,10 +35,12 @@ def detail(question: Question, action: str = "detail") -> str:
     return reverse(f"enquiries:staff-{action}", args=[question.reference])
 
 
-def test_the_list_needs_a_signed_in_user(client: Client, world: World) -> None:
+def test_the_list_needs_a_signed_in_member_of_staff(client: Client, world: World) -> None:
     response = client.get(reverse("enquiries:staff-list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+    client.force_login(user_create(username="rita", password=None))
+    assert client.get(reverse("enquiries:staff-list")).status_code == 403
 
 
 def test_the_list_puts_overdue_first_and_says_the_time_left(client: Client, world: World) -> None:
@@ -83,6 +87,40 @@ def test_an_officer_of_another_force_can_neither_read_nor_change_a_question(
     assert question.status == QuestionStatus.OPEN
     assert question.answer == ""
     assert OutgoingEmail.objects.count() == 0
+
+
+def test_a_member_without_staff_status_can_neither_read_nor_answer_a_question(
+    client: Client, world: World
+) -> None:
+    """Finding 3 of issue 11: someone whose staff status was taken away, but who still held a
+    neighbourhood officer's membership, read the resident's e-mail address and answered."""
+    question = make_question(world.longton, email="pat@example.org")
+    mallory = user_create(username="mallory", password=None)
+    police = world.alice.memberships.get().organisation
+    membership_grant(
+        user=mallory,
+        organisation=police,
+        role=Role.NEIGHBOURHOOD_OFFICER,
+        neighbourhoods=[world.longton],
+    )
+    client.force_login(mallory)
+
+    page = client.get(detail(question))
+    answer = client.post(detail(question), {"answer": "Hello from mallory", "publish": "on"})
+    listing = client.get(reverse("enquiries:staff-list"))
+    actions = [client.post(detail(question, action)) for action in ("publish", "close")]
+
+    assert page.status_code == 403
+    assert "pat@example.org" not in page.content.decode()
+    assert answer.status_code == 403
+    assert listing.status_code == 403
+    assert [response.status_code for response in actions] == [403, 403]
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.OPEN
+    assert question.answer == ""
+    assert OutgoingEmail.objects.count() == 0
+    with pytest.raises(PermissionDenied):
+        question_answer(question=question, user=mallory, answer="By the back door", publish=False)
 
 
 def test_services_refuse_an_officer_of_another_force(world: World) -> None:
@@ -151,8 +189,22 @@ def test_an_officer_answers_and_publishes(
     assert message.to == ["pat@example.org"]
     assert "We will patrol there at 6pm." in message.body
     page = client.get(detail(question)).content.decode()
-    assert "is answered" in page
+    assert "is answered." in page
+    assert "not been e-mailed" not in page
     assert "Take off the neighbourhood page" in page
+
+
+def test_an_officer_is_told_when_the_answer_waits_in_the_outbox(
+    client: Client, world: World, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = HOLD_BACKEND
+    question = make_question(world.longton, email="pat@example.org")
+    client.force_login(world.alice)
+
+    page = client.post(detail(question), {"answer": "We will patrol."}, follow=True)
+
+    assert "E-mail is not set up, so the answer waits in the outbox" in page.content.decode()
+    assert OutgoingEmail.objects.get().status == "pending"
 
 
 def test_an_empty_answer_is_refused_and_changes_nothing(client: Client, world: World) -> None:

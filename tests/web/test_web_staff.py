@@ -153,3 +153,47 @@ def test_an_administrator_sees_every_forces_people(client: Client, staff_user: U
 
     assert "Cheshire Constabulary" in page
     assert "carol" in page
+
+
+def test_staff_list_only_their_own_forces_neighbourhoods_and_imports(
+    client: Client, staff_user: User, staffordshire_data: Force
+) -> None:
+    """Finding 9 of issue 11: any member of staff could list every force's neighbourhoods
+    and the whole import history."""
+    cheshire = Force.objects.get(pk="cheshire")
+    Neighbourhood.objects.create(force=cheshire, code="crewe", name="Crewe")
+    make_source_file(force=cheshire, month="2025-01", name="2025-01-cheshire-street.csv")
+    make_source_file(force=None, month="", name="lsoa-boundaries-2011.geojson")
+    client.force_login(staff_user)
+
+    page = client.get(reverse("staff")).content.decode()
+    other = client.get(reverse("staff-neighbourhoods", args=["cheshire"]))
+    own = client.get(reverse("staff-neighbourhoods", args=["staffordshire"]))
+
+    assert "2025-01-staffordshire-street.csv" in page
+    assert "lsoa-boundaries-2011.geojson" in page  # national files serve every force
+    assert "cheshire-street" not in page
+    assert reverse("staff-neighbourhoods", args=["cheshire"]) not in page
+    assert ">Cheshire" not in page
+    assert other.status_code == 404
+    assert "Crewe" not in other.content.decode()
+    assert own.status_code == 200
+    assert "Longton" in own.content.decode()
+
+
+def test_an_administrator_lists_every_forces_neighbourhoods_and_imports(
+    client: Client, staffordshire_data: Force
+) -> None:
+    cheshire = Force.objects.get(pk="cheshire")
+    Neighbourhood.objects.create(force=cheshire, code="crewe", name="Crewe")
+    make_source_file(force=cheshire, month="2025-01", name="2025-01-cheshire-street.csv")
+    client.force_login(user_create(username="ada", password=None, is_superuser=True))
+
+    page = client.get(reverse("staff")).content.decode()
+    other = client.get(reverse("staff-neighbourhoods", args=["cheshire"]))
+
+    assert "2025-01-cheshire-street.csv" in page
+    assert "2025-01-staffordshire-street.csv" in page
+    assert reverse("staff-neighbourhoods", args=["cheshire"]) in page
+    assert other.status_code == 200
+    assert "Crewe" in other.content.decode()

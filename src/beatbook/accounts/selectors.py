@@ -1,4 +1,9 @@
-"""Reads that decide what a person may see: the scoping chokepoints every restricted view uses."""
+"""Reads that decide what a person may see: the scoping chokepoints every restricted view uses.
+
+A membership counts only for a member of staff (``access.is_staff_member``): someone whose staff
+status was taken away, or whose account was deactivated, reaches nothing through the
+memberships they still hold, whatever page, service or command asks.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Collection
 
 from django.db.models import Q, QuerySet
 
+from beatbook.accounts.access import is_staff_member
 from beatbook.accounts.models import TEAM_ROLES, Membership, User
 from beatbook.places.models import Force, Neighbourhood
 
@@ -19,8 +25,9 @@ def memberships_for_user(*, user: User) -> QuerySet[Membership]:
 
 
 def forces_for_user(*, user: User) -> QuerySet[Force]:
-    """Forces in which the user holds any role (all forces for a superuser)."""
-    if not user.is_active:
+    """Forces in which the user holds any role (all forces for a superuser); none for anyone
+    who is not a member of staff."""
+    if not is_staff_member(user):
         return Force.objects.none()
     if user.is_superuser:
         return Force.objects.all()
@@ -34,8 +41,9 @@ def neighbourhoods_for_user(
     ``roles`` is None; every neighbourhood for a superuser).
 
     A membership with named neighbourhoods reaches only those; one without reaches its whole force.
+    Someone who is not a member of staff reaches none.
     """
-    if not user.is_active:
+    if not is_staff_member(user):
         return Neighbourhood.objects.none()
     if user.is_superuser:
         return Neighbourhood.objects.all()

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from beatbook.accounts.access import staff_required
 from beatbook.accounts.models import User
 from beatbook.accounts.selectors import forces_for_user
 from beatbook.analysis.forecast.export import cells_csv, cells_geojson
@@ -30,7 +31,6 @@ from beatbook.analytics.forecast_charts import backtest_chart_svg
 from beatbook.analytics.forecast_services import Forecast, forecast_make
 from beatbook.analytics.forms import ForecastForm
 from beatbook.analytics.selectors import months_held
-from beatbook.web.views import staff_required
 
 CACHE_SECONDS = 60 * 60
 MAP_SHARE = 0.02  # the top 2% of cells go on the map
@@ -146,6 +146,9 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         try:
             outputs = _outputs(force_id, category, harm)
         except ValueError as error:
+            if not form.is_bound:  # the first visit: the error is about the default force
+                form = ForecastForm(chosen, forces=forces, initial=initial)
+                context["form"] = form
             form.is_valid()
             form.add_error(None, str(error))
         else:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from beatbook.accounts.access import staff_required
 from beatbook.accounts.models import User
 from beatbook.accounts.selectors import forces_for_user
 from beatbook.analysis.harm import HARM_INDEXES
@@ -27,7 +28,6 @@ from beatbook.analytics.hotspots import HotspotRequest, force_hotspots
 from beatbook.analytics.selectors import months_held
 from beatbook.analytics.trends import area_trends
 from beatbook.opendata.models import SourceFile
-from beatbook.web.views import staff_required
 
 CACHE_SECONDS = 60 * 60
 DEFAULT_HOTSPOT_MONTHS = 6

@@ -2,7 +2,9 @@
 
 Questions hold residents' contact details, so a non-superuser sees only the questions of the
 neighbourhoods they answer for (``selectors.answering_neighbourhoods``), the same scope as the
-staff pages. The outbox holds addresses and message text for every force: superusers only.
+staff pages. The outbox holds addresses and message text for every force: superusers only,
+and every page of it that shows addresses records them as shown (``contact_log``), as the
+staff pages do.
 Changes to a question go through the staff pages (and so through the services), not here, and
 the resident's name and e-mail are left out: they are shown only on the staff page, through
 ``selectors.question_contact_for``, which records each showing.
@@ -13,11 +15,16 @@ view permission (every superuser): nobody adds, changes or deletes a row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from beatbook.accounts.models import User
+from beatbook.enquiries.contact_log import outbox_shown_record, requester_from
 from beatbook.enquiries.models import (
     ContactDetailAccess,
     OutgoingEmail,
@@ -81,6 +88,32 @@ class OutgoingEmailAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: OutgoingEmail | None = None) -> bool:
         return False
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        with transaction.atomic():
+            response = super().changelist_view(request, extra_context)
+            changelist = _shown(request, response, "cl")
+            if changelist is not None:
+                outbox_shown_record(
+                    requester=requester_from(request), emails=changelist.result_list
+                )
+            return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        with transaction.atomic():
+            response = super().change_view(request, object_id, form_url, extra_context)
+            original = _shown(request, response, "original")
+            if original is not None:
+                outbox_shown_record(requester=requester_from(request), emails=[original])
+            return response
+
     @admin.action(description="Send the selected e-mails again")
     def send_again(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
         unsent = queryset.exclude(status=OutgoingEmailStatus.SENT)
@@ -89,16 +122,51 @@ class OutgoingEmailAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         messages.success(request, f"{len(unsent)} e-mail(s) will be sent again shortly.")
 
 
+def _shown(request: HttpRequest, response: HttpResponse, name: str) -> Any:
+    """The context value ``name`` of a page that is about to show it (made here, so that a
+    page that fails records nothing), or None for a redirect, a refusal or a HEAD request."""
+    if request.method == "HEAD" or response.status_code != 200:
+        return None
+    if not isinstance(response, TemplateResponse):
+        return None
+    response.render()
+    return (response.context_data or {}).get(name)
+
+
 @admin.register(ContactDetailAccess)
 class ContactDetailAccessAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Who was shown which resident's contact details, when and why. Read-only."""
 
-    list_display = ("at", "user", "question_reference", "question_id", "purpose", "outcome")
+    list_display = (
+        "at",
+        "user",
+        "question_reference",
+        "question_id",
+        "purpose",
+        "outcome",
+        "address",
+    )
     list_filter = ("outcome", "purpose")
     list_select_related = ("user",)
-    search_fields = ("user__username", "user__first_name", "user__last_name", "=question_id")
+    search_fields = (
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "=question_id",
+        "=address",
+    )
     date_hierarchy = "at"
-    fields = ("at", "user", "question_reference", "question_id", "purpose", "outcome")
+    fields = (
+        "at",
+        "user",
+        "question_reference",
+        "question_id",
+        "outgoing_email_id",
+        "purpose",
+        "outcome",
+        "address",
+        "user_agent",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ContactDetailAccess]:

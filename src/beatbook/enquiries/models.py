@@ -140,7 +140,8 @@ class OutgoingEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} to {self.to} ({self.get_status_display()})"
+        # No address: this string reaches the admin's history and messages, outside the audit.
+        return f"{self.subject} ({self.get_status_display()})"
 
 
 class QuestionSubmission(models.Model):
@@ -166,6 +167,7 @@ class ContactPurpose(models.TextChoices):
     """Why a member of staff was shown a resident's name and e-mail address."""
 
     ANSWERING = "answering", "Answering the question"
+    OUTBOX = "outbox", "Reading the e-mail outbox"
 
 
 class ContactAccessOutcome(models.TextChoices):
@@ -176,10 +178,11 @@ class ContactAccessOutcome(models.TextChoices):
 class ContactDetailAccess(models.Model):
     """One time a member of staff was shown (or refused) a resident's name and e-mail address.
 
-    Append-only: written by ``selectors.question_contact_for`` and never changed (the migration
-    adds a database trigger that refuses an UPDATE on SQLite and PostgreSQL). It keeps no
-    personal data of the resident: only the question's id, not a foreign key, so the record
-    outlives the question and deleting a question leaves the log as it was.
+    Written only through ``beatbook.enquiries.contact_log``, and append-only: database triggers
+    (migrations 0002 and 0003) refuse every UPDATE and DELETE on SQLite and PostgreSQL, and a
+    TRUNCATE of a non-empty table on PostgreSQL, whatever code or admin page tries. It keeps no
+    personal data of the resident: only the question's (and the e-mail's) id, not a foreign
+    key, so the record outlives them and deleting a question leaves the log as it was.
     """
 
     at = models.DateTimeField(default=timezone.now)
@@ -190,10 +193,24 @@ class ContactDetailAccess(models.Model):
         help_text="Who was shown the details (or asked for them). Deactivate, do not delete.",
     )
     question_id = models.BigIntegerField(
-        help_text="The question's id; the question itself may since have been deleted."
+        null=True,
+        blank=True,
+        help_text="The question's id (none for an e-mail about no question); the question "
+        "itself may since have been deleted.",
+    )
+    outgoing_email_id = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The outbox e-mail whose address was shown, when it was the outbox.",
     )
     purpose = models.CharField(max_length=20, choices=ContactPurpose.choices)
     outcome = models.CharField(max_length=10, choices=ContactAccessOutcome.choices)
+    address = models.CharField(
+        max_length=90, blank=True, help_text="The network address the request came from."
+    )
+    user_agent = models.CharField(
+        max_length=300, blank=True, help_text="The browser (or program) that asked, as it said."
+    )
 
     class Meta:
         verbose_name = "contact detail access"

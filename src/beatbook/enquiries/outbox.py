@@ -7,11 +7,17 @@ sends it through Django's mail settings, and marks it sent; a failure is recorde
 waits ``retry_delay(attempts)`` before the sweep (``outgoing_emails_send_due``, run by
 ``beatbook worker`` and ``beatbook send-emails``) tries again. A crash at any point leaves a
 pending row that the sweep sends once its lease has run out: at least once, never lost.
+
+While e-mail is not set up, or ``EMAIL_BACKEND`` must not get residents' e-mail (see
+``beatbook.enquiries.mail``), nothing is claimed or sent: e-mails stay pending ("held") and go
+once a real backend is configured. A failure is logged and recorded with every e-mail address
+in its message replaced, so no resident's address reaches the log.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -21,6 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from beatbook.enquiries.mail import mail_held
 from beatbook.enquiries.models import OutgoingEmail, OutgoingEmailStatus, Question
 
 logger = logging.getLogger(__name__)
@@ -32,16 +39,30 @@ LONGEST_RETRY = timedelta(hours=6)
 # Twenty tries over about three days; after that a person must look (the admin can resend).
 MOST_ATTEMPTS = 20
 
-SendOutcome = Literal["sent", "failed", "not due"]
+SendOutcome = Literal["sent", "failed", "not due", "held"]
+
+# Anything shaped like an e-mail address, in an error message (an SMTP refusal names them).
+_ADDRESS = re.compile(r"[^\s@<>'\"(),;:\[\]{}]+@[^\s@<>'\"(),;:\[\]{}]+")
 
 
 @dataclass(frozen=True)
 class SweepSummary:
     sent: int
     failed: int
+    held: int = 0
 
     def __str__(self) -> str:
+        if self.held:
+            return (
+                f"E-mail is not set up (EMAIL_BACKEND): {self.held} e-mail(s) kept in the "
+                "outbox, none sent."
+            )
         return f"Sent {self.sent} e-mail(s); {self.failed} failed and will be tried again."
+
+
+def failure_description(error: BaseException) -> str:
+    """What went wrong, for the log and the outbox, with no e-mail address in it."""
+    return _ADDRESS.sub("[address]", f"{type(error).__name__}: {error}")[:2000]
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -92,17 +113,21 @@ def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
 
 def _record_failure(email: OutgoingEmail, error: Exception, now: datetime) -> None:
     gave_up = email.attempts >= MOST_ATTEMPTS
+    description = failure_description(error)
     OutgoingEmail.objects.filter(pk=email.pk).update(
         status=OutgoingEmailStatus.FAILED if gave_up else OutgoingEmailStatus.PENDING,
-        last_error=f"{type(error).__name__}: {error}"[:2000],
+        last_error=description,
         next_attempt_at=now + retry_delay(email.attempts),
     )
     log = logger.error if gave_up else logger.warning
-    log("E-mail %s failed (attempt %s): %s", email.pk, email.attempts, error)
+    log("E-mail %s failed (attempt %s): %s", email.pk, email.attempts, description)
 
 
 def outgoing_email_send(*, email_id: int, now: datetime | None = None) -> SendOutcome:
-    """Send one e-mail if it is pending and due (and no one else is sending it)."""
+    """Send one e-mail if it is pending and due (and no one else is sending it); keep it
+    ("held") while e-mail is not set up."""
+    if mail_held():
+        return "held"
     moment = now or timezone.now()
     email = _claim(email_id, moment)
     if email is None:
@@ -123,7 +148,10 @@ def outgoing_emails_send_due(*, now: datetime | None = None, limit: int = 200) -
     moment = now or timezone.now()
     due = OutgoingEmail.objects.filter(
         status=OutgoingEmailStatus.PENDING, next_attempt_at__lte=moment
-    ).values_list("pk", flat=True)[:limit]
+    ).values_list("pk", flat=True)
+    if mail_held():
+        return SweepSummary(sent=0, failed=0, held=due.count())
+    due = due[:limit]
     outcomes = [outgoing_email_send(email_id=email_id, now=moment) for email_id in list(due)]
     return SweepSummary(sent=outcomes.count("sent"), failed=outcomes.count("failed"))
 
@@ -133,3 +161,10 @@ def outgoing_email_retry(*, email: OutgoingEmail) -> None:
     OutgoingEmail.objects.filter(pk=email.pk).exclude(status=OutgoingEmailStatus.SENT).update(
         status=OutgoingEmailStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
+
+
+def outgoing_emails_held() -> int:
+    """How many e-mails wait in the outbox because e-mail is not set up (0 when it is)."""
+    if not mail_held():
+        return 0
+    return OutgoingEmail.objects.filter(status=OutgoingEmailStatus.PENDING).count()

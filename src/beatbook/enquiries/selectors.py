@@ -18,10 +18,20 @@ For the team's pages and the workspace:
     duplicate) is left out; one closed later still counts as asked and not answered in time.
 ``question_for_user(*, user, reference)``
     One question the user may see, or ``Question.DoesNotExist``.
-``question_contact_for(*, user, question, purpose)``
+``question_for_staff(*, requester, reference, purpose)``
+    The same for a staff page, which also records a refusal (``contact_log``) when the
+    question exists but is not the requester's to answer.
+``question_contact_for(*, requester, question, purpose)``
     The resident's name and e-mail, for the team that must answer only (PermissionDenied
-    otherwise). The one read here that writes: every call is recorded as a
-    ``ContactDetailAccess``, shown or refused, with who, when, which question and why.
+    otherwise). A read that writes: every call is recorded as a ``ContactDetailAccess``,
+    shown or refused, with who, when, from where, which question and why. Call it inside the
+    transaction that makes the page, so a page that fails leaves no "shown" behind.
+
+For administrators:
+
+``outbox_emails()``
+    Every e-mail in the outbox, newest first, with its question's reference. Addresses are
+    for display only with ``contact_log.outbox_shown_record`` (the outbox page and the admin).
 
 For the public:
 
@@ -45,13 +55,13 @@ from django.utils import timezone
 
 from beatbook.accounts.models import User
 from beatbook.accounts.selectors import team_neighbourhoods_for_user
-from beatbook.enquiries.models import (
-    ContactAccessOutcome,
-    ContactDetailAccess,
-    ContactPurpose,
-    Question,
-    QuestionStatus,
+from beatbook.enquiries.contact_log import (
+    Requester,
+    contact_refusal_record,
+    contact_refusal_record_for_reference,
+    contact_shown_record,
 )
+from beatbook.enquiries.models import ContactPurpose, OutgoingEmail, Question, QuestionStatus
 from beatbook.enquiries.reference import normalise_reference
 from beatbook.places.models import Neighbourhood
 
@@ -130,6 +140,21 @@ def question_for_user(*, user: User, reference: str) -> Question:
     return questions_for_user(user=user).get(reference=normalise_reference(reference))
 
 
+def question_for_staff(
+    *, requester: Requester, reference: str, purpose: ContactPurpose
+) -> Question:
+    """One question the requester answers for; ``Question.DoesNotExist`` for any other, with
+    the refusal recorded when the question exists (someone tried to reach a resident's
+    question that is not theirs)."""
+    try:
+        return question_for_user(user=requester.user, reference=reference)
+    except Question.DoesNotExist:
+        contact_refusal_record_for_reference(
+            requester=requester, reference=reference, purpose=purpose
+        )
+        raise
+
+
 def questions_open_for_neighbourhoods(*, neighbourhood_ids: Iterable[int]) -> QuerySet[Question]:
     queryset = Question.objects.filter(
         neighbourhood_id__in=list(neighbourhood_ids), status=QuestionStatus.OPEN
@@ -142,21 +167,30 @@ def questions_open_for_neighbourhoods(*, neighbourhood_ids: Iterable[int]) -> Qu
 
 
 def question_contact_for(
-    *, user: User, question: Question, purpose: ContactPurpose
+    *, requester: Requester, question: Question, purpose: ContactPurpose
 ) -> ResidentContact:
     """The resident's name and e-mail, for the team that must answer the question only.
 
-    Each call leaves a ``ContactDetailAccess`` row saying who asked, when, for which question
-    and why; a refusal is recorded as refused before ``PermissionDenied`` is raised.
+    Each call leaves a ``ContactDetailAccess`` row saying who asked, when, from where, for
+    which question and why; a refusal is recorded as refused before ``PermissionDenied`` is
+    raised.
     """
-    allowed = answering_neighbourhoods(user=user).filter(pk=question.neighbourhood_id).exists()
-    outcome = ContactAccessOutcome.SHOWN if allowed else ContactAccessOutcome.REFUSED
-    ContactDetailAccess.objects.create(
-        user=user, question_id=question.pk, purpose=ContactPurpose(purpose), outcome=outcome
-    )
-    if not allowed:
+    purpose = ContactPurpose(purpose)
+    neighbourhoods = answering_neighbourhoods(user=requester.user)
+    if not neighbourhoods.filter(pk=question.neighbourhood_id).exists():
+        contact_refusal_record(requester=requester, purpose=purpose, question_id=question.pk)
         raise PermissionDenied("Only the team that answers this question may see who asked it.")
+    contact_shown_record(requester=requester, question=question, purpose=purpose)
     return ResidentContact(name=question.name, email=question.email)
+
+
+def outbox_emails() -> QuerySet[OutgoingEmail]:
+    """The outbox, newest first, each e-mail with its question's reference (if any)."""
+    return (
+        OutgoingEmail.objects.select_related("question")
+        .only(*(f.name for f in OutgoingEmail._meta.concrete_fields), "question__reference")
+        .order_by("-created_at", "-id")
+    )
 
 
 def published_questions_for(*, neighbourhood: Neighbourhood) -> QuerySet[Question]:

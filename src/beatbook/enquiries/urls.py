@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from beatbook.enquiries import views
+from beatbook.enquiries import staff_views, views
 
 app_name = "enquiries"
 
@@ -15,13 +15,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("questions/", views.find, name="find"),
     path("questions/<str:reference>/", views.status, name="status"),
     path("questions/<str:reference>/sent/", views.sent, name="sent"),
-    path("staff/questions/", views.staff_list, name="staff-list"),
-    path("staff/questions/<str:reference>/", views.staff_detail, name="staff-detail"),
-    path("staff/questions/<str:reference>/publish/", views.staff_publish, name="staff-publish"),
+    path("staff/questions/", staff_views.staff_list, name="staff-list"),
+    path("staff/questions/<str:reference>/", staff_views.staff_detail, name="staff-detail"),
+    path(
+        "staff/questions/<str:reference>/publish/",
+        staff_views.staff_publish,
+        name="staff-publish",
+    ),
     path(
         "staff/questions/<str:reference>/unpublish/",
-        views.staff_unpublish,
+        staff_views.staff_unpublish,
         name="staff-unpublish",
     ),
-    path("staff/questions/<str:reference>/close/", views.staff_close, name="staff-close"),
+    path("staff/questions/<str:reference>/close/", staff_views.staff_close, name="staff-close"),
+    path("staff/outbox/", staff_views.outbox, name="outbox"),
 ]

@@ -1,26 +1,35 @@
-"""Public pages (ask, confirmation, status) and the team's pages (list, question). Thin: each
-view calls selectors and services and renders."""
+"""The public pages: ask, confirmation, status and find-by-reference. Thin: each view calls
+selectors and services and renders. The team's pages are in ``staff_views``.
+
+The pages that look a question up by its reference (confirmation, status, find) share a
+per-address limit (``STATUS_PAGES_PER_SECOND``, ``STATUS_PAGES_BURST``): far more than a
+resident checking their question needs, and a plain 429 page beyond it, so nobody can try
+references by the thousand.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
-from beatbook.accounts.models import User
+from beatbook.core.ratelimit import rate_limit_check
 from beatbook.enquiries import selectors, services
-from beatbook.enquiries.forms import HONEYPOT_FIELD, AnswerForm, AskForm, ReferenceForm
-from beatbook.enquiries.models import ContactPurpose, Question, QuestionStatus
+from beatbook.enquiries.forms import HONEYPOT_FIELD, AskForm, ReferenceForm
+from beatbook.enquiries.models import Question
 from beatbook.enquiries.ratelimit import client_address, submission_allowed
 from beatbook.places.models import Neighbourhood
+
+# One look-up every two seconds on average, in bursts of up to 20, per address.
+STATUS_PAGES_PER_SECOND = 0.5
+STATUS_PAGES_BURST = 20
 
 
 def neighbourhood_path(neighbourhood: Neighbourhood) -> str:
@@ -47,6 +56,7 @@ def _refused(request: HttpRequest, neighbourhood: Neighbourhood, minutes: int) -
 
 
 @never_cache
+@sensitive_post_parameters("name", "email", "subject", "body")
 @require_http_methods(["GET", "HEAD", "POST"])
 def ask(request: HttpRequest, force_id: str, neighbourhood_id: str) -> HttpResponse:
     neighbourhood = get_object_or_404(
@@ -71,6 +81,26 @@ def ask(request: HttpRequest, force_id: str, neighbourhood_id: str) -> HttpRespo
     return redirect("enquiries:sent", reference=question.reference)
 
 
+def _status_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Count the request against its address's look-ups; beyond the limit, a 429 page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        decision = rate_limit_check(
+            key=f"question-status:{client_address(request)}",
+            rate=STATUS_PAGES_PER_SECOND,
+            burst=STATUS_PAGES_BURST,
+        )
+        if decision.allowed:
+            return view(request, *args, **kwargs)
+        context = {"seconds": decision.retry_after}
+        response = render(request, "enquiries/too_many_lookups.html", context, status=429)
+        response["Retry-After"] = str(decision.retry_after)
+        return response
+
+    return wrapped
+
+
 def _public_question(reference: str) -> Question:
     question = selectors.question_for_reference(reference=reference)
     if question is None:
@@ -83,6 +113,7 @@ def _public_context(question: Question) -> dict[str, Any]:
 
 
 @never_cache
+@_status_limited
 def sent(request: HttpRequest, reference: str) -> HttpResponse:
     question = _public_question(reference)
     context = {
@@ -93,6 +124,7 @@ def sent(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @never_cache
+@_status_limited
 def status(request: HttpRequest, reference: str) -> HttpResponse:
     question = _public_question(reference)
     if question.reference != reference:
@@ -104,6 +136,7 @@ def status(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "enquiries/status.html", context)
 
 
+@_status_limited
 def find(request: HttpRequest) -> HttpResponse:
     """Look a question up by the reference a resident types."""
     form = ReferenceForm(request.GET or None)
@@ -117,100 +150,3 @@ def find(request: HttpRequest) -> HttpResponse:
             "email we sent you: it looks like Q-7K3M-2XAV",
         )
     return render(request, "enquiries/find.html", {"form": form})
-
-
-def _viewer(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # login_required let only a signed-in user through
-    return request.user
-
-
-@login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
-    questions = list(selectors.questions_for_user(user=_viewer(request)))
-    context = {
-        "nav_questions": True,
-        "open_questions": [q for q in questions if q.status == QuestionStatus.OPEN],
-        "answered_questions": [q for q in questions if q.status == QuestionStatus.ANSWERED],
-        "closed_questions": [q for q in questions if q.status == QuestionStatus.CLOSED],
-        "now": timezone.now(),
-    }
-    return render(request, "enquiries/staff_list.html", context)
-
-
-def _staff_question(request: HttpRequest, reference: str) -> Question:
-    try:
-        return selectors.question_for_user(user=_viewer(request), reference=reference)
-    except Question.DoesNotExist:
-        raise Http404("No question you answer has that reference number.") from None
-
-
-def _detail_page(
-    request: HttpRequest, question: Question, form: AnswerForm, status: int = 200
-) -> HttpResponse:
-    context: dict[str, Any] = {
-        "nav_questions": True,
-        "question": question,
-        "contact": selectors.question_contact_for(
-            user=_viewer(request), question=question, purpose=ContactPurpose.ANSWERING
-        ),
-        "form": form,
-        "now": timezone.now(),
-    }
-    return render(request, "enquiries/staff_detail.html", context, status=status)
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def staff_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    question = _staff_question(request, reference)
-    if request.method != "POST":
-        return _detail_page(request, question, AnswerForm(initial={"publish": False}))
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return _detail_page(request, question, form)
-    try:
-        services.question_answer(question=question, user=_viewer(request), **form.cleaned_data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return _detail_page(request, question, form)
-    messages.success(request, f"Question {question.reference} is answered.")
-    return _back_to(question)
-
-
-def _back_to(question: Question) -> HttpResponseRedirect:
-    return redirect(reverse("enquiries:staff-detail", args=[question.reference]))
-
-
-def _staff_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    question = _staff_question(request, reference)
-    change = {
-        "publish": (services.question_publish, "is now on the neighbourhood page"),
-        "unpublish": (services.question_unpublish, "is no longer on the neighbourhood page"),
-        "close": (services.question_close, "is closed"),
-    }[action]
-    try:
-        change[0](question=question, user=_viewer(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Question {question.reference} {change[1]}.")
-    return _back_to(question)
-
-
-@login_required
-@require_POST
-def staff_publish(request: HttpRequest, reference: str) -> HttpResponse:
-    return _staff_action(request, reference, "publish")
-
-
-@login_required
-@require_POST
-def staff_unpublish(request: HttpRequest, reference: str) -> HttpResponse:
-    return _staff_action(request, reference, "unpublish")
-
-
-@login_required
-@require_POST
-def staff_close(request: HttpRequest, reference: str) -> HttpResponse:
-    return _staff_action(request, reference, "close")

@@ -29,7 +29,7 @@ class ForceSummary:
     neighbourhoods: list[Neighbourhood] = field(default_factory=list)
 
 
-def crime_coverage_by_force() -> dict[str, CrimeCoverage]:
+def crime_coverage_by_force(*, forces: QuerySet[Force] | None = None) -> dict[str, CrimeCoverage]:
     """Street-level crimes held per force, with the first and last month and the months held.
 
     Read from the import history, not by counting crimes: the ingest keeps exactly one loaded
@@ -37,9 +37,11 @@ def crime_coverage_by_force() -> dict[str, CrimeCoverage]:
     ``rows_loaded`` is the month's count. This stays a few hundred rows at national scale,
     where counting the crime table itself (millions of rows) on every page view would not.
     """
+    files = SourceFile.objects.filter(kind=SourceKind.STREET, status=SourceStatus.LOADED)
+    if forces is not None:
+        files = files.filter(force__in=forces)
     rows = (
-        SourceFile.objects.filter(kind=SourceKind.STREET, status=SourceStatus.LOADED)
-        .exclude(force=None)
+        files.exclude(force=None)
         .order_by()
         .values("force_id")
         .annotate(
@@ -65,20 +67,28 @@ def _counts_by_force(queryset: QuerySet[Lsoa] | QuerySet[Neighbourhood]) -> dict
     return {row["force_id"]: row["n"] for row in rows}
 
 
-def force_summaries(*, with_neighbourhoods: bool = False) -> list[ForceSummary]:
-    """The forces we hold anything for (crimes, LSOAs or neighbourhoods), by name.
+def force_summaries(
+    *, forces: QuerySet[Force] | None = None, with_neighbourhoods: bool = False
+) -> list[ForceSummary]:
+    """The forces we hold anything for (crimes, LSOAs or neighbourhoods), by name; only those
+    in ``forces`` when it is given (the staff page's scope, ``staff_forces``).
 
     Counts come from grouped queries rather than annotations on Force: joining crimes, LSOAs
     and neighbourhoods in one query would multiply the rows.
     """
-    coverage = crime_coverage_by_force()
-    lsoas = _counts_by_force(Lsoa.objects.all())
-    neighbourhoods = _counts_by_force(Neighbourhood.objects.all())
+    lsoa_rows = Lsoa.objects.all()
+    neighbourhood_rows = Neighbourhood.objects.all()
+    if forces is not None:
+        lsoa_rows = lsoa_rows.filter(force__in=forces)
+        neighbourhood_rows = neighbourhood_rows.filter(force__in=forces)
+    coverage = crime_coverage_by_force(forces=forces)
+    lsoas = _counts_by_force(lsoa_rows)
+    neighbourhoods = _counts_by_force(neighbourhood_rows)
     held = set(coverage) | set(lsoas) | set(neighbourhoods)
-    forces = Force.objects.filter(pk__in=held).order_by("name")
+    listed_forces = Force.objects.filter(pk__in=held).order_by("name")
     if with_neighbourhoods:
         listed = Neighbourhood.objects.only("id", "force_id", "name", "code").order_by("name")
-        forces = forces.prefetch_related(Prefetch("neighbourhoods", queryset=listed))
+        listed_forces = listed_forces.prefetch_related(Prefetch("neighbourhoods", queryset=listed))
     return [
         ForceSummary(
             force=force,
@@ -87,8 +97,21 @@ def force_summaries(*, with_neighbourhoods: bool = False) -> list[ForceSummary]:
             lsoa_count=lsoas.get(force.pk, 0),
             neighbourhoods=list(force.neighbourhoods.all()) if with_neighbourhoods else [],
         )
-        for force in forces
+        for force in listed_forces
     ]
+
+
+def staff_forces(*, viewer: User) -> QuerySet[Force] | None:
+    """The forces whose data the staff pages list for ``viewer``: None (every force) for a
+    superuser, else the forces the viewer works in (``accounts.selectors.forces_for_user``)."""
+    return None if viewer.is_superuser else forces_for_user(user=viewer)
+
+
+def staff_force_get(*, viewer: User, force_id: str) -> Force:
+    """One force the viewer works in (any for a superuser); ``Force.DoesNotExist`` otherwise,
+    the same answer as for a force that does not exist."""
+    forces = staff_forces(viewer=viewer)
+    return (Force.objects.all() if forces is None else forces).get(pk=force_id)
 
 
 def neighbourhood_list(*, force: Force) -> QuerySet[Neighbourhood]:
@@ -137,10 +160,12 @@ def _organisations_visible_to(viewer: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(force__in=forces_for_user(user=viewer))
 
 
-def source_file_list() -> QuerySet[SourceFile]:
-    """The import history, newest first."""
-    return (
-        SourceFile.objects.select_related("force")
-        .defer("rejections")
-        .order_by("-started_at", "-id")
-    )
+def source_file_list(*, viewer: User) -> QuerySet[SourceFile]:
+    """The import history the viewer may see, newest first: every file for a superuser; for
+    other staff, the files of the forces they work in and the national files every force
+    shares (LSOA boundaries, postcodes: no force), never another force's."""
+    files = SourceFile.objects.select_related("force").defer("rejections")
+    forces = staff_forces(viewer=viewer)
+    if forces is not None:
+        files = files.filter(Q(force__in=forces) | Q(force=None))
+    return files.order_by("-started_at", "-id")

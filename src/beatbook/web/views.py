@@ -1,42 +1,30 @@
-"""The home page and the staff pages. Thin: each view calls selectors and renders."""
+"""The home page and the staff pages. Thin: each view calls selectors and renders.
+
+Every staff page, here and in the other apps, is let in by ``beatbook.accounts.access``
+(``staff_required``): the one place that says who may open one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render, resolve_url
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render, resolve_url
 
+from beatbook.accounts.access import is_staff_member, staff_required
 from beatbook.accounts.models import User
+from beatbook.enquiries.outbox import outgoing_emails_held
 from beatbook.places.models import Force
 from beatbook.web import selectors
 
 M = TypeVar("M", bound=Model)
-View = Callable[..., HttpResponse]
 
 IMPORTS_PER_PAGE = 25
 USERS_PER_PAGE = 50
 ORGANISATIONS_PER_PAGE = 50
 NEIGHBOURHOODS_PER_PAGE = 50
-
-
-def staff_required(view: View) -> View:
-    """Signed-in staff only: others are sent to sign in; signed-in non-staff get a 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_staff:
-            raise PermissionDenied("Staff only")
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
 
 
 def _page(request: HttpRequest, queryset: QuerySet[M], *, param: str, per_page: int) -> Page[M]:
@@ -55,7 +43,7 @@ class SignInView(LoginView):
     extra_context = {"nav_login": True}
 
     def get_default_redirect_url(self) -> str:
-        return resolve_url("staff" if self.request.user.is_staff else "home")
+        return resolve_url("staff" if is_staff_member(self.request.user) else "home")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -63,13 +51,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"forces": forces, "nav_home": True})
 
 
-@staff_required
-def staff(request: HttpRequest) -> HttpResponse:
+def _viewer(request: HttpRequest) -> User:
     viewer = request.user
     assert isinstance(viewer, User)  # staff_required let only a signed-in user through
+    return viewer
+
+
+@staff_required
+def staff(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    forces = selectors.staff_forces(viewer=viewer)
     context = {
         "nav_staff": True,
-        "forces": selectors.force_summaries(),
+        "forces_scoped": forces is not None,
+        "mail_held": outgoing_emails_held() if viewer.is_superuser else 0,
+        "forces": selectors.force_summaries(forces=forces),
         "organisations": _page(
             request,
             selectors.organisation_list(viewer=viewer),
@@ -83,7 +79,10 @@ def staff(request: HttpRequest) -> HttpResponse:
             per_page=USERS_PER_PAGE,
         ),
         "imports": _page(
-            request, selectors.source_file_list(), param="imports_page", per_page=IMPORTS_PER_PAGE
+            request,
+            selectors.source_file_list(viewer=viewer),
+            param="imports_page",
+            per_page=IMPORTS_PER_PAGE,
         ),
     }
     return render(request, "web/staff.html", context)
@@ -91,7 +90,10 @@ def staff(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def staff_neighbourhoods(request: HttpRequest, force_id: str) -> HttpResponse:
-    force = get_object_or_404(Force, pk=force_id)
+    try:
+        force = selectors.staff_force_get(viewer=_viewer(request), force_id=force_id)
+    except Force.DoesNotExist:
+        raise Http404("No force you work in has that id.") from None
     neighbourhoods = _page(
         request,
         selectors.neighbourhood_list(force=force),

@@ -17,11 +17,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from beatbook.accounts.access import staff_required
 from beatbook.accounts.models import User
 from beatbook.places.models import Neighbourhood
 from beatbook.teams import services
 from beatbook.teams.models import Event, Priority, TeamMember
-from beatbook.web.views import staff_required
 from beatbook.workspace import selectors
 from beatbook.workspace.charts import guarantee_chart_svg
 from beatbook.workspace.forms import (

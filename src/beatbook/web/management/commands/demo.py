@@ -1,8 +1,9 @@
 """``beatbook demo``: the site with real Staffordshire data, on a SQLite file of its own.
 
-``cli.main`` has already pointed ``DATABASE_URL`` at ``<data dir>/demo.sqlite3`` (see
-``beatbook.demo.setup``). This command migrates, loads the bundled data once, makes the demo
-organisations and administrator, prints how to sign in, and serves like ``beatbook serve``.
+``cli.main`` has already pointed ``DATABASE_URL`` at ``<data dir>/demo.sqlite3`` and kept
+e-mail in the outbox (see ``beatbook.demo.setup``). This command migrates, loads the bundled
+data once, makes the demo organisations and administrator, prints how to sign in and where to
+read the demo's e-mails, and serves like ``beatbook serve``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
+from django.urls import reverse
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
@@ -22,6 +25,7 @@ from beatbook.demo.bundle import FORCE_ID
 from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.people import DemoAdmin, demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.setup import demo_database_path, demo_password_path
+from beatbook.enquiries.checks import MAIL_NOT_SET_UP
 from beatbook.enquiries.demo import demo_questions_fresh, demo_questions_refresh
 from beatbook.teams.demo import demo_teams_fresh, demo_teams_refresh
 from beatbook.web.management.commands.serve import Command as ServeCommand
@@ -62,6 +66,8 @@ class Command(ServeCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         server = server_options(options)
+        # The demo keeps its e-mail in the outbox on purpose: no warning that it is not set up.
+        settings.SILENCED_SYSTEM_CHECKS = [*settings.SILENCED_SYSTEM_CHECKS, MAIL_NOT_SET_UP]
         self.check_before_serving(host=server.host)
         if options["reset"]:
             self.reset()
@@ -116,4 +122,6 @@ class Command(ServeCommand):
             self.stdout.write(
                 f"  The password was changed since it was saved in {admin.password_file}."
             )
+        outbox = f"{url.rstrip('/')}{reverse('enquiries:outbox')}"
+        self.stdout.write(f"The demo sends no e-mail: read what it would send at {outbox}")
         self.stdout.write("Press Ctrl+C to stop.")

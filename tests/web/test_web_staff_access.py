@@ -1,0 +1,506 @@
+"""Every staff page, with every kind of user: the one staff check, and the scope behind it.
+
+The pages are read from the URL resolver: every route under ``/staff/``, ``/analysis/`` and
+``/admin/`` (but the admin's own sign-in and sign-out), so a page added later is walked
+without being listed here. Each is asked for, with GET and with a POST that would change
+something if it were let through, by a visitor; a signed-in person with no staff status and no
+membership; the audit's attacker (no staff status, but a neighbourhood officer's membership
+of the neighbourhood: finding 3 of issue 11); staff of another force; an analyst and a partner
+agency worker of the force; the neighbourhood's own officer; and an administrator. Each gets
+the status below, and no refused POST changes the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+
+from beatbook.accounts.models import OrganisationKind, Role, User
+from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.enquiries.contact_log import Requester, contact_shown_record
+from beatbook.enquiries.models import ContactDetailAccess, ContactPurpose, Question, QuestionStatus
+from beatbook.enquiries.outbox import outgoing_email_queue
+from beatbook.enquiries.services import question_ask
+from beatbook.places.models import Force, Neighbourhood
+from beatbook.teams import services as teams
+from beatbook.teams.models import Event, Priority, TeamMember
+
+pytestmark = pytest.mark.django_db
+
+PREFIXES = ("staff/", "analysis/", "admin/")
+MADE_UP_ID = 999_999
+# The admin's own sign-in and sign-out are how one gets in and out, not staff pages.
+NOT_STAFF_PAGES = {"admin:login", "admin:logout"}
+
+VISITOR = "visitor"
+NO_STAFF = "signed in, no staff status, no membership"
+ATTACKER = "no staff status, the neighbourhood's officer membership"
+OTHER_FORCE = "staff of another force"
+ANALYST = "analyst of the force"
+PARTNER = "partner agency worker of the force"
+OFFICER = "the neighbourhood's officer"
+ADMINISTRATOR = "administrator (superuser)"
+KINDS = (VISITOR, NO_STAFF, ATTACKER, OTHER_FORCE, ANALYST, PARTNER, OFFICER, ADMINISTRATOR)
+# Turned away from every staff page by the staff check itself.
+NOT_STAFF = (VISITOR, NO_STAFF, ATTACKER)
+# Members of staff who may not change anything in the neighbourhood (nor see who asked).
+CANNOT_CHANGE = (OTHER_FORCE, ANALYST, PARTNER)
+
+# What each member of staff gets from each kind of Beatbook staff page (the staff check lets
+# them in; the scope decides). A page of a kind not listed in ACCESS fails the walk.
+EVERY_STAFF = dict.fromkeys((OTHER_FORCE, ANALYST, PARTNER, OFFICER, ADMINISTRATOR), 200)
+EXPECTED: dict[str, dict[str, int]] = {
+    # Lists scoped to what the user works in: every member of staff opens them.
+    "list": EVERY_STAFF,
+    # A download that needs its form filled in: a plain 400 without it.
+    "download": dict.fromkeys(EVERY_STAFF, 400),
+    # One force's list: only for those who work in that force.
+    "force": {**EVERY_STAFF, OTHER_FORCE: 404},
+    # A neighbourhood's pages: for those who work there.
+    "neighbourhood": {**EVERY_STAFF, OTHER_FORCE: 404},
+    # Changing a neighbourhood's team, priorities or events: the team only.
+    "change": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 403, PARTNER: 403},
+    "change by POST": {
+        OTHER_FORCE: 404,
+        ANALYST: 403,
+        PARTNER: 403,
+        OFFICER: 405,
+        ADMINISTRATOR: 405,
+    },
+    # A resident's question (who asked, the answer): the answering team only.
+    "question": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 404, PARTNER: 404},
+    "question by POST": dict.fromkeys(EVERY_STAFF, 405),
+    # Administrators only.
+    "administrators": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
+}
+ACCESS = {
+    "staff": "list",
+    "staff-neighbourhoods": "force",
+    "enquiries:staff-list": "list",
+    "enquiries:staff-detail": "question",
+    "enquiries:staff-publish": "question by POST",
+    "enquiries:staff-unpublish": "question by POST",
+    "enquiries:staff-close": "question by POST",
+    "enquiries:outbox": "administrators",
+    "workspace:dashboard": "list",
+    "workspace:guarantee": "list",
+    "workspace:team": "neighbourhood",
+    "workspace:priorities": "neighbourhood",
+    "workspace:events": "neighbourhood",
+    "workspace:team-contact": "change",
+    "workspace:team-member-add": "change",
+    "workspace:team-member-edit": "change",
+    "workspace:team-member-delete": "change",
+    "workspace:priority-add": "change",
+    "workspace:priority-edit": "change",
+    "workspace:priority-delete": "change",
+    "workspace:priority-review": "change by POST",
+    "workspace:event-add": "change",
+    "workspace:event-edit": "change",
+    "workspace:event-delete": "change",
+    "analytics:index": "list",
+    "analytics:hotspots": "list",
+    "analytics:trends": "list",
+    "analytics:harm-weights": "list",
+    "analytics:forecast": "list",
+    "analytics:hotspots-download": "download",
+    "analytics:forecast-download": "download",
+}
+# Rows a refused request may add or touch without changing anything: the signed-in sessions,
+# the record of refused requests for contact details (tested in tests/enquiries), and the
+# rate-limit buckets.
+NOT_SNAPSHOT = {"sessions.Session", "enquiries.ContactDetailAccess", "policeapi.RateBucket"}
+
+
+@dataclass
+class World:
+    longton: Neighbourhood
+    question: Question
+    member: TeamMember
+    priority: Priority
+    event: Event
+    users: dict[str, User | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    route: str
+    name: str
+    url: str
+    model_admin: ModelAdmin | None  # type: ignore[type-arg]
+    object_id: str | None = None  # the row an admin page names
+
+
+def _row_visible(world: World, kind: str, page: Page) -> bool:
+    """Whether the row an admin page names is one the model's admin lets ``kind`` find (its
+    queryset may be scoped, as the questions' is); a made-up id is found by no one."""
+    model_admin = page.model_admin
+    assert model_admin is not None
+    request = RequestFactory().get(page.url)
+    request.user = world.users[kind]  # type: ignore[assignment]
+    return model_admin.get_object(request, unquote(str(page.object_id))) is not None
+
+
+def _user(username: str, **flags: bool) -> User:
+    return user_create(username=username, password=None, **flags)
+
+
+def _member(
+    username: str, organisation: Any, role: str, *, staff: bool = True, **scope: Any
+) -> User:
+    user = _user(username, is_staff=staff)
+    membership_grant(user=user, organisation=organisation, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def world(django_capture_on_commit_callbacks: Any) -> World:
+    staffs = Force.objects.get(pk="staffordshire")
+    cheshire = Force.objects.get(pk="cheshire")
+    longton = Neighbourhood.objects.create(force=staffs, code="longton", name="Longton")
+    Neighbourhood.objects.create(force=cheshire, code="crewe", name="Crewe")
+    police = organisation_create(
+        name="Staffordshire Police", kind=OrganisationKind.POLICE_FORCE, force=staffs
+    )
+    constabulary = organisation_create(
+        name="Cheshire Constabulary", kind=OrganisationKind.POLICE_FORCE, force=cheshire
+    )
+    council = organisation_create(
+        name="Stoke-on-Trent City Council", kind=OrganisationKind.LOCAL_AUTHORITY, force=staffs
+    )
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False):
+        question = question_ask(
+            neighbourhood=longton,
+            kind="question",
+            subject="Parking on the pavement",
+            body="Cars park on the pavement every evening.",
+            name="Pat Resident",
+            email="pat@example.org",
+        )
+        outgoing_email_queue(to="team@example.police.uk", subject="A notice", body="Hello")
+    Group.objects.create(name="Walkers")
+    teams.neighbourhood_contact_set(neighbourhood=longton, contact_details={"telephone": "101"})
+    world = World(
+        longton=longton,
+        question=question,
+        member=teams.team_member_create(neighbourhood=longton, name="Jo Bloggs", rank="PC"),
+        priority=teams.priority_create(
+            neighbourhood=longton, issue="<p>Speeding</p>", issue_date=now
+        ),
+        event=teams.event_create(
+            neighbourhood=longton,
+            title="Surgery",
+            start=now + timedelta(days=2),
+            end=now + timedelta(days=2, hours=1),
+        ),
+    )
+    officer = Role.NEIGHBOURHOOD_OFFICER
+    world.users = {
+        VISITOR: None,
+        NO_STAFF: _user("rita"),
+        ATTACKER: _member("mallory", police, officer, staff=False, neighbourhoods=[longton]),
+        OTHER_FORCE: _member("carol", constabulary, officer),
+        ANALYST: _member("ana", police, Role.ANALYST),
+        PARTNER: _member("pat", council, Role.PARTNER),
+        OFFICER: _member("olu", police, officer, neighbourhoods=[longton]),
+        ADMINISTRATOR: _user("root", is_superuser=True),
+    }
+    # A row of the contact-detail record, so its admin pages name a real one.
+    contact_shown_record(
+        requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
+        question=question,
+        purpose=ContactPurpose.ANSWERING,
+    )
+    return world
+
+
+# --- The pages, from the URL resolver ---------------------------------------------------------
+
+
+def _routes(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, Any]]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern).lstrip("^")
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _routes(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            yield route, f"{namespace}{pattern.name or ''}", pattern
+
+
+def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
+    """A real value for one URL argument, so that a refusal is the access check, not a 404 for
+    an id that does not exist (the admin's models that hold no row here get a made-up id)."""
+    if name == "pk":
+        segment = route.split("<int:pk>")[0].rstrip("/").rsplit("/", 1)[-1]
+        rows = {
+            "neighbourhoods": world.longton,
+            "team": world.member,
+            "priorities": world.priority,
+            "events": world.event,
+        }
+        return str(rows[segment].pk)  # a KeyError: a new kind of page needs a row here
+    if name in {"object_id", "id"}:
+        model = model_admin.model if model_admin is not None else Neighbourhood
+        first = model._default_manager.order_by("pk").first()
+        return str(first.pk if first is not None else MADE_UP_ID)
+    values = {
+        "reference": world.question.reference,
+        "force_id": "staffordshire",
+        "content_type_id": str(ContentType.objects.get_for_model(Neighbourhood).pk),
+        "app_label": "enquiries",
+        "url": "no-such-page/",
+    }
+    return values[name]
+
+
+def _url(world: World, route: str, model_admin: Any) -> str:
+    def fill(match: re.Match[str]) -> str:
+        return _argument(world, route, match.group("name"), model_admin)
+
+    url = re.sub(r"\(\?P<(?P<name>\w+)>[^)]*\)", fill, route)  # a regular expression's group
+    url = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", fill, url)  # a path converter
+    return "/" + url.rstrip("$")
+
+
+def _model_admin(route: str) -> ModelAdmin | None:  # type: ignore[type-arg]
+    """The admin of the model whose pages ``route`` is one of (``admin/<app>/<model>/...``)."""
+    parts = route.split("/")
+    if parts[0] != "admin" or len(parts) < 3:
+        return None
+    registry = {(m._meta.app_label, m._meta.model_name): a for m, a in admin.site._registry.items()}
+    return registry.get((parts[1], parts[2]))
+
+
+def staff_pages(world: World) -> list[Page]:
+    pages = []
+    for route, name, pattern in _routes(get_resolver().url_patterns):
+        if not route.startswith(PREFIXES) or name in NOT_STAFF_PAGES:
+            continue
+        model_admin = _model_admin(route)
+        url = _url(world, route, model_admin)
+        assert resolve(url).func is pattern.callback, f"{url} does not reach {route}"
+        object_id = resolve(url).kwargs.get("object_id")
+        pages.append(Page(route, name, url, model_admin, object_id))
+    return pages
+
+
+# --- What each kind of user must get ----------------------------------------------------------
+
+
+def _sent_to_sign_in(response: Any, page: Page) -> bool:
+    sign_in = "/admin/login/" if page.url.startswith("/admin/") else "/accounts/login/"
+    return response.status_code == 302 and response["Location"].startswith(sign_in)
+
+
+def _admin_expected(world: World, kind: str, page: Page, method: str) -> int:
+    """The admin: its site-wide pages for every member of staff; a model's pages as the
+    model's admin allows (no member of staff here but the administrator holds a Django
+    permission)."""
+    if page.model_admin is None:
+        return _admin_site_expected(kind, page, method)
+    action = page.name.rsplit("_", 1)[-1]
+    if page.name == "admin:":
+        return 302  # "<id>/" sends you on to "<id>/change/"
+    found = page.object_id is None or _row_visible(world, kind, page)
+    if action == "history" and not found:
+        return 302  # for a row it cannot find, Django sends everyone to the admin's index first
+    if kind != ADMINISTRATOR:
+        return 403
+    return _administrator_expected(page, action, found)
+
+
+def _admin_site_expected(kind: str, page: Page, method: str) -> int:
+    site = {
+        "admin:index": 200,
+        "admin:password_change": 200,
+        "admin:password_change_done": 200,
+        "admin:jsi18n": 200,
+        "admin:autocomplete": 403 if method == "GET" else 405,  # GET without its questions
+        "admin:view_on_site": 404,  # a neighbourhood has no page of its own to go to
+        "admin:app_list": 200 if kind == ADMINISTRATOR else 404,
+        "admin:": 404,  # the catch-all: no such admin page
+    }
+    return site[page.name]
+
+
+def _administrator_expected(page: Page, action: str, found: bool) -> int:
+    model_admin = page.model_admin
+    assert model_admin is not None
+    administrator = User(is_superuser=True, is_active=True, is_staff=True)
+    request = type("Request", (), {"user": administrator})()
+    allowed = {
+        "add": model_admin.has_add_permission(request),
+        "delete": model_admin.has_delete_permission(request),
+    }
+    if action in allowed and not allowed[action]:
+        return 403  # imported data and the contact-detail record: nobody adds or deletes
+    if action in {"change", "delete"} and not found:
+        return 302
+    return 200
+
+
+def expected(world: World, kind: str, page: Page, method: str = "GET") -> int:
+    if kind == VISITOR or (kind in NOT_STAFF and page.url.startswith("/admin/")):
+        return 302
+    if kind in NOT_STAFF:
+        return 403
+    if page.url.startswith("/admin/"):
+        return _admin_expected(world, kind, page, method)
+    assert page.name in ACCESS, (
+        f"{page.route} ({page.name}) is a staff page the walk does not know: add it to ACCESS"
+    )
+    return EXPECTED[ACCESS[page.name]][kind]
+
+
+def _client(world: World, kind: str) -> Client:
+    client = Client()
+    user = world.users[kind]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, but those a refused request may touch (``NOT_SNAPSHOT``)."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model._meta.label not in NOT_SNAPSHOT and model._meta.managed
+    }
+
+
+def would_change(world: World) -> dict[str, Any]:
+    """A POST every staff page would act on if it let the request through: valid workspace
+    forms, an answer, an admin delete confirmation, a password change."""
+    start = timezone.localtime() + timedelta(days=5)
+    return {
+        "name": "Intruder",
+        "rank": "PC",
+        "order": "1",
+        "email": "intruder@example.org",
+        "telephone": "101",
+        "issue": "Changed by the walk",
+        "issue_date_day": "1",
+        "issue_date_month": "1",
+        "issue_date_year": "2025",
+        "title": "Changed",
+        "type": "meeting",
+        "address": "Somewhere",
+        "start_date_day": str(start.day),
+        "start_date_month": str(start.month),
+        "start_date_year": str(start.year),
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "answer": "An answer from someone who must not answer.",
+        "publish": "on",
+        "post": "yes",
+        "new_password1": "a new password for the walk",
+        "new_password2": "a new password for the walk",
+    }
+
+
+# --- The walk ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_staff_page_answers_each_kind_of_user_as_expected(world: World, kind: str) -> None:
+    client = _client(world, kind)
+    wrong = []
+    for page in staff_pages(world):
+        response = client.get(page.url)
+        want = expected(world, kind, page)
+        if response.status_code != want:
+            wrong.append(f"GET {page.url} ({page.name}): {response.status_code}, expected {want}")
+        elif kind in NOT_STAFF and want == 302 and not _sent_to_sign_in(response, page):
+            wrong.append(f"GET {page.url}: sent to {response['Location']}, not to sign in")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("kind", [*NOT_STAFF, *CANNOT_CHANGE])
+def test_no_refused_post_changes_anything(world: World, kind: str) -> None:
+    client = _client(world, kind)
+    data = would_change(world)
+    before = snapshot()
+    wrong = []
+    for page in staff_pages(world):
+        response = client.post(page.url, data)
+        want = expected(world, kind, page, "POST")
+        refused = kind in NOT_STAFF or want in {403, 404}
+        if refused and response.status_code != want:
+            wrong.append(f"POST {page.url} ({page.name}): {response.status_code}, expected {want}")
+    assert wrong == []
+    assert snapshot() == before
+    world.question.refresh_from_db()
+    assert world.question.status == QuestionStatus.OPEN
+
+
+def test_the_same_posts_change_things_for_the_neighbourhoods_officer(world: World) -> None:
+    """The positive control: the walk's POST is valid, so the refusals above are the checks."""
+    client = _client(world, OFFICER)
+    data = would_change(world)
+    pages = {page.name: page for page in staff_pages(world)}
+
+    answered = client.post(pages["enquiries:staff-detail"].url, data)
+    edited = client.post(pages["workspace:priority-edit"].url, data)
+
+    assert answered.status_code == 302
+    world.question.refresh_from_db()
+    assert world.question.status == QuestionStatus.ANSWERED
+    assert world.question.answer == data["answer"]
+    assert edited.status_code == 302
+    world.priority.refresh_from_db()
+    assert world.priority.issue == "<p>Changed by the walk</p>"
+
+
+def test_the_same_post_deletes_in_the_admin_for_an_administrator(world: World) -> None:
+    """The admin's positive control: its delete confirmation in the walk's POST is valid."""
+    pages = {page.name: page for page in staff_pages(world)}
+
+    response = _client(world, ADMINISTRATOR).post(
+        pages["admin:teams_event_delete"].url, would_change(world)
+    )
+
+    assert response.status_code == 302
+    assert not Event.objects.filter(pk=world.event.pk).exists()
+
+
+def test_the_attacker_is_refused_and_recorded_but_the_visitor_leaves_no_trace(world: World) -> None:
+    attacker = _client(world, ATTACKER)
+    detail = f"/staff/questions/{world.question.reference}/"
+
+    assert attacker.get(detail).status_code == 403
+    assert attacker.post(detail, would_change(world)).status_code == 403
+    assert _client(world, VISITOR).get(detail).status_code == 302
+
+    refused = ContactDetailAccess.objects.exclude(user__is_superuser=True)
+    assert list(refused.values_list("user__username", "outcome")) == [
+        ("mallory", "refused"),
+        ("mallory", "refused"),
+    ]
+
+
+def test_the_walk_reaches_every_kind_of_staff_page(world: World) -> None:
+    """The walk is only as good as the pages it finds: every Beatbook staff page and the
+    admin's pages for every model."""
+    names = {page.name for page in staff_pages(world)}
+    models = {page.model_admin.model for page in staff_pages(world) if page.model_admin}
+
+    assert set(ACCESS) <= names
+    assert models == set(admin.site._registry)
