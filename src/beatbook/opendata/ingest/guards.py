@@ -38,7 +38,7 @@ def same_month_twice(items: list[InputFile]) -> None:
             continue
         key = (match["kind"], match["force"], match["month"])
         if key in first:
-            pairs.append(f"{_described(key)}: {first[key].label} and {item.label}")
+            pairs.append(f"{' '.join(key)}: {first[key].label} and {item.label}")
         else:
             first[key] = item
     if not pairs:
@@ -47,7 +47,8 @@ def same_month_twice(items: list[InputFile]) -> None:
     more = f"\n  and {len(pairs) - PAIRS_SHOWN:,} more" if len(pairs) > PAIRS_SHOWN else ""
     raise IngestInputError(
         "the same force and month is given twice, and one file would silently replace the "
-        f"other; nothing was loaded. Give each force and month once:\n{listed}{more}"
+        "other; nothing was loaded. Give each force and month once (to load a later release "
+        f"over an earlier one, run the ingest once for each, earlier first):\n{listed}{more}"
     )
 
 
