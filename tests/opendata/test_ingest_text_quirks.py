@@ -160,3 +160,20 @@ def test_a_quoted_newline_across_the_parse_block_boundary_loads(
 
     assert (result.status, result.rows_rejected, result.rows_loaded) == ("loaded", 0, rows)
     assert Location.objects.filter(name="On or near\r\nMarket Street").exists()
+
+
+def test_a_row_with_the_wrong_number_of_fields_after_a_quoted_newline_is_named_by_its_line(
+    policeuk: Path, tmp_path: Path
+) -> None:
+    rows = staffordshire_rows(policeuk)
+    rows[0] = rows[0].replace(b"On or near Market Street", b'"On or near\r\nMarket Street"')
+    lines = [STREET_HEADER, rows[0], b"", b"only,three,fields", rows[1], rows[2]]
+    path = write(tmp_path / STAFFORDSHIRE, lines)
+
+    [result] = ingest_paths(paths=[path], skip_invalid_rows=True).files
+
+    # Header 1; the first row 2-3; a blank line 4; the short row 5.
+    assert (result.rows_loaded, result.rows_rejected) == (3, 1)
+    assert [(r.line, r.reason) for r in result.rejection_samples] == [
+        (5, "expected 12 fields, found 3")
+    ]
