@@ -1,4 +1,5 @@
-"""Bulk mode: one transaction, indexes dropped and rebuilt, each file still atomic on its own."""
+"""Bulk mode: one transaction, indexes dropped and rebuilt, each file still atomic on its own
+(on SQLite; PostgreSQL keeps its indexes, so that readers never wait for a load)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,11 @@ def test_a_bulk_reload_replaces_rows_without_duplicates(policeuk: Path) -> None:
 
 def test_it_chooses_bulk_mode_only_for_loads_as_big_as_the_data_held() -> None:
     big = (BULK_MINIMUM_ROWS + 1) * BYTES_PER_ROW
+    if connection.vendor != "sqlite":
+        # Dropping an index there would lock every reader out of the table until the commit.
+        assert bulk_kinds(incoming_bytes={"street": big}) == []
+        assert bulk_kinds(incoming_bytes={"street": 10}, bulk=True) == []
+        return
     assert bulk_kinds(incoming_bytes={"street": big}) == ["street"]
     assert bulk_kinds(incoming_bytes={"street": BYTES_PER_ROW * 10}) == []
     assert bulk_kinds(incoming_bytes={"street": big}, bulk=False) == []
