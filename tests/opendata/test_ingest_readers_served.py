@@ -36,6 +36,7 @@ from beatbook.opendata.ingest import bulk as bulk_module
 from beatbook.opendata.ingest.results import IngestSummary
 from beatbook.opendata.ingest.writers import DjangoWriter
 from beatbook.opendata.services import ingest_paths
+from beatbook.policeapi import examples
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -264,3 +265,40 @@ def test_readers_are_served_the_last_committed_data_while_beatbook_ingest_runs(
     assert outcome["returncode"] == 0, outcome["errors"][-3000:]
     assert [file["status"] for file in json.loads(outcome["output"])] == ["loaded"]
     assert _crimes_near(_answers(client)) == 2
+
+
+def _every_route(client: Client) -> dict[str, tuple[int, bytes]]:
+    """Every route of the API's page of examples, with this data's values filled in."""
+    routes = examples.routes(examples.samples())
+    answers = {}
+    for route in routes:
+        response = client.get(f"/api/{route.example}")
+        answers[route.example] = (response.status_code, response.content)
+    return answers
+
+
+def test_every_api_route_answers_as_before_while_an_import_holds_its_transaction(
+    loaded: tuple[Path, dict[str, tuple[int, Any]]],
+    policeuk: Path,
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+) -> None:
+    """No route writes to the database, or waits on the import's locks, on its way to an
+    answer (sessions, the answer cache, the rate limit...)."""
+    settings.API_RATE_LIMIT_BURST = 100
+    ingest_paths(paths=[policeuk / "good" / "2019-06-greater-manchester-stop-and-search.csv"])
+    reload, _ = loaded
+    before = _every_route(client)
+    with (
+        _import_held_open_on_a_thread(reload, "size", monkeypatch),
+        _reader_waiting_at_most(READER_LOCK_WAIT_SECONDS),
+    ):
+        started = time.monotonic()
+        during = _every_route(client)
+        elapsed = time.monotonic() - started
+
+    assert len(before) >= 20
+    assert all(status < 500 for status, _ in before.values())
+    assert during == before
+    assert elapsed < NOT_WAITING_SECONDS
