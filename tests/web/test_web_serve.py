@@ -136,3 +136,74 @@ def test_it_warns_when_listening_to_others_with_only_local_allowed_hosts(setting
     assert errors == []
     assert "beatbook.W101" in {w.id for w in warnings}
     assert "beatbook.W101" not in {w.id for w in local_warnings}
+
+
+def raw_request(url: str, line: str) -> bytes:
+    """Send one request line as written, over a plain socket, and read the whole answer."""
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(f"{line}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_a_get_line_over_4094_characters_is_400_saying_to_post(
+    server: tuple[str, list[str]],
+) -> None:
+    url, _ = server
+    poly = ":".join(["52.98,-2.14", "52.98,-2.12", "52.995,-2.12"] * 300)
+    api_line = f"GET /api/crimes-street/all-crime?poly={poly} HTTP/1.1"
+    page_line = "GET /?pad=" + "x" * (4095 - len("GET /?pad= HTTP/1.1")) + " HTTP/1.1"
+    longest_line = page_line.replace("xx HTTP", "x HTTP")
+    assert len(api_line) > 8190  # beyond gunicorn's own largest setting, too
+    assert (len(page_line), len(longest_line)) == (4095, 4094)
+
+    for line in (api_line, page_line):
+        answer = raw_request(url, line)
+        head, _, body = answer.partition(b"\r\n\r\n")
+
+        assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), head
+        assert b"Content-Type: text/plain; charset=utf-8" in head
+        assert body == b"Bad Request: request line longer than 4094 characters: POST the poly\n"
+
+    assert raw_request(url, longest_line).startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_beatbook_serve_refuses_to_start_with_debug_on(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "BEATBOOK_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "DEBUG": "true",
+    }
+    env.pop("DATABASE_URL_FILE", None)
+    process = subprocess.Popen(
+        [str(BEATBOOK), "serve", "--port", str(free_port()), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+        raise AssertionError(f"beatbook serve started with DEBUG on:\n{output}") from None
+
+    assert process.returncode != 0
+    assert "Not starting: DEBUG is on" in output
+    assert "Unset DEBUG (or set DEBUG=false)" in output
+    assert "is running at" not in output
+
+
+def test_debug_is_an_error_for_any_server_listening_beyond_this_machine(settings) -> None:
+    settings.DEBUG = True
+    settings.ALLOWED_HOSTS = ["beatbook.example.org"]
+    errors, _ = deployment_problems(host="0.0.0.0")
+    local_errors, _ = deployment_problems(host="127.0.0.1")
+
+    assert "beatbook.E301" in {e.id for e in errors}
+    assert "beatbook.E301" not in {e.id for e in local_errors}

@@ -22,8 +22,12 @@ from django.conf import settings
 from django.core import checks
 from django.core.management.base import CommandError
 from django.db import connections
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.errors import LimitRequestLine
+from gunicorn.workers.sync import SyncWorker
 
+from beatbook.policeapi.middleware import MAX_REQUEST_LINE
 from beatbook.web.worker import WorkerSupervisor, task_worker_available
 
 DEFAULT_HOST = "127.0.0.1"
@@ -76,8 +80,27 @@ def deployment_problems(
     if host in LOOPBACK_HOSTS:
         messages = [m for m in messages if m.id not in _HTTPS_ONLY_CHECKS]
     messages = [m for m in messages if not m.is_silenced()]
-    if host not in LOOPBACK_HOSTS and set(settings.ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
-        messages.append(
+    messages += _listening_problems(host)
+    errors = [m for m in messages if m.level >= checks.ERROR]
+    warnings = [m for m in messages if checks.WARNING <= m.level < checks.ERROR]
+    return errors, warnings
+
+
+def _listening_problems(host: str) -> list[checks.CheckMessage]:
+    if host in LOOPBACK_HOSTS:
+        return []
+    problems: list[checks.CheckMessage] = []
+    if settings.DEBUG:
+        problems.append(
+            checks.Error(
+                f"DEBUG is on and the server would listen on {host}: anyone who reaches it could "
+                "read tracebacks with the code, settings and data of any request that fails.",
+                hint="Unset DEBUG (or set DEBUG=false).",
+                id="beatbook.E301",
+            )
+        )
+    if set(settings.ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+        problems.append(
             checks.Warning(
                 f"Listening on {host}, but ALLOWED_HOSTS lists only this machine's own names, "
                 "so requests from elsewhere will be refused (400 Bad Request).",
@@ -85,9 +108,7 @@ def deployment_problems(
                 id="beatbook.W101",
             )
         )
-    errors = [m for m in messages if m.level >= checks.ERROR]
-    warnings = [m for m in messages if checks.WARNING <= m.level < checks.ERROR]
-    return errors, warnings
+    return problems
 
 
 def port_free(*, host: str, port: int) -> bool:
@@ -101,6 +122,36 @@ def port_free(*, host: str, port: int) -> bool:
                 return False
             raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror}") from None
     return True
+
+
+# police.uk answers a GET line over 4,094 characters with 400, and so do we: the open API's
+# middleware for lines gunicorn lets through, this answer for the ones it does not.
+_LONG_LINE_BODY = (
+    f"Bad Request: request line longer than {MAX_REQUEST_LINE} characters: POST the poly\n"
+).encode()
+LONG_LINE_ANSWER = (
+    b"HTTP/1.1 400 Bad Request\r\n"
+    b"Connection: close\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n"
+    b"Access-Control-Allow-Origin: *\r\n"
+    + f"Content-Length: {len(_LONG_LINE_BODY)}\r\n\r\n".encode()
+    + _LONG_LINE_BODY
+)
+
+
+class BeatbookWorker(SyncWorker):  # type: ignore[misc]  # gunicorn has no type hints
+    """gunicorn's sync worker, answering a request line over the limit with police.uk's 400
+    and what to do instead, where gunicorn would answer 414 URI Too Long."""
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        if not isinstance(exc, LimitRequestLine):
+            super().handle_error(req, client, addr, exc)
+            return
+        self.log.warning("Invalid request from ip=%s: %s", addr[0] if addr else "", exc)
+        try:
+            util.write_nonblock(client, LONG_LINE_ANSWER)
+        except OSError:
+            self.log.debug("Failed to send error message.")
 
 
 class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
@@ -122,7 +173,8 @@ class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no 
         settings_for_gunicorn: dict[str, Any] = {
             "bind": [self.options.bind],
             "workers": self.options.workers,
-            "worker_class": "sync",
+            "worker_class": BeatbookWorker,
+            "limit_request_line": MAX_REQUEST_LINE,
             "timeout": self.options.timeout,
             "graceful_timeout": 20,
             "accesslog": "-" if self.options.access_log else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from beatbook.web.server import (
@@ -58,6 +59,22 @@ def server_options(options: dict[str, Any]) -> ServerOptions:
     )
 
 
+def refuse_debug() -> None:
+    """The production server never runs with DEBUG, whatever it listens on.
+
+    With DEBUG on, any request that fails is answered with a traceback: code, settings and the
+    data in play, for whoever sent it. (``beatbook demo`` may keep DEBUG while it listens only
+    on this machine: its one user can read the same files anyway. It is refused there too on
+    any other address: see ``deployment_problems``.)
+    """
+    if settings.DEBUG:
+        raise CommandError(
+            "Not starting: DEBUG is on, and a failing request would be answered with a traceback "
+            "showing code, settings and data. Unset DEBUG (or set DEBUG=false) to serve; "
+            "for a trial on this machine, use `beatbook demo`."
+        )
+
+
 class Command(BaseCommand):
     help = (
         "Run Beatbook's production web server (gunicorn, several worker processes) and a "
@@ -70,6 +87,7 @@ class Command(BaseCommand):
         add_server_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_debug()
         server = server_options(options)
         self.check_before_serving(host=server.host)
         self.stdout.write(f"Starting Beatbook with {server.workers} workers...")
