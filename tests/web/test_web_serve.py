@@ -207,3 +207,14 @@ def test_debug_is_an_error_for_any_server_listening_beyond_this_machine(settings
 
     assert "beatbook.E301" in {e.id for e in errors}
     assert "beatbook.E301" not in {e.id for e in local_errors}
+
+
+def test_the_demo_refuses_debug_beyond_this_machine(
+    settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings.DEBUG = True
+    settings.ALLOWED_HOSTS = ["beatbook.example.org"]
+    with pytest.raises(CommandError, match="Not starting"):
+        call_command("demo", "--host", "0.0.0.0", "--port", str(free_port()))
+
+    assert "DEBUG is on and the server would listen on 0.0.0.0" in capsys.readouterr().err
