@@ -40,6 +40,14 @@ def operations() -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
+def query_names(parameter: dict[str, Any]) -> list[str]:
+    """A parameter's name, or, for a group sent as its own keys (form, exploded), theirs."""
+    schema = parameter["schema"]
+    if schema.get("type") == "object" and parameter.get("explode", True):
+        return list(schema["properties"])
+    return [parameter["name"]]
+
+
 def form_fields(operation: dict[str, Any]) -> list[str]:
     content = operation.get("requestBody", {}).get("content", {})
     schema = content.get("application/x-www-form-urlencoded", {}).get("schema", {})
@@ -48,9 +56,9 @@ def form_fields(operation: dict[str, Any]) -> list[str]:
 
 def variants(path: str, operation: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
     """(url, form) with a NUL in one place each: a path segment, a query value, a form field."""
-    parameters = [(p["in"], p["name"]) for p in operation.get("parameters", [])]
-    in_path = [name for where, name in parameters if where == "path"]
-    in_query = [name for where, name in parameters if where == "query"]
+    parameters = operation.get("parameters", [])
+    in_path = [p["name"] for p in parameters if p["in"] == "path"]
+    in_query = [name for p in parameters if p["in"] == "query" for name in query_names(p)]
     fields = form_fields(operation)
 
     def url(nul_in: str | None, nul: str) -> str:

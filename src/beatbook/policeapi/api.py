@@ -1,21 +1,22 @@
 """The police.uk-compatible open API: the 22 routes of data.police.uk under ``/api/``.
 
 Routes stay thin: parse (``params``), read (``selectors``), shape (``serialisers``). Query
-parameters are declared as optional text so the OpenAPI document lists them while the
-tolerant parsing in ``params`` decides what they mean (the same text may come from a form body).
-Specific paths are declared before ``/{force}/{neighbourhood}``, which would match them too.
+parameters and form bodies are read by the tolerant parsing in ``params`` (the same text may
+come from either), so routes declare only their path parameters; ``openapi`` documents the rest,
+and every error answer. Specific paths are declared before ``/{force}/{neighbourhood}``, which
+would match them too.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Form, NinjaAPI, Query
 from ninja.errors import ValidationError
 
 from beatbook.opendata.models import SourceKind
 from beatbook.policeapi import schemas, serialisers
 from beatbook.policeapi.errors import ApiError, BadRequestError, NotFoundError
+from beatbook.policeapi.openapi import PoliceApi
 from beatbook.policeapi.params import (
     Point,
     first,
@@ -31,7 +32,7 @@ from beatbook.policeapi.selectors import places, stops
 from beatbook.policeapi.selectors.areas import Area, circle, polygon
 from beatbook.policeapi.selectors.months import availability, latest_held_month, resolve_month
 
-api = NinjaAPI(
+api = PoliceApi(
     title="Beatbook open API (police.uk-compatible)",
     version="1",
     description=(
@@ -41,8 +42,6 @@ api = NinjaAPI(
     urls_namespace="policeapi",
     docs_url=None,
 )
-
-Text = str | None
 
 
 @api.exception_handler(ApiError)
@@ -88,40 +87,19 @@ def _street_crimes(request: HttpRequest, category: str) -> HttpResponse:
 
 
 @api.get("/crimes-street/{category}", response=list[schemas.Crime], tags=["crimes"])
-def crimes_street(
-    request: HttpRequest,
-    category: str,
-    lat: Query[Text] = None,
-    lng: Query[Text] = None,
-    poly: Query[Text] = None,
-    date: Query[Text] = None,
-    location_id: Query[Text] = None,
-) -> HttpResponse:
+def crimes_street(request: HttpRequest, category: str) -> HttpResponse:
     """Crimes within a mile of a point, or inside a polygon, in a month (default the latest)."""
     return _street_crimes(request, category)
 
 
 @api.post("/crimes-street/{category}", response=list[schemas.Crime], tags=["crimes"])
-def crimes_street_form(
-    request: HttpRequest,
-    category: str,
-    poly: Form[Text] = None,
-    lat: Form[Text] = None,
-    lng: Form[Text] = None,
-    date: Form[Text] = None,
-) -> HttpResponse:
+def crimes_street_form(request: HttpRequest, category: str) -> HttpResponse:
     """As the GET, with the parameters form-encoded in the body (for long polygons)."""
     return _street_crimes(request, category)
 
 
 @api.get("/crimes-at-location", response=list[schemas.Crime], tags=["crimes"])
-def crimes_at_location(
-    request: HttpRequest,
-    location_id: Query[Text] = None,
-    lat: Query[Text] = None,
-    lng: Query[Text] = None,
-    date: Query[Text] = None,
-) -> HttpResponse:
+def crimes_at_location(request: HttpRequest) -> HttpResponse:
     """Crimes at one published location, or at the one nearest a point."""
     params = merged_params(request)
     month = resolve_month(first(params, "date"))
@@ -141,12 +119,7 @@ def crimes_at_location(
 
 
 @api.get("/crimes-no-location", response=list[schemas.Crime], tags=["crimes"])
-def crimes_no_location(
-    request: HttpRequest,
-    force: Query[Text] = None,
-    category: Query[Text] = None,
-    date: Query[Text] = None,
-) -> HttpResponse:
+def crimes_no_location(request: HttpRequest) -> HttpResponse:
     """Crimes a force could not place on the map."""
     params = merged_params(request)
     month = resolve_month(first(params, "date"))
@@ -164,7 +137,7 @@ def crimes_no_location(
 
 
 @api.get("/crime-categories", response=list[schemas.Category], tags=["crimes"])
-def crime_categories(request: HttpRequest, date: Query[Text] = None) -> HttpResponse:
+def crime_categories(request: HttpRequest) -> HttpResponse:
     """The category slugs and names for a month."""
     month = resolve_month(first(merged_params(request), "date"))
     rows = crime_selectors.crime_categories(month=month)
@@ -222,27 +195,13 @@ def _area(poly: list[Point] | None, point: Point | None) -> tuple[Area, int | No
 
 
 @api.get("/outcomes-at-location", response=list[schemas.OutcomeAtLocation], tags=["outcomes"])
-def outcomes_at_location(
-    request: HttpRequest,
-    location_id: Query[Text] = None,
-    lat: Query[Text] = None,
-    lng: Query[Text] = None,
-    poly: Query[Text] = None,
-    date: Query[Text] = None,
-) -> HttpResponse:
+def outcomes_at_location(request: HttpRequest) -> HttpResponse:
     """Outcome events at a location, within a mile of a point, or inside a polygon."""
     return _outcomes(request)
 
 
 @api.post("/outcomes-at-location", response=list[schemas.OutcomeAtLocation], tags=["outcomes"])
-def outcomes_at_location_form(
-    request: HttpRequest,
-    poly: Form[Text] = None,
-    lat: Form[Text] = None,
-    lng: Form[Text] = None,
-    location_id: Form[Text] = None,
-    date: Form[Text] = None,
-) -> HttpResponse:
+def outcomes_at_location_form(request: HttpRequest) -> HttpResponse:
     """As the GET, with the parameters form-encoded in the body."""
     return _outcomes(request)
 
@@ -265,33 +224,19 @@ def _stops_street(request: HttpRequest) -> HttpResponse:
 
 
 @api.get("/stops-street", response=list[schemas.Stop], tags=["stop and search"])
-def stops_street(
-    request: HttpRequest,
-    lat: Query[Text] = None,
-    lng: Query[Text] = None,
-    poly: Query[Text] = None,
-    date: Query[Text] = None,
-) -> HttpResponse:
+def stops_street(request: HttpRequest) -> HttpResponse:
     """Stops and searches within a mile of a point, or inside a polygon."""
     return _stops_street(request)
 
 
 @api.post("/stops-street", response=list[schemas.Stop], tags=["stop and search"])
-def stops_street_form(
-    request: HttpRequest,
-    poly: Form[Text] = None,
-    lat: Form[Text] = None,
-    lng: Form[Text] = None,
-    date: Form[Text] = None,
-) -> HttpResponse:
+def stops_street_form(request: HttpRequest) -> HttpResponse:
     """As the GET, with the parameters form-encoded in the body."""
     return _stops_street(request)
 
 
 @api.get("/stops-at-location", response=list[schemas.Stop], tags=["stop and search"])
-def stops_at_location(
-    request: HttpRequest, location_id: Query[Text] = None, date: Query[Text] = None
-) -> HttpResponse:
+def stops_at_location(request: HttpRequest) -> HttpResponse:
     """Stops and searches at one published location (none for an unknown one)."""
     params = merged_params(request)
     month = resolve_month(first(params, "date"), kind=SourceKind.STOP_AND_SEARCH)
@@ -320,17 +265,13 @@ def _force_stops(request: HttpRequest, *, located_too: bool) -> HttpResponse:
 
 
 @api.get("/stops-no-location", response=list[schemas.Stop], tags=["stop and search"])
-def stops_no_location(
-    request: HttpRequest, force: Query[Text] = None, date: Query[Text] = None
-) -> HttpResponse:
+def stops_no_location(request: HttpRequest) -> HttpResponse:
     """A force's stops and searches that have no location."""
     return _force_stops(request, located_too=False)
 
 
 @api.get("/stops-force", response=list[schemas.Stop], tags=["stop and search"])
-def stops_force(
-    request: HttpRequest, force: Query[Text] = None, date: Query[Text] = None
-) -> HttpResponse:
+def stops_force(request: HttpRequest) -> HttpResponse:
     """All of a force's stops and searches in a month, located or not."""
     return _force_stops(request, located_too=True)
 
@@ -361,7 +302,7 @@ def force_people(request: HttpRequest, force: str) -> HttpResponse:
 
 
 @api.get("/locate-neighbourhood", response=schemas.Located, tags=["neighbourhoods"])
-def locate_neighbourhood(request: HttpRequest, q: Query[Text] = None) -> HttpResponse:
+def locate_neighbourhood(request: HttpRequest) -> HttpResponse:
     """The force and neighbourhood covering a point: ``q=lat,lng``."""
     point = parse_q(first(merged_params(request), "q"))
     force_id, code = places.locate_neighbourhood(point)
