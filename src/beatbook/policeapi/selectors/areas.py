@@ -90,26 +90,27 @@ def polygon(points: Sequence[Point]) -> Area:
 
     A ring that crosses or touches itself is refused, saying where, rather than repaired:
     repair (``shapely.make_valid``) grows steeply with the number of crossings (a 140-vertex
-    scribble held a worker for a minute), while the validity test is a sweep over the edges
-    (about 10 ms at the 10,000-vertex cap), and which parts of a scribble are "inside" is the
+    star held a worker for a minute), while the validity test takes at most about 0.1 s (a
+    10,000-vertex star: docs/benchmarks.md), and which parts of a scribble are "inside" is the
     client's to say. Repeated, closing and clockwise vertices are all valid and accepted.
     """
     shape = shapely.Polygon([(p.longitude, p.latitude) for p in points])
     if shapely.convex_hull(shape).area == 0:
         raise BadRequestError("poly encloses no area: its points lie on one line")
-    if not shape.is_valid:
-        raise BadRequestError(_invalid_reason(shape))
+    reason = str(shapely.is_valid_reason(shape))
+    if reason != VALID:
+        raise BadRequestError(_invalid_reason(reason))
     shapely.prepare(shape)
     min_lng, min_lat, max_lng, max_lat = shape.bounds
     return Area(min_lat=min_lat, max_lat=max_lat, min_lng=min_lng, max_lng=max_lng, polygon=shape)
 
 
+VALID = "Valid Geometry"
 _REASON = re.compile(r"^(?P<kind>[A-Za-z -]+)\[(?P<x>\S+) (?P<y>\S+)\]$")
 
 
-def _invalid_reason(shape: shapely.Polygon) -> str:
+def _invalid_reason(reason: str) -> str:
     """GEOS's reason ("Self-intersection[-2.13 52.98]") in the API's own words, lat first."""
-    reason = str(shapely.is_valid_reason(shape))
     match = _REASON.match(reason)
     if match is None:
         return f"poly is not a simple ring ({reason}): send one whose edges do not cross"
