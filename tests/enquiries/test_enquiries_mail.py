@@ -287,7 +287,7 @@ def test_administrators_read_the_outbox_and_each_address_shown_is_recorded(
     assert "pat@example.org" in page
     assert "Wheelie bins were set on fire" in page
     assert question.reference in page
-    assert "E-mail is not set up, so nothing is sent: 2 e-mails are kept here" in page
+    assert "Email is not set up, so nothing is sent: 2 emails are kept here" in page
     shown = ContactDetailAccess.objects.filter(purpose="outbox", outcome="shown")
     emails = OutgoingEmail.objects.all()
     assert sorted(shown.values_list("outgoing_email_id", "question_id")) == sorted(
@@ -372,6 +372,6 @@ def test_administrators_see_on_the_staff_page_that_e_mail_waits(
     page = _browser(administrator).get(reverse("staff")).content.decode()
     other = _browser(world.bob).get(reverse("staff")).content.decode()
 
-    assert "E-mail is not set up, so residents get no e-mails: 2 e-mails are waiting" in page
+    assert "Email is not set up, so residents get no emails: 2 emails are waiting" in page
     assert reverse("enquiries:outbox") in page
     assert reverse("enquiries:outbox") not in other

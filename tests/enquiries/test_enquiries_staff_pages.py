@@ -190,7 +190,7 @@ def test_an_officer_answers_and_publishes(
     assert "We will patrol there at 6pm." in message.body
     page = client.get(detail(question)).content.decode()
     assert "is answered." in page
-    assert "not been e-mailed" not in page
+    assert "not been emailed" not in page
     assert "Take off the neighbourhood page" in page
 
 
@@ -203,7 +203,7 @@ def test_an_officer_is_told_when_the_answer_waits_in_the_outbox(
 
     page = client.post(detail(question), {"answer": "We will patrol."}, follow=True)
 
-    assert "E-mail is not set up, so the answer waits in the outbox" in page.content.decode()
+    assert "Email is not set up, so the answer waits in the outbox" in page.content.decode()
     assert OutgoingEmail.objects.get().status == "pending"
 
 

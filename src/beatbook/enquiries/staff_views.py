@@ -129,8 +129,8 @@ def staff_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _answered_message(question: Question) -> str:
     if outgoing_emails_held():
         return (
-            f"Question {question.reference} is answered. E-mail is not set up, so the answer "
-            "waits in the outbox and the resident has not been e-mailed yet."
+            f"Question {question.reference} is answered. Email is not set up, so the answer "
+            "waits in the outbox and the resident has not been emailed yet."
         )
     return f"Question {question.reference} is answered."
 
