@@ -37,6 +37,19 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _empty_rate_buckets() -> None:
+    """On SQLite the rate limiter's buckets are kept in a file of their own, outside each test's
+    transaction: every test starts with them empty, as it does with the database's own rows."""
+    from django.db import connection
+
+    from beatbook.core.bucket_store import forget_all
+
+    # Only once the test database is in place: never the buckets of the user's own database.
+    if connection.settings_dict["NAME"] == connection.settings_dict.get("TEST", {}).get("NAME"):
+        forget_all()
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():

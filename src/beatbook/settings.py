@@ -27,7 +27,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, let in by Beatbook's one staff check (beatbook.accounts.access).
+    "beatbook.accounts.admin_config.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +56,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The content security policy (CONTENT_SECURITY_POLICY below) on every response.
     "csp.middleware.CSPMiddleware",
+    # NUL characters (which PostgreSQL cannot store) and over-large form bodies: a clear 400
+    # for every route, before static files, sessions, the rate limit or any view.
+    "beatbook.web.middleware.RequestInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # The open API's request-line limit, rate limit and CORS (only under /api/ and /postcodes/).
@@ -173,11 +177,23 @@ SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12, minimum=1) * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-)
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+# The proxy's header is trusted only when there is a proxy to set it (anyone can send it).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# HTTPS behind that proxy: plain HTTP redirected to it, and browsers told to keep to it (HSTS,
+# sent on HTTPS answers only). The open API and postcode look-ups answer on either scheme:
+# police.uk clients use http:// base URLs and POST polygons, which a redirect would turn into
+# bodiless GETs; they carry no cookies and nothing private. Checks beatbook.E302 and W301-W304
+# refuse or warn about combinations that cannot work.
+SECURE_SSL_REDIRECT = env_bool("REDIRECT_TO_HTTPS", False)
+SECURE_REDIRECT_EXEMPT = [r"^api/", r"^postcodes/"]
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# By default no e-mail is set up: the outbox keeps residents' e-mails (printing nothing) until
+# a real backend is named; `beatbook serve` refuses the console and dummy backends (E201).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "beatbook.enquiries.mail.HoldBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -256,6 +272,14 @@ API_TRUST_X_FORWARDED_FOR = env_bool("API_TRUST_X_FORWARDED_FOR", False)
 API_RESPONSE_CACHE_MB = env_int("API_RESPONSE_CACHE_MB", 64, minimum=0)
 if API_RATE_LIMIT_PER_SECOND <= 0:
     raise ImproperlyConfigured("API_RATE_LIMIT_PER_SECOND must be more than 0")
+
+# The police.uk ingest: what one CSV, or one zip member, may expand to. A month of the busiest
+# force is a few tens of MB, and police.uk's files compress 5 to 26 times; a zip bomb of blank
+# lines compresses about 1,000 times.
+INGEST_MAX_FILE_MB = env_int("INGEST_MAX_FILE_MB", 256, minimum=1)
+INGEST_MAX_COMPRESSION_RATIO = env_float("INGEST_MAX_COMPRESSION_RATIO", 100.0)
+if INGEST_MAX_COMPRESSION_RATIO < 1:
+    raise ImproperlyConfigured("INGEST_MAX_COMPRESSION_RATIO must be at least 1")
 
 # The demo data set: loaded by `beatbook demo`.
 DEMO_ADMIN_USERNAME = "demo-admin"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 BEATBOOK = "beatbook"
 COMMAND_CHECKS = [Tags.models, BEATBOOK]
@@ -45,3 +45,67 @@ def check_secure_cookies(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             )
         ]
     return []
+
+
+ONE_YEAR = 31_536_000
+
+
+@register(BEATBOOK, deploy=True)
+def check_https(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Combinations of the HTTPS settings that cannot work as meant (docs/configuration.md)."""
+    behind_proxy = bool(settings.BEHIND_TLS_PROXY)
+    problems: list[CheckMessage] = []
+    if settings.SECURE_SSL_REDIRECT and not behind_proxy:
+        problems.append(
+            Error(
+                "REDIRECT_TO_HTTPS is on but BEHIND_TLS_PROXY is off: Beatbook itself serves "
+                "plain HTTP, so every request would be redirected, for ever.",
+                hint="Set BEHIND_TLS_PROXY=true behind a TLS-terminating proxy that sets "
+                "X-Forwarded-Proto, or unset REDIRECT_TO_HTTPS.",
+                id="beatbook.E302",
+            )
+        )
+    if settings.SECURE_HSTS_SECONDS and not behind_proxy:
+        problems.append(
+            Warning(
+                "HSTS_SECONDS is set but BEHIND_TLS_PROXY is off: no request is seen as HTTPS, "
+                "so the Strict-Transport-Security header is never sent.",
+                hint="Set BEHIND_TLS_PROXY=true behind a TLS-terminating proxy.",
+                id="beatbook.W301",
+            )
+        )
+    return problems + _hsts_problems()
+
+
+def _hsts_problems() -> list[CheckMessage]:
+    seconds = int(settings.SECURE_HSTS_SECONDS)
+    subdomains = bool(settings.SECURE_HSTS_INCLUDE_SUBDOMAINS)
+    problems: list[CheckMessage] = []
+    if settings.SECURE_HSTS_PRELOAD and (not subdomains or seconds < ONE_YEAR):
+        problems.append(
+            Warning(
+                "HSTS_PRELOAD is on, but browsers' preload lists take a site only with "
+                f"HSTS_INCLUDE_SUBDOMAINS=true and HSTS_SECONDS of at least {ONE_YEAR} (a year).",
+                hint="Set both, or unset HSTS_PRELOAD.",
+                id="beatbook.W302",
+            )
+        )
+    if (subdomains or settings.SECURE_HSTS_PRELOAD) and not seconds:
+        problems.append(
+            Warning(
+                "HSTS_INCLUDE_SUBDOMAINS or HSTS_PRELOAD is on but HSTS_SECONDS is 0, so no "
+                "Strict-Transport-Security header is sent at all.",
+                hint="Set HSTS_SECONDS (start small, such as 3600, then raise it).",
+                id="beatbook.W303",
+            )
+        )
+    if settings.SECURE_SSL_REDIRECT and not settings.SESSION_COOKIE_SECURE:
+        problems.append(
+            Warning(
+                "REDIRECT_TO_HTTPS is on but SECURE_COOKIES is off: a browser still sends the "
+                "sign-in cookie over plain HTTP on the request that gets redirected.",
+                hint="Set SECURE_COOKIES=true.",
+                id="beatbook.W304",
+            )
+        )
+    return problems
