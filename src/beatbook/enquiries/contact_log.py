@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from beatbook.accounts.models import User
+from beatbook.core.clients import client_address
 from beatbook.enquiries.models import (
     ContactAccessOutcome,
     ContactDetailAccess,
@@ -27,7 +28,6 @@ from beatbook.enquiries.models import (
     OutgoingEmail,
     Question,
 )
-from beatbook.enquiries.ratelimit import client_address
 from beatbook.enquiries.reference import normalise_reference
 
 _USER_AGENT_MAX = ContactDetailAccess._meta.get_field("user_agent").max_length or 300

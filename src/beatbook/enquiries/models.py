@@ -144,25 +144,6 @@ class OutgoingEmail(models.Model):
         return f"{self.subject} ({self.get_status_display()})"
 
 
-class QuestionSubmission(models.Model):
-    """A leaky bucket per client address for the public form, shared by every web process.
-
-    The same scheme as the open API's buckets (see ``beatbook.policeapi.ratelimit``), kept in
-    this app's own table so the two limits never share state.
-    """
-
-    key = models.CharField(max_length=100, primary_key=True)
-    level = models.FloatField()
-    updated = models.FloatField(help_text="Unix time of the last submission counted.")
-    allowed = models.BooleanField()
-
-    class Meta:
-        verbose_name = "question submission rate bucket"
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.level:.1f}"
-
-
 class ContactPurpose(models.TextChoices):
     """Why a member of staff was shown a resident's name and e-mail address."""
 

@@ -20,11 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from beatbook.core.clients import client_address
 from beatbook.core.ratelimit import rate_limit_check
 from beatbook.enquiries import selectors, services
 from beatbook.enquiries.forms import HONEYPOT_FIELD, AskForm, ReferenceForm
 from beatbook.enquiries.models import Question
-from beatbook.enquiries.ratelimit import client_address, submission_allowed
+from beatbook.enquiries.ratelimit import submission_allowed
 from beatbook.places.models import Neighbourhood
 
 # One look-up every two seconds on average, in bursts of up to 20, per address.

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from beatbook.core.clients import client_address
 from beatbook.policeapi.cache import RESPONSES, Entry, cache_bytes, data_version, is_cacheable
 from beatbook.policeapi.errors import BadRequestError
 from beatbook.policeapi.ratelimit import rate_limit_check
@@ -140,10 +141,5 @@ def _request_line_length(request: HttpRequest) -> int:
 
 
 def client_key(request: HttpRequest) -> str:
-    """The client's address; behind a trusted proxy, the one it forwarded."""
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    if settings.API_TRUST_X_FORWARDED_FOR:
-        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-        if forwarded.strip():
-            address = forwarded.split(",")[-1].strip()
-    return f"ip:{address[:70]}"
+    """The client's rate-limit bucket: its address (behind a trusted proxy, the forwarded one)."""
+    return f"ip:{client_address(request)[:70]}"

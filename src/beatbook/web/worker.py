@@ -57,9 +57,9 @@ def periodic_jobs() -> list[PeriodicJob]:
             "send e-mails that are due", 30, "beatbook.enquiries.outbox.outgoing_emails_send_due"
         ),
         PeriodicJob(
-            "forget drained question rate buckets",
+            "forget rate-limit buckets that have drained empty",
             3600,
-            "beatbook.enquiries.ratelimit.submission_buckets_prune",
+            "beatbook.core.ratelimit.rate_buckets_prune",
         ),
         # Cheap when nothing has changed; after an import it runs back-tests for minutes,
         # on its own thread (ADR 12).
