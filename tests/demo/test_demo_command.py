@@ -81,8 +81,12 @@ def test_the_demo_loads_once_prints_how_to_sign_in_and_starts_quickly_the_second
     assert f"password: {password.group(1)}" in second
     assert seconds < 5
 
+    buckets = tmp_path / "demo-ratelimit.sqlite3"
+    buckets.write_text("buckets of the old demo")
     reset, _, _ = run_demo(tmp_path, "--reset")
 
     assert "Deleted the demo database" in reset
+    # The rate limiter's own file went with it (made again, empty, only if a request needs it).
+    assert not buckets.exists() or buckets.read_bytes() != b"buckets of the old demo"
     assert "102,517 crimes" in reset
     assert f"password: {password.group(1)}" in reset

@@ -7,8 +7,8 @@ membership opens nothing, so taking the staff flag away shuts a person out every
 ``staff_required`` wraps a view with that rule: a visitor is sent to sign in, a signed-in
 person without staff status gets a 403 (``PermissionDenied``), before the view reads anything.
 ``superuser_required`` is the same for the few pages only administrators open.
-``BeatbookAdminSite`` gives Django's admin the same rule (``beatbook.accounts.apps.AdminConfig``
-makes it the default site).
+``BeatbookAdminSite`` gives Django's admin the same rule
+(``beatbook.accounts.admin_config.AdminConfig`` makes it the default site).
 """
 
 from __future__ import annotations

@@ -81,8 +81,12 @@ def bucket_file() -> Path | None:
     name = str(connection.settings_dict.get("NAME") or "")
     if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
         return None
-    path = Path(name)
-    return path.with_name(f"{path.stem}-ratelimit{path.suffix or '.sqlite3'}")
+    return bucket_file_beside(Path(name))
+
+
+def bucket_file_beside(database: Path) -> Path:
+    """The buckets' file for the SQLite database file ``database``."""
+    return database.with_name(f"{database.stem}-ratelimit{database.suffix or '.sqlite3'}")
 
 
 def pour(*, key: str, rate: float, burst: int, now: float) -> tuple[float, bool] | None:

@@ -50,9 +50,10 @@ class Command(BaseCommand):
             "--keep-indexes",
             action="store_true",
             help=(
-                "Never drop indexes for a large load: slower, but each file commits on its own "
-                "and readers never wait (by default a load at least as big as the data held "
-                "runs as one transaction and rebuilds the indexes at the end)."
+                "SQLite only: never drop indexes for a large load, so that each file commits "
+                "on its own (by default a SQLite load at least as big as the data held runs as "
+                "one transaction and rebuilds the indexes at the end; readers are served the "
+                "last committed data either way). PostgreSQL always keeps them (ADR 15)."
             ),
         )
 

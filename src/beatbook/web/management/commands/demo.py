@@ -21,6 +21,7 @@ from django.urls import reverse
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from beatbook.core.bucket_store import bucket_file_beside
 from beatbook.demo.bundle import FORCE_ID
 from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.people import DemoAdmin, demo_admin_ensure, demo_organisations_ensure
@@ -88,8 +89,10 @@ class Command(ServeCommand):
     def reset(self) -> None:
         connections.close_all()
         database = demo_database_path()
-        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
-            path.unlink(missing_ok=True)
+        # The rate limiter's buckets live in a SQLite file of their own beside it (ADR 15).
+        for base in (database, bucket_file_beside(database)):
+            for path in (base, Path(f"{base}-wal"), Path(f"{base}-shm")):
+                path.unlink(missing_ok=True)
         self.stdout.write(f"Deleted the demo database {database}.")
 
     def load(self) -> None:
