@@ -28,24 +28,20 @@ import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("BEATBOOK_SHARED_DATA", REPO.parent / "shared" / "data"))
+from support import SHARED, beatbook_serve, free_port, load_in_subprocess, postgres_database
+
 MERSEYSIDE = SHARED / "policeuk" / "merseyside-2018-2021.zip"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "")
 PG_DATABASE = "beatbook_bench_api"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 CONNECTIONS = (1, 8, 32)
-BEATBOOK = Path(sys.executable).with_name("beatbook")
 
 QUERIES = {
     "stoke": "/api/crimes-street/all-crime?lat=53.0244&lng=-2.1782&date=2025-06",
@@ -82,54 +78,6 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def postgres_database() -> str:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        connection.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return f"{POSTGRES}/{PG_DATABASE}"
-
-
-def load(env: dict[str, str]) -> float:
-    done = subprocess.run(
-        [sys.executable, "-c", LOAD, str(MERSEYSIDE)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"loading the data failed:\n{done.stderr[-4000:]}")
-    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
-
-
-def serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [str(BEATBOOK), "serve", "--port", str(port), "--workers", str(WORKERS), "--no-access-log"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if "is running at" in line:
-            return process
-        if not line and process.poll() is not None:
-            break
-    process.terminate()
-    raise SystemExit("beatbook serve did not start")
 
 
 def check(base: str) -> dict[str, int]:
@@ -186,7 +134,8 @@ def run(database: str, database_url: str, workdir: Path) -> list[Result]:
     )
     env.pop("DATABASE_URL_FILE", None)
     print(f"{database}: loading ({database_url})...", flush=True)
-    print(f"{database}: loaded in {load(env):.0f} s", flush=True)
+    seconds = load_in_subprocess(LOAD, [str(MERSEYSIDE)], env)
+    print(f"{database}: loaded in {seconds:.0f} s", flush=True)
     results = []
     for cache_mb in ("0", "64"):
         results += measure(database, dict(env, API_RESPONSE_CACHE_MB=cache_mb))
@@ -196,7 +145,7 @@ def run(database: str, database_url: str, workdir: Path) -> list[Result]:
 def measure(database: str, env: dict[str, str]) -> list[Result]:
     cache = env["API_RESPONSE_CACHE_MB"] != "0"
     port = free_port()
-    server = serve(env, port)
+    server = beatbook_serve(env, port, WORKERS, "--no-access-log")
     results = []
     try:
         base = f"http://127.0.0.1:{port}"
@@ -240,7 +189,7 @@ def main() -> None:
         workdir = Path(tmp)
         results += run("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", workdir)
         if POSTGRES:
-            results += run("PostgreSQL", postgres_database(), workdir)
+            results += run("PostgreSQL", postgres_database(POSTGRES, PG_DATABASE), workdir)
     print()
     print(f"{platform.node()}: {os.cpu_count()} cores, {WORKERS} workers, {SECONDS} s per run")
     print(table(results))

@@ -40,7 +40,6 @@ import math
 import os
 import platform
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -52,8 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("BEATBOOK_SHARED_DATA", REPO.parent / "shared" / "data"))
+from support import BEATBOOK, SHARED, beatbook_serve, free_port, postgres_database
+
 MERSEYSIDE = SHARED / "policeuk" / "merseyside-2018-2021.zip"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "")
 PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "beatbook_bench_api_import")
@@ -67,7 +66,6 @@ PORT = int(os.environ.get("BENCH_PORT", "0"))
 # as are held (what decided bulk mode); "with-staffordshire": the demo's 2025 crimes as well.
 SCENARIO = os.environ.get("BENCH_SCENARIO", "merseyside")
 TIMEOUT = 60.0
-BEATBOOK = Path(sys.executable).with_name("beatbook")
 GOAL_P99_MS = 500.0
 
 LOAD = """
@@ -203,12 +201,8 @@ def request_path(rng: random.Random, targets: Targets) -> str:  # noqa: C901, PL
     return "/api/crime-last-updated"
 
 
-def free_port() -> int:
-    if PORT:
-        return PORT
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def port_to_serve_on() -> int:
+    return PORT or free_port()
 
 
 def _get(url: str, client: int) -> tuple[int, bytes]:
@@ -325,29 +319,6 @@ def during_import(base: str, targets: Targets, phase: Phase, env: dict[str, str]
     return float(str(outcome["seconds"]))
 
 
-def serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
-    command = [str(BEATBOOK), "serve", "--port", str(port), "--workers", str(WORKERS)]
-    process = subprocess.Popen(  # noqa: S603
-        [*command, "--no-access-log", "--no-worker"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if "is running at" in line:
-            # Keep reading its output so that a chatty server never blocks on a full pipe.
-            threading.Thread(target=process.stdout.read, daemon=True).start()
-            return process
-        if not line and process.poll() is not None:
-            break
-    process.terminate()
-    raise SystemExit("beatbook serve did not start")
-
-
 def code_env(env: dict[str, str], src: str) -> dict[str, str]:
     if not src:
         return env
@@ -372,8 +343,8 @@ def migrate(env: dict[str, str]) -> None:
 
 
 def measure(code: str, database: str, env: dict[str, str]) -> tuple[list[Phase], float]:
-    port = free_port()
-    server = serve(env, port)
+    port = port_to_serve_on()
+    server = beatbook_serve(env, port, WORKERS, "--no-access-log", "--no-worker")
     try:
         base = f"http://127.0.0.1:{port}"
         targets = find_targets(base)
@@ -433,15 +404,6 @@ def run(database: str, database_url: str, workdir: Path) -> tuple[list[Phase], d
     return phases, imports
 
 
-def postgres_database() -> str:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return f"{POSTGRES}/{PG_DATABASE}"
-
-
 def table(phases: list[Phase]) -> str:
     lines = [
         "| code | database | phase | requests | p50 ms | p99 ms | max ms | errors |",
@@ -481,7 +443,9 @@ def main() -> None:
         found, imports["SQLite"] = run("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", workdir)
         phases += found
         if POSTGRES:
-            found, imports["PostgreSQL"] = run("PostgreSQL", postgres_database(), workdir)
+            found, imports["PostgreSQL"] = run(
+                "PostgreSQL", postgres_database(POSTGRES, PG_DATABASE), workdir
+            )
             phases += found
     print()
     print(

@@ -36,10 +36,7 @@ import multiprocessing
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -49,15 +46,14 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("BEATBOOK_SHARED_DATA", REPO.parent / "shared" / "data"))
+from support import SHARED, beatbook_serve, free_port, load_in_subprocess, postgres_database
+
 FILES = [SHARED / "policeuk" / "staffordshire-2025.zip", SHARED / "policeuk" / "cheshire-2025.zip"]
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "")
 PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "beatbook_bench_polygon")
 REPEATS = int(os.environ.get("BENCH_REPEATS", "20"))
 OLD_REPAIR = os.environ.get("BENCH_OLD_REPAIR", "1") == "1"
 WORKERS = 4
-BEATBOOK = Path(sys.executable).with_name("beatbook")
 HANLEY = (53.0244, -2.1782)
 MONTH = "2025-06"
 
@@ -139,55 +135,6 @@ CASES: dict[str, tuple[str, str, str | None]] = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def postgres_database() -> str:
-    import psycopg
-
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        connection.execute(f"CREATE DATABASE {PG_DATABASE}")
-    return f"{POSTGRES}/{PG_DATABASE}"
-
-
-def load(env: dict[str, str]) -> float:
-    done = subprocess.run(
-        [sys.executable, "-c", LOAD, *map(str, FILES)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise SystemExit(f"loading the data failed:\n{done.stderr[-4000:]}")
-    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
-
-
-def serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [str(BEATBOOK), "serve", "--port", str(port), "--workers", str(WORKERS)]
-        + ["--no-access-log", "--no-worker"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if "is running at" in line:
-            return process
-        if not line and process.poll() is not None:
-            break
-    process.terminate()
-    raise SystemExit("beatbook serve did not start")
-
-
 def request(base: str, case: str) -> tuple[int, float]:
     method, path, body = CASES[case]
     separator = "&" if "?" in path else "?"
@@ -251,9 +198,10 @@ def run(database: str, database_url: str, workdir: Path) -> list[Result]:
     )
     env.pop("DATABASE_URL_FILE", None)
     print(f"{database}: loading ({database_url})...", flush=True)
-    print(f"{database}: loaded in {load(env):.0f} s", flush=True)
+    seconds = load_in_subprocess(LOAD, [str(f) for f in FILES], env)
+    print(f"{database}: loaded in {seconds:.0f} s", flush=True)
     port = free_port()
-    server = serve(env, port)
+    server = beatbook_serve(env, port, WORKERS, "--no-access-log", "--no-worker")
     try:
         return measure_all(database, f"http://127.0.0.1:{port}")
     finally:
@@ -332,7 +280,7 @@ def main() -> None:
         workdir = Path(tmp)
         results += run("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", workdir)
         if POSTGRES:
-            results += run("PostgreSQL", postgres_database(), workdir)
+            results += run("PostgreSQL", postgres_database(POSTGRES, PG_DATABASE), workdir)
     print()
     print(f"{platform.node()}: {os.cpu_count()} cores, {WORKERS} workers, {REPEATS} requests each")
     if OLD_REPAIR:

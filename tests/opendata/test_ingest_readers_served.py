@@ -33,10 +33,12 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from beatbook.opendata.ingest import bulk as bulk_module
+from beatbook.opendata.ingest.formats import STREET_COLUMNS
 from beatbook.opendata.ingest.results import IngestSummary
 from beatbook.opendata.ingest.writers import DjangoWriter
 from beatbook.opendata.services import ingest_paths
 from beatbook.policeapi import examples
+from database_locks import waiting_for_locks_at_most
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,20 +49,6 @@ READER_LOCK_WAIT_SECONDS = 2.0
 NOT_WAITING_SECONDS = 5.0
 HOLD_AT_MOST_SECONDS = 120
 
-HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
 BIGDALE = ("-2.875002", "53.486621", "On or near Bigdale Drive", "E01006448", "Knowsley 001A")
 MONTH = "2019-09"
 POINT = f"lat={BIGDALE[1]}&lng={BIGDALE[0]}"
@@ -79,7 +67,7 @@ def _street_file(folder: Path, *, crimes: int) -> Path:
     police = "Merseyside Police"
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(HEADER)
+        writer.writerow(STREET_COLUMNS)
         lng, lat, street, lsoa, lsoa_name = BIGDALE
         for number in range(1, crimes + 1):
             writer.writerow(
@@ -116,19 +104,6 @@ def _crimes_near(answers: dict[str, tuple[int, Any]]) -> int:
     status, crimes = answers[f"/api/crimes-street/all-crime?{POINT}&date={MONTH}"]
     assert status == 200
     return len(crimes)
-
-
-@contextmanager
-def _reader_waiting_at_most(seconds: float) -> Iterator[None]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
-        else:
-            cursor.execute(f"SET lock_timeout = '{int(seconds * 1000)}ms'")
-    try:
-        yield
-    finally:
-        connection.close()
 
 
 @pytest.fixture
@@ -224,7 +199,7 @@ def _import_held_open_elsewhere(path: Path, bulk: str, signals: Path) -> Iterato
 
 
 def _served_during(client: Client) -> dict[str, tuple[int, Any]]:
-    with _reader_waiting_at_most(READER_LOCK_WAIT_SECONDS):
+    with waiting_for_locks_at_most(READER_LOCK_WAIT_SECONDS):
         started = time.monotonic()
         answers = _answers(client)
         elapsed = time.monotonic() - started
@@ -292,7 +267,7 @@ def test_every_api_route_answers_as_before_while_an_import_holds_its_transaction
     before = _every_route(client)
     with (
         _import_held_open_on_a_thread(reload, "size", monkeypatch),
-        _reader_waiting_at_most(READER_LOCK_WAIT_SECONDS),
+        waiting_for_locks_at_most(READER_LOCK_WAIT_SECONDS),
     ):
         started = time.monotonic()
         during = _every_route(client)

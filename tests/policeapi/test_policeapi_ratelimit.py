@@ -24,6 +24,7 @@ from pytest_django.fixtures import Settings
 from beatbook.core.bucket_store import BUSY_TIMEOUT_SECONDS, bucket_file
 from beatbook.policeapi.models import RateBucket
 from beatbook.policeapi.ratelimit import rate_buckets_prune, rate_limit_check
+from database_locks import waiting_for_locks_at_most
 
 BEATBOOK = Path(sys.executable).with_name("beatbook")
 # Far above what a rate-limit check costs, far below the 30 s an import's lock could hold one.
@@ -150,25 +151,10 @@ def _an_import_holding_its_locks() -> Iterator[None]:
         other.close()
 
 
-@contextmanager
-def _reader_waiting_at_most(seconds: float) -> Iterator[None]:
-    """This test's own connection gives up waiting for a lock after ``seconds``, so that a
-    request that would wait for the import fails fast instead of after 30 s."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
-        else:
-            cursor.execute(f"SET lock_timeout = '{int(seconds * 1000)}ms'")
-    try:
-        yield
-    finally:
-        connection.close()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_limit_never_waits_for_an_import(client: Client, settings: Settings) -> None:
     settings.API_RATE_LIMIT_ENABLED = True
-    with _reader_waiting_at_most(2.0), _an_import_holding_its_locks():
+    with waiting_for_locks_at_most(2.0), _an_import_holding_its_locks():
         started = time.monotonic()
         decision = rate_limit_check(key="ip:during-import", rate=15, burst=30)
         response = client.get("/api/forces")

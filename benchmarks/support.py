@@ -1,0 +1,74 @@
+"""What the benchmarks that run a real server share: paths, a free port, a scratch PostgreSQL
+database, a data-loading subprocess and ``beatbook serve`` started and waited for.
+
+The benchmarks are run as scripts (``python benchmarks/api.py``), so this module is imported
+from the script's own folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("BEATBOOK_SHARED_DATA", REPO.parent / "shared" / "data"))
+BEATBOOK = Path(sys.executable).with_name("beatbook")
+SERVER_START_SECONDS = 120
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def postgres_database(server_url: str, name: str) -> str:
+    """A new, empty database ``name`` on ``server_url`` (dropped first if it is there)."""
+    import psycopg
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+    return f"{server_url}/{name}"
+
+
+def load_in_subprocess(script: str, args: list[str], env: dict[str, str]) -> float:
+    """Run a loading ``script`` (Python source) that prints ``{"seconds": ...}`` last."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"loading the data failed:\n{done.stderr[-4000:]}")
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def beatbook_serve(
+    env: dict[str, str], port: int, workers: int, *extra: str
+) -> subprocess.Popen[str]:
+    """``beatbook serve`` on ``port``, returned once it says it is running."""
+    command = [str(BEATBOOK), "serve", "--port", str(port), "--workers", str(workers), *extra]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if "is running at" in line:
+            # Keep reading its output so that a chatty server never blocks on a full pipe.
+            threading.Thread(target=process.stdout.read, daemon=True).start()
+            return process
+        if not line and process.poll() is not None:
+            break
+    process.terminate()
+    raise SystemExit("beatbook serve did not start")
