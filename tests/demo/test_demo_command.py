@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -90,3 +93,64 @@ def test_the_demo_loads_once_prints_how_to_sign_in_and_starts_quickly_the_second
     assert not buckets.exists() or buckets.read_bytes() != b"buckets of the old demo"
     assert "102,517 crimes" in reset
     assert f"password: {password.group(1)}" in reset
+
+
+def test_the_demos_e_mails_link_to_the_port_it_serves_on(tmp_path: Path) -> None:
+    """A resident asks Longton's team a question on a demo started with --port: the e-mail it
+    keeps in the outbox links to that port, not to 127.0.0.1:8000."""
+    port = free_port()
+    env = {**os.environ, "BEATBOOK_DATA_DIR": str(tmp_path)}
+    env.pop("SITE_URL", None)
+    process = subprocess.Popen(
+        [str(BEATBOOK), "demo", "--port", str(port), "--workers", "1", "--no-access-log"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if line.startswith("Press Ctrl+C"):
+                break
+        reference = ask_a_question(f"http://127.0.0.1:{port}", tmp_path / "demo.sqlite3")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as database:
+        [(body,)] = database.execute(
+            "SELECT body FROM enquiries_outgoingemail WHERE "
+            "question_id = (SELECT id FROM enquiries_question WHERE reference = ?) "
+            "AND \"to\" = 'resident@example.org'",
+            [reference],
+        ).fetchall()
+    assert f"http://127.0.0.1:{port}/questions/{reference}/" in body
+    assert "127.0.0.1:8000" not in body
+
+
+def ask_a_question(site: str, database: Path) -> str:
+    """Send the ask form of Longton's page as a browser would; the new question's reference."""
+    with sqlite3.connect(database) as connection:
+        [(force, code)] = connection.execute(
+            "SELECT force_id, code FROM places_neighbourhood WHERE name LIKE 'Longton%'"
+        ).fetchall()
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    ask = f"{site}/neighbourhoods/{force}/{code}/ask/"
+    with opener.open(ask) as page:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())
+    assert token is not None
+    form = {
+        "csrfmiddlewaretoken": token.group(1),
+        "kind": "question",
+        "subject": "Parking outside the school",
+        "body": "Who checks the parking outside the school at home time?",
+        "email": "resident@example.org",
+    }
+    request = urllib.request.Request(
+        ask, data=urllib.parse.urlencode(form).encode(), headers={"Referer": ask}
+    )
+    with opener.open(request) as sent:
+        found = re.search(r"/questions/([A-Z0-9-]+)/sent/", sent.url)
+    assert found is not None, sent.url
+    return found.group(1)

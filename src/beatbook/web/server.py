@@ -33,6 +33,8 @@ from beatbook.web.worker import WorkerSupervisor, task_worker_available
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+# Listening on every address: the site is reached by this machine's name, not by these.
+WILDCARD_HOSTS = {"0.0.0.0", "::", "[::]", ""}  # noqa: S104 - names, not a bind
 
 # Deployment checks about HTTPS that say nothing useful for a server only this machine can reach.
 _HTTPS_ONLY_CHECKS = {"security.W004", "security.W008", "security.W012", "security.W016"}
@@ -55,6 +57,32 @@ class ServerOptions:
     @property
     def bind(self) -> str:
         return self.url.removeprefix("http://").rstrip("/")
+
+    @property
+    def site_url(self) -> str:
+        """The address people reach this server by: ``url`` without its final slash, with this
+        machine's name in place of an every-address host (nobody can browse to 0.0.0.0)."""
+        if self.host not in WILDCARD_HOSTS:
+            return self.url.rstrip("/")
+        name = socket.getfqdn()
+        host = f"[{name}]" if ":" in name else name
+        return f"http://{host}:{self.port}"
+
+
+def site_url_apply(options: ServerOptions) -> str | None:
+    """Make e-mails and calendar feeds link to the address this server really serves on, unless
+    ``SITE_URL`` is configured (then that wins, and None is returned).
+
+    Set in this process's settings, which gunicorn's forked web workers share, and in the
+    environment, which the task worker (a child process that reads the settings afresh)
+    inherits: both compose links.
+    """
+    if os.environ.get("SITE_URL", "").strip():
+        return None
+    address = options.site_url
+    settings.SITE_URL = address
+    os.environ["SITE_URL"] = address
+    return address
 
 
 def default_workers() -> int:

@@ -70,6 +70,8 @@ class Command(ServeCommand):
         # The demo keeps its e-mail in the outbox on purpose: no warning that it is not set up.
         settings.SILENCED_SYSTEM_CHECKS = [*settings.SILENCED_SYSTEM_CHECKS, MAIL_NOT_SET_UP]
         self.check_before_serving(host=server.host)
+        # Before anything that composes a link (the sample questions, the worker's e-mails).
+        self.apply_site_url(server)
         if options["reset"]:
             self.reset()
         call_command("migrate", interactive=False, verbosity=0)

@@ -15,6 +15,7 @@ from beatbook.web.server import (
     default_workers,
     deployment_problems,
     server_run,
+    site_url_apply,
 )
 
 
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         refuse_debug()
         server = server_options(options)
         self.check_before_serving(host=server.host)
+        self.apply_site_url(server)
         self.stdout.write(f"Starting Beatbook with {server.workers} workers...")
         server_run(options=server, on_ready=lambda: self.announce(server))
 
@@ -101,6 +103,14 @@ class Command(BaseCommand):
             for message in errors:
                 self.stderr.write(self.style.ERROR(str(message)))
             raise CommandError(f"Not starting: {len(errors)} configuration error(s) above.")
+
+    def apply_site_url(self, server: ServerOptions) -> None:
+        address = site_url_apply(server)
+        if address is not None:
+            self.stdout.write(
+                f"Links in e-mails and calendar feeds go to {address} "
+                "(set SITE_URL to the site's public address to change that)."
+            )
 
     def announce(self, server: ServerOptions) -> None:
         self.stdout.write(self.style.SUCCESS(f"Beatbook is running at {server.url}"))
