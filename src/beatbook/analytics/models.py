@@ -50,3 +50,36 @@ class Backtest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.force_id} {self.category} {self.measure} {self.cell_size} m"
+
+
+class BacktestScore(models.Model):
+    """One method's back-test scores for one month: its forecast of that month, made from the
+    36 months before it only, on the study area of that month, scored at every coverage.
+
+    A month's scores depend on nothing but those months, so every back-test (the command's,
+    the worker's, a forecast's quick one) reuses them while ``inputs`` (a digest of the street
+    files of those months, the LSOA data, the harm table, the seed and the scoring code) still
+    matches, and a forecast of month M chooses its method from the scores of months before M.
+    """
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=40)
+    measure = models.CharField(max_length=20)
+    cell_size = models.PositiveIntegerField(help_text="Metres.")
+    month = models.CharField(max_length=7, help_text="The month forecast and scored.")
+    method = models.CharField(max_length=40)
+    inputs = models.CharField(max_length=64, help_text="Digest of what the scores depend on.")
+    scores = models.JSONField(default=list, help_text="Per coverage: analysis.metrics.Score.")
+    seconds = models.FloatField(default=0.0)
+    made_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "category", "measure", "cell_size", "month", "method"],
+                name="backtest_score_one_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force_id} {self.category} {self.measure} {self.month} {self.method}"
