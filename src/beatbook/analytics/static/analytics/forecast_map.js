@@ -26,6 +26,8 @@
       L.tileLayer(container.dataset.tileUrl, {
         attribution: container.dataset.tileAttribution || "",
         maxZoom: 19,
+        // The site's origin only (the tile server's usage policy wants a valid Referer).
+        referrerPolicy: "strict-origin",
       }).addTo(map);
     }
     var total = cells.features.length;

@@ -21,6 +21,9 @@
       L.tileLayer(tiles, {
         attribution: container.dataset.tileAttribution || "",
         maxZoom: 19,
+        // The tile server is told which site asks (its usage policy wants a valid Referer),
+        // never which page: a neighbourhood's address says where a resident lives.
+        referrerPolicy: "strict-origin",
       }).addTo(map);
     }
     return map;
