@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -8,9 +10,13 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
-from beatbook.places.models import Neighbourhood
+from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.places.selectors import LocateError, locate_point, locate_postcode
-from beatbook.places.services import neighbourhoods_build, postcodes_import
+from beatbook.places.services import (
+    lsoa_boundaries_import,
+    neighbourhoods_build,
+    postcodes_import,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +36,7 @@ def _locate(*args: str) -> str:
 
 
 def test_a_point_is_in_its_force_neighbourhood_and_lsoa(built: None) -> None:
-    located = locate_point(latitude=52.99, longitude=-2.15)
+    located = locate_point(latitude=52.99, longitude=-2.15, with_lsoa=True)
 
     assert located is not None
     assert located.force.id == "staffordshire"
@@ -38,6 +44,61 @@ def test_a_point_is_in_its_force_neighbourhood_and_lsoa(built: None) -> None:
     assert located.neighbourhood.name == "Meir Test"
     assert located.lsoa is not None
     assert located.lsoa.code == "E01000003"
+
+
+def test_the_lsoa_is_looked_up_only_when_the_answer_needs_it(built: None) -> None:
+    located = locate_point(latitude=52.99, longitude=-2.15)
+
+    assert located is not None
+    assert located.neighbourhood is not None
+    assert located.lsoa is None
+
+
+# A boundary that cannot be read: any lookup that parsed it would fail.
+_BROKEN = {"type": "Polygon", "coordinates": "not a ring"}
+_LONDON_BOX = {"min_lat": 51.4, "max_lat": 51.6, "min_lng": -0.3, "max_lng": 0.1}
+
+
+def test_a_point_reads_only_the_boundaries_whose_box_holds_it(
+    built: None, django_assert_max_num_queries: Callable[..., Any]
+) -> None:
+    # Thousands of rows elsewhere are never read: had a lookup built an index of every
+    # boundary (as it once did, per process, on the request path), these would break it.
+    force = Force.objects.get(pk="metropolitan")
+    Lsoa.objects.bulk_create(
+        Lsoa(code=f"E0199{i:04d}", census_year=2011, boundary=_BROKEN, **_LONDON_BOX)
+        for i in range(2_000)
+    )
+    Neighbourhood.objects.create(
+        force=force, code="broken", name="Broken", boundary=_BROKEN, **_LONDON_BOX
+    )
+
+    with django_assert_max_num_queries(2):
+        in_a_neighbourhood = locate_point(latitude=52.99, longitude=-2.15)
+    with django_assert_max_num_queries(2):
+        by_its_lsoa = locate_point(latitude=52.99, longitude=-2.15, with_lsoa=True)
+
+    assert in_a_neighbourhood is not None
+    assert in_a_neighbourhood.neighbourhood is not None
+    assert in_a_neighbourhood.neighbourhood.name == "Meir Test"
+    assert by_its_lsoa is not None
+    assert by_its_lsoa.lsoa is not None
+    assert by_its_lsoa.lsoa.code == "E01000003"
+
+
+def test_an_import_is_seen_by_the_next_lookup(
+    lsoas: None, places_dir: Path, tmp_path: Path
+) -> None:
+    assert locate_point(latitude=52.99, longitude=-2.25) is None
+    wider = tmp_path / "wider.geojson"
+    wider.write_text((places_dir / "lsoas-2011.geojson").read_text().replace("-2.2,", "-2.3,"))
+
+    lsoa_boundaries_import(path=wider)
+
+    located = locate_point(latitude=52.99, longitude=-2.25)
+    assert located is not None
+    assert located.lsoa is not None
+    assert located.lsoa.code == "E01000001"
 
 
 def test_without_neighbourhoods_the_force_comes_from_the_lsoa(lsoas: None) -> None:

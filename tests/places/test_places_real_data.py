@@ -36,7 +36,7 @@ def test_staffordshire_neighbourhoods_built_by_ward_from_the_real_files(shared_d
         Neighbourhood.objects.filter(force_id="staffordshire").values_list("name", flat=True)
     )
     assert {"Longton & Meir Hay South", "Meir North", "Etruria & Hanley"} <= names
-    located = locate_postcode(postcode="ST3 2AA")
+    located = locate_postcode(postcode="ST3 2AA", with_lsoa=True)
     assert located is not None
     assert located.force.id == "staffordshire"
     assert located.neighbourhood is not None

@@ -8,7 +8,7 @@ import numpy as np
 
 from beatbook.places.models import Force, Lsoa, Neighbourhood, Postcode
 from beatbook.places.postcode import normalise_postcode
-from beatbook.places.spatial import lsoa_index, neighbourhood_ids_for_points
+from beatbook.places.spatial import lsoa_at, neighbourhood_at
 
 # Generous bounds of the United Kingdom (Northern Ireland to Lowestoft, the Scillies to Shetland).
 UK_LATITUDE = (49.8, 60.9)
@@ -21,7 +21,11 @@ class LocateError(ValueError):
 
 @dataclass(frozen=True)
 class Located:
-    """Where a point is: its force, and its neighbourhood and LSOA where we hold them."""
+    """Where a point is: its force, and its neighbourhood and LSOA where we hold them.
+
+    ``lsoa`` is looked up only when it was asked for (``with_lsoa``) or when no neighbourhood
+    holds the point (then the LSOA names the force): otherwise it is None.
+    """
 
     force: Force
     neighbourhood: Neighbourhood | None
@@ -31,26 +35,20 @@ class Located:
     postcode: str = ""
 
 
-def locate_point(*, latitude: float, longitude: float) -> Located | None:
-    """The force, neighbourhood and LSOA of a WGS84 point; None if it is in no force we hold.
+def locate_point(*, latitude: float, longitude: float, with_lsoa: bool = False) -> Located | None:
+    """The force and neighbourhood (and LSOA, see ``Located``) of a WGS84 point; None if it is
+    in no force we hold.
 
-    Raises ``LocateError`` for a point outside the UK.
+    Each lookup reads only the few boundaries whose bounding box holds the point, so it costs
+    the same on the first request of a process as on any other. Raises ``LocateError`` for a
+    point outside the UK.
     """
     _check_in_uk(latitude, longitude)
-    lat, lng = np.array([latitude]), np.array([longitude])
-    neighbourhood_id = neighbourhood_ids_for_points(lat=lat, lng=lng)[0]
-    lsoa_code = lsoa_index().lookup(lat, lng)[0]
-    neighbourhood = (
-        Neighbourhood.objects.select_related("force").get(pk=neighbourhood_id)
-        if neighbourhood_id is not None
-        else None
-    )
-    lsoa = Lsoa.objects.select_related("force").get(pk=lsoa_code) if lsoa_code is not None else None
-    force = (
-        neighbourhood.force
-        if neighbourhood is not None
-        else (lsoa.force if lsoa is not None else None)
-    )
+    neighbourhood = neighbourhood_at(latitude=latitude, longitude=longitude)
+    lsoa = None
+    if with_lsoa or neighbourhood is None:
+        lsoa = lsoa_at(latitude=latitude, longitude=longitude)
+    force = neighbourhood.force if neighbourhood is not None else (lsoa.force if lsoa else None)
     if force is None:
         return None
     return Located(
@@ -58,7 +56,17 @@ def locate_point(*, latitude: float, longitude: float) -> Located | None:
     )
 
 
-def locate_postcode(*, postcode: str) -> Located | None:
+def neighbourhood_of_point(*, latitude: float, longitude: float) -> Neighbourhood | None:
+    """Only the neighbourhood (with its force) of a WGS84 point, or None: for answers that need
+    nothing else, such as police.uk's ``locate-neighbourhood``.
+
+    Raises ``LocateError`` for a point outside the UK.
+    """
+    _check_in_uk(latitude, longitude)
+    return neighbourhood_at(latitude=latitude, longitude=longitude)
+
+
+def locate_postcode(*, postcode: str, with_lsoa: bool = False) -> Located | None:
     """As ``locate_point`` for a postcode's position (Code-Point Open).
 
     Raises ``LocateError`` for text that is not a postcode, a postcode we do not hold, or one
@@ -77,7 +85,7 @@ def locate_postcode(*, postcode: str) -> Located | None:
     latitude, longitude = row
     if latitude is None or longitude is None:
         raise LocateError(f"{normalised} has no position in Code-Point Open")
-    located = locate_point(latitude=latitude, longitude=longitude)
+    located = locate_point(latitude=latitude, longitude=longitude, with_lsoa=with_lsoa)
     if located is None:
         return None
     return Located(

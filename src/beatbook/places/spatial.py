@@ -1,20 +1,31 @@
-"""Point-in-polygon for neighbourhoods and LSOAs, vectorised with shapely 2's STRtree.
+"""Point-in-polygon for neighbourhoods and LSOAs.
 
-Boundaries live in the database as GeoJSON. An index is built from them on first use and kept
-per process, keyed by a fingerprint of the rows, so a change to the boundaries (an import, a
-rebuild) is picked up by the next query in every process without any shared memory.
+Boundaries live in the database as GeoJSON beside their bounding boxes (indexed).
+
+One point (a request: locate a postcode, a map click, ``locate-neighbourhood``) is answered by
+``containing``: the database narrows the rows to those whose box holds the point, and only
+those few polygons are read and tested. Nothing is built or kept, so the first request on a
+fresh worker, or the first after an import, costs what every other one does.
+
+Many points at once (a crime file, a hotspot map) use a ``PolygonIndex``: shapely 2's STRtree
+over one force's polygons, built on first use and kept per process, keyed by a fingerprint of
+the rows, so a change to the boundaries (an import, a rebuild) is picked up by the next query
+in every process without any shared memory.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+import orjson
 import shapely
 from django.db.models import Count, Max, QuerySet, Sum
 
-from beatbook.places.models import Lsoa, Neighbourhood
+from beatbook.places.models import Boundary, Lsoa, Neighbourhood
+
+BoundaryT = TypeVar("BoundaryT", bound=Boundary)
 
 _CACHE: dict[tuple[str, str], tuple[object, PolygonIndex]] = {}
 
@@ -39,8 +50,8 @@ class PolygonIndex:
     def lookup(self, lat: np.ndarray, lng: np.ndarray) -> np.ndarray:
         """The id of a polygon containing each point, or ``None`` where none does.
 
-        Where polygons overlap (neighbouring boundaries drawn by hand), the first match wins,
-        which is deterministic for a given set of boundaries.
+        Where polygons overlap (neighbouring boundaries drawn by hand), the first of them in
+        the rows' order wins: the lowest primary key, as ``containing`` chooses.
         """
         lat = np.asarray(lat, dtype=float)
         lng = np.asarray(lng, dtype=float)
@@ -51,16 +62,53 @@ class PolygonIndex:
         positions = np.flatnonzero(valid)
         points = shapely.points(lng[valid], lat[valid])
         point_idx, polygon_idx = self.tree.query(points, predicate="intersects")
-        # Keep the first polygon found for each point.
+        order = np.lexsort((polygon_idx, point_idx))
+        point_idx, polygon_idx = point_idx[order], polygon_idx[order]
+        # Keep the first polygon (in the rows' order) found for each point.
         first = np.unique(point_idx, return_index=True)[1]
         result[positions[point_idx[first]]] = self.ids[polygon_idx[first]]
         return result
 
 
-def _as_json(geometry: Any) -> str:
-    import json
+def _as_json(geometry: Any) -> str | bytes:
+    return geometry if isinstance(geometry, str) else orjson.dumps(geometry)
 
-    return geometry if isinstance(geometry, str) else json.dumps(geometry)
+
+def containing(
+    queryset: QuerySet[BoundaryT], *, latitude: float, longitude: float
+) -> BoundaryT | None:
+    """The row of ``queryset`` whose polygon holds the point (on its edge counts), or None.
+
+    Only rows whose bounding box holds the point are fetched (the ``*_bbox`` index) and only
+    their polygons are parsed: a handful, however many rows the table has. Where polygons
+    overlap, the lowest primary key wins, as in ``PolygonIndex.lookup``.
+    """
+    candidates = queryset.filter(
+        min_lat__lte=latitude,
+        max_lat__gte=latitude,
+        min_lng__lte=longitude,
+        max_lng__gte=longitude,
+    ).order_by()
+    # Sorted here, not by the database: ORDER BY pk would have it walk the primary key's
+    # index over the whole table instead of the bounding-box index over a few rows.
+    for candidate in sorted(candidates, key=lambda row: row.pk):
+        if candidate.boundary and shapely.intersects_xy(
+            shapely.from_geojson(_as_json(candidate.boundary)), longitude, latitude
+        ):
+            return candidate
+    return None
+
+
+def neighbourhood_at(*, latitude: float, longitude: float) -> Neighbourhood | None:
+    """The neighbourhood (with its force) a WGS84 point is in, or None."""
+    return containing(
+        Neighbourhood.objects.select_related("force"), latitude=latitude, longitude=longitude
+    )
+
+
+def lsoa_at(*, latitude: float, longitude: float) -> Lsoa | None:
+    """The LSOA (with its force) a WGS84 point is in, or None."""
+    return containing(Lsoa.objects.select_related("force"), latitude=latitude, longitude=longitude)
 
 
 def _cached(key: tuple[str, str], queryset: QuerySet[Any], key_field: str) -> PolygonIndex:
@@ -70,7 +118,9 @@ def _cached(key: tuple[str, str], queryset: QuerySet[Any], key_field: str) -> Po
     cached = _CACHE.get(key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    rows = list(queryset.exclude(boundary=None).values_list(key_field, "boundary"))
+    rows = list(
+        queryset.exclude(boundary=None).order_by(key_field).values_list(key_field, "boundary")
+    )
     index = PolygonIndex.from_geojson(rows)
     _CACHE[key] = (fingerprint, index)
     return index
@@ -93,11 +143,6 @@ def neighbourhood_index(*, force_id: str | None = None) -> PolygonIndex:
     if force_id is not None:
         queryset = queryset.filter(force_id=force_id)
     return _cached(("neighbourhood", force_id or "*"), queryset, "pk")
-
-
-def lsoa_index() -> PolygonIndex:
-    """Every LSOA that has a boundary."""
-    return _cached(("lsoa", "*"), Lsoa.objects.all(), "pk")
 
 
 def neighbourhood_ids_for_points(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from beatbook.places.models import Force, Neighbourhood, Postcode
 from beatbook.places.postcode import normalise_postcode
-from beatbook.places.selectors import LocateError, locate_point
+from beatbook.places.selectors import LocateError, neighbourhood_of_point
 from beatbook.policeapi.errors import NotFoundError
 from beatbook.policeapi.params import Point
 from beatbook.teams.models import (
@@ -118,12 +118,12 @@ def boundary_ring(neighbourhood: Neighbourhood) -> list[tuple[float, float]]:
 def locate_neighbourhood(point: Point) -> tuple[str, str]:
     """(force id, neighbourhood code) of the neighbourhood containing a point; 404 if none."""
     try:
-        located = locate_point(latitude=point.latitude, longitude=point.longitude)
+        found = neighbourhood_of_point(latitude=point.latitude, longitude=point.longitude)
     except LocateError as exc:
         raise NotFoundError(str(exc)) from None
-    if located is None or located.neighbourhood is None:
+    if found is None:
         raise NotFoundError("no neighbourhood covers that point")
-    return located.force.id, located.neighbourhood.code
+    return found.force_id, found.code
 
 
 def postcode_or_404(postcode: str) -> Postcode:

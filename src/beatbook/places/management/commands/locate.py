@@ -38,16 +38,16 @@ class Command(BaseCommand):
     def _locate(self, place: list[str]) -> Located | None:
         if len(place) == 2 and _is_number(place[0]) and _is_number(place[1]):
             latitude, longitude = parse_coordinates(place[0], place[1])
-            return locate_point(latitude=latitude, longitude=longitude)
+            return locate_point(latitude=latitude, longitude=longitude, with_lsoa=True)
         if len(place) == 1 and "," in place[0]:
             first, second = place[0].split(",", 1)
             latitude, longitude = parse_coordinates(first, second)
-            return locate_point(latitude=latitude, longitude=longitude)
+            return locate_point(latitude=latitude, longitude=longitude, with_lsoa=True)
         if _is_number(place[0]):
             raise LocateError(
                 f"{' '.join(place)} are not coordinates (expected LAT LNG, e.g. 52.98 -2.13)"
             )
-        return locate_postcode(postcode=" ".join(place))
+        return locate_postcode(postcode=" ".join(place), with_lsoa=True)
 
 
 def _is_number(text: str) -> bool:
