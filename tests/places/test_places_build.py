@@ -6,7 +6,7 @@ import pytest
 
 from beatbook.opendata.models import SourceFile, SourceKind
 from beatbook.places.geometry import from_geojson
-from beatbook.places.models import Lsoa, Neighbourhood
+from beatbook.places.models import Lsoa, Neighbourhood, Place
 from beatbook.places.services import (
     PlacesImportError,
     neighbourhoods_build,
@@ -55,25 +55,53 @@ def test_a_built_neighbourhood_is_the_union_of_its_lsoas(postcodes: None) -> Non
     assert hood.source == "built from LSOAs (by ward)"
 
 
+def _place(name: str, latitude: float, longitude: float, population: int) -> None:
+    Place.objects.create(
+        source="os-open-names",
+        source_id=name,
+        name=name,
+        latitude=latitude,
+        longitude=longitude,
+        population=population,
+    )
+
+
 def test_by_msoa_names_come_from_the_wards_and_repeats_are_told_apart(postcodes: None) -> None:
+    _place("Testville", 52.99, -2.19, 5_000)
+    _place("Otherville", 52.99, -2.17, 3_000)
+
     neighbourhoods_build(force_id="staffordshire", by="msoa")
 
+    # Told apart by the town inside each, never by the MSOA's statistical name.
     assert _built() == {
-        "Northwood (Testtown 001)": ("E01000001",),
-        "Northwood (Testtown 002)": ("E01000002",),
+        "Northwood (Testville)": ("E01000001",),
+        "Northwood (Otherville)": ("E01000002",),
         "Meir Test": ("E01000003", "E01000004"),
     }
     assert set(Neighbourhood.objects.values_list("code", flat=True)) == {
-        "northwood-testtown-001",
-        "northwood-testtown-002",
+        "northwood-testville",
+        "northwood-otherville",
         "meir-test",
     }
 
 
-def test_by_msoa_without_postcodes_uses_the_msoa_names(lsoas: None) -> None:
+def test_an_area_with_no_ward_is_named_after_its_largest_town_not_its_msoa(lsoas: None) -> None:
+    _place("Testville", 52.99, -2.19, 5_000)
+    _place("Hamlet End", 52.985, -2.195, 600)
+
     neighbourhoods_build(force_id="staffordshire", by="msoa")
 
-    assert set(_built()) == {"Testtown 001", "Testtown 002", "Testtown 003"}
+    names = set(_built())
+    assert "Testville" in names
+    assert "Testtown 001" not in names
+
+
+def test_by_msoa_without_postcodes_uses_a_town_inside_else_the_msoa_name(lsoas: None) -> None:
+    neighbourhoods_build(force_id="staffordshire", by="msoa")
+
+    # GeoNames (loaded by the migration) places Longton inside MSOA 003; 001 and 002 hold no
+    # town or village of the gazetteer, and keep their MSOA's name.
+    assert set(_built()) == {"Testtown 001", "Testtown 002", "Longton"}
 
 
 def test_rebuilding_keeps_the_ids_of_unchanged_neighbourhoods_and_drops_the_rest(
@@ -187,7 +215,8 @@ def test_lsoas_far_from_any_loaded_postcode_keep_to_their_msoa(lsoas: None, tmp_
 
     neighbourhoods_build(force_id="staffordshire", by="ward")
 
+    # They are named after the town inside them (GeoNames' Longton), not their MSOA.
     assert _built() == {
         "Northwood": ("E01000001", "E01000002"),
-        "Testtown 003": ("E01000003", "E01000004"),
+        "Longton": ("E01000003", "E01000004"),
     }

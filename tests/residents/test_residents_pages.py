@@ -127,9 +127,11 @@ def test_what_a_resident_types_is_escaped(client: Client, longton: Neighbourhood
     assert "&lt;script&gt;" in text
 
 
-def test_a_name_search_finds_by_area_name(client: Client, longton: Neighbourhood) -> None:
-    response = client.get("/neighbourhoods/", {"q": "stoke"})
-    assert response.status_code == 302
+def test_a_name_search_never_searches_lsoa_names(client: Client, longton: Neighbourhood) -> None:
+    # Longton's LSOA is "Stoke-on-Trent 040A": statistical names are not places residents know.
+    response = client.get("/neighbourhoods/", {"q": "040A"})
+    assert response.status_code == 200
+    assert "We cannot find a place or neighbourhood called" in response.content.decode()
 
 
 def test_the_page_counts_crime_against_a_hand_count(

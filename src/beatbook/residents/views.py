@@ -39,6 +39,7 @@ def _find_page(request: HttpRequest, **context: Any) -> HttpResponse:
         errors=errors,
         boundaries_url=reverse("residents:boundaries") + f"?v={current_version()}",
         forces=selectors.neighbourhoods_by_force(),
+        police_uk_find=find.POLICE_UK_FIND,
     )
     return render(request, "residents/find.html", context)
 
@@ -51,13 +52,18 @@ def find_neighbourhood(request: HttpRequest) -> HttpResponse:
         try:
             return _to_neighbourhood(find.find_by_postcode(text=postcode))
         except find.FindError as error:
-            return _find_page(request, postcode=postcode, postcode_error=str(error))
+            return _find_page(
+                request,
+                postcode=postcode,
+                postcode_error=str(error),
+                outside_area=error.outside_area,
+            )
     if "q" in request.GET:
         text = request.GET["q"]
         try:
             matches = find.find_by_name(text=text)
         except find.FindError as error:
-            return _find_page(request, q=text, q_error=str(error))
+            return _find_page(request, q=text, q_error=str(error), outside_area=error.outside_area)
         if len(matches) == 1:
             return _to_neighbourhood(matches[0].neighbourhood)
         return _find_page(request, q=text, matches=matches, max_matches=find.MAX_MATCHES)
@@ -73,7 +79,7 @@ def locate(request: HttpRequest) -> HttpResponse:
         )
         return _to_neighbourhood(find.find_by_point(latitude=latitude, longitude=longitude))
     except find.FindError as error:
-        return _find_page(request, map_error=str(error))
+        return _find_page(request, map_error=str(error), outside_area=error.outside_area)
 
 
 @require_GET

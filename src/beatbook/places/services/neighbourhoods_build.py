@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from beatbook.opendata.models import SourceKind
 from beatbook.places.geometry import from_geojson, polygonal
-from beatbook.places.models import AreaName, Force, Lsoa, Neighbourhood, Postcode
+from beatbook.places.models import AreaName, Force, Lsoa, Neighbourhood, Place, Postcode
 from beatbook.places.services.common import (
     ImportResult,
     Loaded,
@@ -204,16 +204,36 @@ def _msoa_groups(lsoas: list[_LsoaRow], wards: dict[str, Counter[str]]) -> list[
         members[key].append(code)
         msoa_names[key] = msoa_name or name[:-1].strip() or key
     names = _ward_names()
+    boundaries = {row[0]: row[4] for row in lsoas}
+    lsoa_names = {row[0]: row[1] for row in lsoas}
     groups = []
     for key, codes in sorted(members.items()):
         counter: Counter[str] = Counter()
         for code in codes:
             counter.update(wards.get(code, Counter()))
         name = names.get(_most_common(counter), "") if counter else ""
-        groups.append((name or msoa_names[key], tuple(sorted(codes)), msoa_names[key]))
+        # Residents never see an MSOA's statistical name ("South Staffordshire 014") where a
+        # ward or a town or village inside names the area; nor in "Northwood (...)".
+        town = _largest_place(codes, boundaries)
+        name = name or town or msoa_names[key]
+        groups.append((name, tuple(sorted(codes)), town or _place(lsoa_names, tuple(codes))))
     return _distinct_names(
         [(name, codes) for name, codes, _ in groups], fallback=[m for _, _, m in groups]
     )
+
+
+def _largest_place(codes: list[str], boundaries: dict[str, object]) -> str:
+    """The largest town or village of the gazetteer inside these LSOAs, or ""."""
+    area = shapely.union_all([from_geojson(boundaries[code]) for code in codes])
+    west, south, east, north = area.bounds
+    inside = [
+        (population or 0, name)
+        for name, population, latitude, longitude in Place.objects.filter(
+            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+        ).values_list("name", "population", "latitude", "longitude")
+        if shapely.intersects_xy(area, longitude, latitude)
+    ]
+    return max(inside)[1] if inside else ""
 
 
 def _distinct_names(
