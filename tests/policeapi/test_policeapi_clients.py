@@ -1,7 +1,10 @@
 """The public police.uk clients, installed from PyPI, pointed at a live server (reference §9).
 
 Each client's every call runs against ``live_server`` with the hand-made world of
-``police_world``; base URLs are overridden the way §3/§9.1 of the reference describes.
+``police_world``; base URLs are overridden the way §3/§9.1 of the reference describes. The slow
+test runs them all again against a fresh ``beatbook serve`` that holds every LSOA of England and
+Wales as well, the clients' locate calls first, as each worker's first request (uk-police gives
+up after 10 s of its own accord).
 """
 
 from __future__ import annotations
@@ -10,9 +13,14 @@ import asyncio
 import importlib.util
 import math
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import police_api
 import pyrozza
@@ -21,8 +29,11 @@ import uk_police
 import uk_police.client
 import uk_police_api
 import uk_police_api._client
+from django.db import connection
 from police_world import CENTRE, P_BURGLARY, P_THEFT, PoliceData
 from pytest_django.live_server_helper import LiveServer
+
+from beatbook.places.services import lsoa_boundaries_import
 
 LAT, LNG = CENTRE
 SQUARE = [(52.98, -2.14), (52.98, -2.12), (52.995, -2.12), (52.995, -2.14)]
@@ -310,7 +321,14 @@ def ukpol_path(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(target)
 
 
-def _ukpol(base: str, live_server: LiveServer, ukpol_path: str, *args: str) -> str:
+@dataclass(frozen=True)
+class Served:
+    """Where a server answers: ``url`` as ``LiveServer`` gives it."""
+
+    url: str
+
+
+def _ukpol(base: str, live_server: LiveServer | Served, ukpol_path: str, *args: str) -> str:
     # ukpol-cli reads two module constants; click wants a real stdout, so run it as a process.
     script = (
         "import sys, ukpol_cli;"
@@ -327,7 +345,9 @@ def _ukpol(base: str, live_server: LiveServer, ukpol_path: str, *args: str) -> s
     return done.stdout
 
 
-def test_ukpol_cli_every_command(base: str, live_server: LiveServer, ukpol_path: str) -> None:
+def test_ukpol_cli_every_command(
+    base: str, live_server: LiveServer | Served, ukpol_path: str
+) -> None:
     area = _ukpol(base, live_server, ukpol_path, "area", "ST31AA")
     assert "Staffordshire Constabulary" in area
     assert "Longton" in area
@@ -344,3 +364,112 @@ def test_ukpol_cli_every_command(base: str, live_server: LiveServer, ukpol_path:
     assert "Something went wrong" not in crimes
     latest = _ukpol(base, live_server, ukpol_path, "crimes", "ST31AA")
     assert "Burglary" in latest
+
+
+# The fresh server with every LSOA of England and Wales ---------------------------------------
+
+NATIONAL_LSOAS = "geography/lsoa-2011-boundaries-ew-generalised.geojson.gz"
+SERVER_START_SECONDS = 120
+
+
+def _database_url() -> str:
+    """The test database, for a server started beside the tests to read what they wrote."""
+    settings = connection.settings_dict
+    if str(settings["ENGINE"]).endswith("sqlite3"):
+        return f"sqlite:///{settings['NAME']}"
+    host, port = settings.get("HOST") or "127.0.0.1", settings.get("PORT") or 5432
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    return f"postgres://{settings['USER']}{password}@{host}:{port}/{settings['NAME']}"
+
+
+def _serve(tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
+    """``beatbook serve`` (two workers, as on two cores), once it says it is running."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    env = dict(
+        os.environ,
+        DATABASE_URL=_database_url(),
+        BEATBOOK_DATA_DIR=str(tmp_path / "data"),
+        API_RATE_LIMIT_ENABLED="false",
+    )
+    env.pop("DATABASE_URL_FILE", None)
+    beatbook = Path(sys.executable).with_name("beatbook")
+    command = [str(beatbook), "serve", "--port", str(port), "--workers", "2", "--no-worker"]
+    server = subprocess.Popen(  # noqa: S603
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert server.stdout is not None
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    seen = []
+    while time.monotonic() < deadline:
+        line = server.stdout.readline()
+        seen.append(line)
+        if "is running at" in line:
+            threading.Thread(target=server.stdout.read, daemon=True).start()
+            return server, f"http://127.0.0.1:{port}"
+        if not line and server.poll() is not None:
+            break
+    server.terminate()
+    raise AssertionError("beatbook serve did not start:\n" + "".join(seen[-40:]))
+
+
+def _locate_first(base: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clients' locate calls, all at once, as the fresh workers' first requests."""
+    monkeypatch.setattr(uk_police.client.uk_police, "BASE_URL", base.rstrip("/"))
+    _uk_police_api(base, monkeypatch)
+    answers: dict[str, object] = {}
+    errors: list[BaseException] = []
+
+    def call(name: str, locate: object) -> None:
+        try:
+            answers[name] = locate()  # type: ignore[operator]
+        except BaseException as error:  # noqa: BLE001  # reported below, with its client
+            errors.append(error)
+
+    api = uk_police_api.PoliceAPI(cache_ttl=None, max_retries=0)
+    calls = {
+        "uk-police": lambda: uk_police.neighbourhoods.locate_neighbourhood(LAT, LNG),
+        "uk-police-api": lambda: api.neighbourhoods.locate(LAT, LNG).neighbourhood,
+        "police-api-client": lambda: (
+            police_api.PoliceAPI(base_url=base).locate_neighbourhood(LAT, LNG).id
+        ),
+    }
+    threads = [threading.Thread(target=call, args=item) for item in calls.items()]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        api.close()
+    assert not errors, errors
+    assert answers == {
+        "uk-police": {"force": "staffordshire", "neighbourhood": "SOT.LONGTON"},
+        "uk-police-api": "SOT.LONGTON",
+        "police-api-client": "SOT.LONGTON",
+    }
+
+
+@pytest.mark.slow
+def test_every_client_passes_against_a_fresh_server_holding_every_lsoa(
+    shared_data: Path,
+    live_police_data: PoliceData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    ukpol_path: str,
+) -> None:
+    lsoa_boundaries_import(path=shared_data / NATIONAL_LSOAS)
+    server, url = _serve(tmp_path)
+    base = f"{url}/api/"
+    try:
+        _locate_first(base, monkeypatch)
+        test_police_api_client_every_call(base)
+        test_pyrozza_every_call(base)
+        test_uk_police_every_call(base)
+        test_uk_police_api_every_call(base, monkeypatch)
+        test_uk_police_api_async_every_call(base, monkeypatch)
+        test_ukpol_cli_every_command(base, Served(url), ukpol_path)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

@@ -85,6 +85,8 @@ def test_the_town_comes_first_and_lsoas_are_never_shown(
     assert "includes Stafford" in text
     assert "001A" not in text
     assert "E01029700" not in text
+    # GeoNames' licence (CC BY 4.0) asks for the credit where its names are used.
+    assert 'href="https://www.geonames.org/"' in text
 
 
 def test_a_neighbourhood_named_after_the_town_stands_for_it(
