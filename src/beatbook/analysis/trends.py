@@ -243,15 +243,18 @@ def repeat_locations(crimes: pd.DataFrame, *, top: int = 15) -> pd.DataFrame:
             "street_name": grouped["street_name"].first(),
             "crimes": grouped.size(),
             "months_with_crime": grouped["month"].nunique(),
-            "top_category": grouped["category"].agg(lambda s: s.value_counts().index[0]),
             "lsoa_code": grouped["lsoa_code"].first(),
         }
     )
     table = table[table["crimes"] >= 2]
     table = table.sort_values(
         ["crimes", "months_with_crime", "street_name"], ascending=[False, False, True]
-    )
-    return table.head(top)[columns]
+    ).head(top).copy()
+    # The most common category of the places listed only: asked of every place of a force
+    # (tens of thousands), it took most of the report's time.
+    listed = frame[frame["place"].isin(table.index)].groupby("place")["category"]
+    table["top_category"] = listed.agg(lambda s: s.value_counts().index[0])
+    return table[columns]
 
 
 def repeat_share(crimes: pd.DataFrame) -> float:

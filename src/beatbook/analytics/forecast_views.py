@@ -3,20 +3,16 @@ back-test table and chart. Staff only, and only the forces the person works in."
 
 from __future__ import annotations
 
-import hashlib
 import math
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from beatbook.accounts.access import staff_required
-from beatbook.accounts.models import User
-from beatbook.accounts.selectors import forces_for_user
 from beatbook.analysis.forecast.export import cells_csv, cells_geojson
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import BASELINES, DESCRIPTIONS
@@ -30,42 +26,45 @@ from beatbook.analytics.backtest_store import (
 from beatbook.analytics.forecast_charts import backtest_chart_svg
 from beatbook.analytics.forecast_services import Forecast, forecast_make
 from beatbook.analytics.forms import ForecastForm
+from beatbook.analytics.page_results import analysis_forces_for, not_ready_download, preparing
+from beatbook.analytics.results import ResultSpec, result_obtain
 from beatbook.analytics.selectors import months_held
 
-CACHE_SECONDS = 60 * 60
 MAP_SHARE = 0.02  # the top 2% of cells go on the map
 TABLE_COVERAGES = (0.01, 0.05)
-
-
-def _forces(request: HttpRequest) -> list[tuple[str, str]]:
-    user = request.user
-    assert isinstance(user, User)
-    return [(force.pk, force.name) for force in forces_for_user(user=user).order_by("name")]
 
 
 def _settings(data: dict[str, Any]) -> tuple[str, str, str | None]:
     return data["force"], data.get("category") or ALL_CRIME, data.get("harm") or None
 
 
-def _outputs(force_id: str, category: str, harm: str | None) -> dict[str, Any]:
-    """Next month's forecast and its back-test, once per settings, data version and stored
-    back-test (a fresh one from the worker can name another method)."""
+def forecast_params(force_id: str, category: str, harm: str | None) -> dict[str, Any]:
+    return {"force": force_id, "category": category, "harm": harm}
+
+
+def forecast_result_spec(params: dict[str, Any]) -> ResultSpec:
+    """Next month's forecast for these settings, made from the force's data as held now and
+    the stored back-test as it is now (a fresh one from the worker can name another method)."""
+    force_id, category = str(params["force"]), str(params["category"])
+    harm = params.get("harm") or None
     state = backtest_state(
         force_id=force_id, category=category, cell_size=DEFAULT_CELL_SIZE, harm=harm
     )
     made = state.summary["made_at"] if state.summary else None
-    key_text = f"{force_id}|{category}|{harm}|{DEFAULT_CELL_SIZE}|{state.version}|{made}"
-    key = "analytics:forecast:" + hashlib.sha256(key_text.encode()).hexdigest()
-    outputs: dict[str, Any] | None = cache.get(key)
-    if outputs is None:
-        held = months_held(force_ids=[force_id])
-        if not held:
-            raise ValueError("No crime data is loaded for this force.")
-        month = add_months(held[-1], 1)
-        forecast = forecast_make(force_id=force_id, month=month, category=category, harm=harm)
-        outputs = _describe(forecast)
-        cache.set(key, outputs, CACHE_SECONDS)
-    return outputs
+    version = f"{state.version}|{DEFAULT_CELL_SIZE:g}|{made.isoformat() if made else ''}"
+    return ResultSpec("forecast", forecast_params(force_id, category, harm), (force_id,), version)
+
+
+def forecast_result_make(params: dict[str, Any]) -> dict[str, Any]:
+    """The forecast page's map, tables, chart and downloads for next month."""
+    force_id, category = str(params["force"]), str(params["category"])
+    harm = params.get("harm") or None
+    held = months_held(force_ids=[force_id])
+    if not held:
+        raise ValueError("No crime data is loaded for this force.")
+    month = add_months(held[-1], 1)
+    forecast = forecast_make(force_id=force_id, month=month, category=category, harm=harm)
+    return _describe(forecast)
 
 
 def _note(force_id: str, category: str, harm: str | None) -> str:
@@ -99,12 +98,13 @@ def _describe(forecast: Forecast) -> dict[str, Any]:
         "cell_size": int(forecast.grid.cell_size),
         "area_source": forecast.area_source,
         "score": forecast.backtest,
+        "evidence": forecast.evidence(),
         "top_cells": top.sort_values("rank").head(20).to_dict("records"),
         "rows": rows,
         "chart": backtest_chart_svg(_frame(rows)) if rows else "",
         "map_geojson": cells_geojson(top, meta).decode(),
         "csv": cells_csv(cells),
-        "geojson": cells_geojson(cells, meta),
+        "geojson": cells_geojson(cells, meta).decode(),
     }
 
 
@@ -133,24 +133,19 @@ def _frame(rows: list[dict[str, Any]]) -> Any:
 
 @staff_required
 def forecast_page(request: HttpRequest) -> HttpResponse:
-    forces = _forces(request)
+    forces = analysis_forces_for(request)
     submitted = "force" in request.GET
-    initial = {"force": forces[0][0]} if forces else {}
-    form = ForecastForm(request.GET if submitted else None, forces=forces, initial=initial)
+    initial = {"force": forces.default} if forces.default else {}
+    form = ForecastForm(request.GET if submitted else initial, forces=forces.choices)
     context: dict[str, Any] = {"nav_analysis": True, "form": form, "forces": forces}
-    chosen = form.cleaned_data if submitted and form.is_valid() else None
-    if chosen is None and not submitted and forces:
-        chosen = {"force": forces[0][0]}
-    if chosen is not None:
-        force_id, category, harm = _settings(chosen)
-        try:
-            outputs = _outputs(force_id, category, harm)
-        except ValueError as error:
-            if not form.is_bound:  # the first visit: the error is about the default force
-                form = ForecastForm(chosen, forces=forces, initial=initial)
-                context["form"] = form
-            form.is_valid()
-            form.add_error(None, str(error))
+    if (submitted or forces.default) and form.is_valid():
+        force_id, category, harm = _settings(form.cleaned_data)
+        spec = forecast_result_spec(forecast_params(force_id, category, harm))
+        outcome = result_obtain(spec, allowed_force_ids=forces.allowed_ids)
+        if outcome.error:
+            form.add_error(None, outcome.error)
+        elif outcome.payload is None:
+            context["preparing"] = preparing(request, outcome)
         else:
             query = urlencode(
                 {
@@ -161,7 +156,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
             )
             download = reverse("analytics:forecast-download")
             context.update(
-                outputs=outputs,
+                outputs=outcome.payload,
                 backtest_note=_note(force_id, category, harm),
                 csv_url=f"{download}?{query}&format=csv",
                 geojson_url=f"{download}?{query}&format=geojson",
@@ -174,19 +169,22 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def forecast_download(request: HttpRequest) -> HttpResponse:
-    form = ForecastForm(request.GET, forces=_forces(request))
+    forces = analysis_forces_for(request)
+    form = ForecastForm(request.GET, forces=forces.choices)
     kind = request.GET.get("format", "csv")
     if kind not in {"csv", "geojson"} or not form.is_valid():
         return HttpResponse(
-            "The download needs a force you work in and a format of csv or geojson.",
+            "The download needs a force you work in that holds crime data, and a format of "
+            "csv or geojson.",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
     force_id, category, harm = _settings(form.cleaned_data)
-    try:
-        outputs = _outputs(force_id, category, harm)
-    except ValueError as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    spec = forecast_result_spec(forecast_params(force_id, category, harm))
+    outcome = result_obtain(spec, allowed_force_ids=forces.allowed_ids)
+    if outcome.payload is None:
+        return not_ready_download(outcome)
+    outputs = outcome.payload
     name = f"forecast-{force_id}-{category}-{outputs['month']}"
     if kind == "csv":
         response = HttpResponse(outputs["csv"], content_type="text/csv; charset=utf-8")

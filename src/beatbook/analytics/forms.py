@@ -126,6 +126,15 @@ class TrendsForm(forms.Form):
         label="Last month", required=False, help_text="Leave empty for the latest month held"
     )
 
+    def __init__(self, *args: Any, example: str = "", **kwargs: Any) -> None:
+        """``example``: a force the person works in that holds data, named in the hint."""
+        super().__init__(*args, **kwargs)
+        if example:
+            self.fields["area"].help_text = (
+                "A neighbourhood name, an LSOA code (E01014213), a local authority "
+                f"(Stoke-on-Trent) or a force ({example})"
+            )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         _check_order(self, data)

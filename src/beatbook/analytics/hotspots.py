@@ -4,6 +4,7 @@ harm weights in force, handed to ``beatbook.analysis.hotspots``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -12,9 +13,17 @@ from pyproj import Transformer
 
 from beatbook.analysis.grid import Grid
 from beatbook.analysis.harm import HARM_INDEXES, check_index
-from beatbook.analysis.hotspots import Bounds, HotspotMap, HotspotOptions, hotspot_map
+from beatbook.analysis.hotspots import (
+    Bounds,
+    HotspotMap,
+    HotspotOptions,
+    hotspot_map,
+    to_csv,
+    to_geojson,
+)
 from beatbook.analytics.harm import harm_weights
-from beatbook.analytics.selectors import crime_points
+from beatbook.analytics.results import ResultSpec
+from beatbook.analytics.selectors import crime_points, data_version
 from beatbook.places.models import Force, Neighbourhood
 from beatbook.places.spatial import neighbourhood_index
 
@@ -120,3 +129,56 @@ def cells_in_force(grid: Grid, *, force_id: str) -> npt.NDArray[np.bool_]:
     lng, lat = _TO_WGS84.transform(cx, cy)
     found = neighbourhood_index(force_id=force_id).lookup(np.asarray(lat), np.asarray(lng))
     return np.asarray([value is not None for value in found], dtype=bool)
+
+
+def hotspot_params(request: HotspotRequest) -> dict[str, Any]:
+    """The request as the plain settings a stored result is keyed by and the worker reads."""
+    return {
+        "force": request.force_id,
+        "month_from": request.month_from,
+        "month_to": request.month_to,
+        "categories": list(request.categories),
+        "harm": request.harm,
+        "method": request.options.method,
+        "cell_size": request.options.cell_size,
+    }
+
+
+def hotspot_request_from(params: dict[str, Any]) -> HotspotRequest:
+    return HotspotRequest(
+        force_id=str(params["force"]),
+        month_from=str(params["month_from"]),
+        month_to=str(params["month_to"]),
+        categories=tuple(params.get("categories") or ()),
+        harm=params.get("harm") or None,
+        options=HotspotOptions(method=params["method"], cell_size=float(params["cell_size"])),
+    )
+
+
+def hotspot_result_spec(params: dict[str, Any]) -> ResultSpec:
+    """The stored result's spec: the force's data, and the harm table when weighed by harm."""
+    request = hotspot_request_from(params)
+    version = data_version(force_ids=[request.force_id])
+    if request.harm is not None:
+        version += f":h{harm_weights().version}"
+    return ResultSpec("hotspots", hotspot_params(request), (request.force_id,), version)
+
+
+def hotspot_result_make(params: dict[str, Any]) -> dict[str, Any]:
+    """The hotspot page's table and both downloads (the map draws the GeoJSON one)."""
+    hotspots = force_hotspots(request=hotspot_request_from(params))
+    result = hotspots.result
+    return {
+        "places": result.top_places.to_dict("records"),
+        "description": result.options.describe(),
+        "score_label": result.score_label,
+        "weighted": result.weighted,
+        "crimes_used": result.crimes_used,
+        "without_location": result.crimes_without_location,
+        "outside_area": result.crimes_outside_area,
+        "hot_cells": int(result.hot.sum()),
+        "area_source": hotspots.area_source,
+        "harm_version": hotspots.harm_version,
+        "geojson": to_geojson(result, metadata=hotspots.metadata()).decode(),
+        "csv": to_csv(result),
+    }

@@ -83,3 +83,39 @@ class BacktestScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.force_id} {self.category} {self.measure} {self.month} {self.method}"
+
+
+class AnalysisResult(models.Model):
+    """A finished result of an analysis page (``analytics.results``), kept in the database.
+
+    One row per page and settings (``key``: a digest of the kind and its parameters). Every web
+    process and worker reads and writes the same rows, so a result made once (by the worker
+    after an import, or on a page's first request) is served to every process until the data
+    it was made from changes (``version``).
+    """
+
+    key = models.CharField(max_length=64, unique=True, help_text="Digest of kind and settings.")
+    kind = models.CharField(max_length=20, help_text="hotspots, trends or forecast.")
+    params = models.JSONField(default=dict, help_text="The settings, as the worker reads them.")
+    force_ids = models.JSONField(
+        default=list, help_text="The forces whose data the result shows: who may see it."
+    )
+    version = models.CharField(
+        max_length=200, blank=True, help_text="The data the stored result was made from."
+    )
+    payload = models.BinaryField(null=True, blank=True, help_text="The result, compressed JSON.")
+    error = models.TextField(blank=True, help_text="Why the settings give no result, if so.")
+    made_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True, help_text="Time taken to make it.")
+    # Being made: by whom (a token only the maker knows) and until when (a lease, so a maker
+    # that died lets another take over), and from which data.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_version = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind"], name="analysis_result_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key[:12]}"

@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.db.models import Count, Max
 
 from beatbook.analysis.frames import CRIME_POINT_COLUMNS
 from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
+from beatbook.places.models import Force
 
 CRIME_COLUMNS = CRIME_POINT_COLUMNS
 
@@ -152,3 +154,36 @@ def months_held_by_force(*, force_ids: list[str] | None = None) -> dict[str, lis
     for force_id, month in rows.values_list("force_id", "month").distinct():
         held.setdefault(force_id, set()).add(month)
     return {force_id: sorted(months) for force_id, months in held.items()}
+
+
+# Imports that say nothing about places (boundaries, LSOAs, populations, neighbourhoods).
+_NOT_PLACES = (SourceKind.STREET, SourceKind.OUTCOMES, SourceKind.STOP_AND_SEARCH)
+
+
+def data_version(*, force_ids: Sequence[str]) -> str:
+    """Changes whenever what an analysis page shows of these forces may have: a street-level
+    import (new, reloaded or replaced) of any of them, or any import of places, which draw the
+    study areas and hold the populations rates are per."""
+    street = SourceFile.objects.filter(
+        kind=SourceKind.STREET, force_id__in=list(force_ids)
+    ).aggregate(newest=Max("id"), files=Count("id"))
+    loaded = SourceFile.objects.filter(
+        kind=SourceKind.STREET, status=SourceStatus.LOADED, force_id__in=list(force_ids)
+    ).count()
+    places = SourceFile.objects.exclude(kind__in=_NOT_PLACES).aggregate(newest=Max("id"))
+    return f"s{street['newest']}.{street['files']}.{loaded}:p{places['newest']}"
+
+
+def forces_with_data(*, force_ids: Sequence[str] | None = None) -> list[str]:
+    """Forces (all, or those named) with street-level crime loaded."""
+    return sorted(months_held_by_force(force_ids=None if force_ids is None else list(force_ids)))
+
+
+def analysis_forces(*, allowed: Sequence[Force], preferred: Sequence[str] = ()) -> list[Force]:
+    """The forces of ``allowed`` that hold crime data, those in ``preferred`` (the ones the
+    person is a member of) first, then by name: what every analysis form offers, the first
+    being its default."""
+    held = set(forces_with_data(force_ids=[force.pk for force in allowed]))
+    chosen = [force for force in allowed if force.pk in held]
+    first = set(preferred)
+    return sorted(chosen, key=lambda force: (force.pk not in first, force.name))

@@ -3,11 +3,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
 
-from beatbook.analysis.trends import TrendReport, month_range, shift_months, trend_report
+import pandas as pd
+
+from beatbook.analysis.trends import (
+    ALL_CRIME,
+    RateChange,
+    TrendReport,
+    month_range,
+    shift_months,
+    trend_report,
+)
 from beatbook.analytics.areas import Area
-from beatbook.analytics.selectors import check_month, crime_points, months_held
+from beatbook.analytics.charts import monthly_chart_svg, seasonality_chart_svg
+from beatbook.analytics.harm import harm_weights
+from beatbook.analytics.results import ResultSpec
+from beatbook.analytics.selectors import check_month, crime_points, data_version, months_held
 
 DEFAULT_MONTHS = 12
 
@@ -59,3 +74,129 @@ def area_trends(
         months_held=[m for m in held if m in window],
     )
     return AreaTrends(area=area, month_from=first, month_to=last, report=report)
+
+
+def trends_params(area: Area, month_from: str | None, month_to: str | None) -> dict[str, Any]:
+    """The settings a stored trend report is keyed by: the whole area as it was found for the
+    person asking (the forces it spans can depend on who asks), and the months asked for
+    (empty: the latest held, which the data version pins down)."""
+    return {
+        "area": {**asdict(area), "lsoa_codes": _listed(area.lsoa_codes)},
+        "month_from": month_from or "",
+        "month_to": month_to or "",
+    }
+
+
+def _listed(codes: tuple[str, ...] | None) -> list[str] | None:
+    return None if codes is None else list(codes)
+
+
+def _area_from(params: dict[str, Any]) -> Area:
+    area = dict(params["area"])
+    codes = area.get("lsoa_codes")
+    return Area(
+        kind=str(area["kind"]),
+        label=str(area["label"]),
+        force_ids=tuple(area["force_ids"]),
+        neighbourhood_id=area.get("neighbourhood_id"),
+        lsoa_codes=None if codes is None else tuple(codes),
+        population=area.get("population"),
+    )
+
+
+def trends_result_spec(params: dict[str, Any]) -> ResultSpec:
+    area = _area_from(params)
+    return ResultSpec(
+        "trends",
+        trends_params(area, params.get("month_from"), params.get("month_to")),
+        area.force_ids,
+        data_version(force_ids=area.force_ids),
+    )
+
+
+def trends_result_make(params: dict[str, Any]) -> dict[str, Any]:
+    """The trends page's tables and charts, as plain values."""
+    trends = area_trends(
+        area=_area_from(params),
+        month_from=params.get("month_from") or None,
+        month_to=params.get("month_to") or None,
+    )
+    report = trends.report
+    return {
+        "trends": {
+            "area": {"description": trends.area.description},
+            "month_from": trends.month_from,
+            "month_to": trends.month_to,
+        },
+        "report": {
+            "population": report.population,
+            "months_missing": list(report.months_missing),
+            "compared_months": list(report.compared_months),
+        },
+        "monthly_rows": _monthly_rows(report.monthly),
+        "totals_rows": _totals_rows(report),
+        "monthly_svg": monthly_chart_svg(report.monthly),
+        "seasonality_svg": seasonality_chart_svg(report.seasonality),
+        "seasonality_rows": _seasonality_rows(report.seasonality),
+        "repeat_rows": report.repeat_locations.to_dict("records"),
+        "repeat_percent": _number(report.repeat_share * 100),
+    }
+
+
+def _number(value: Any) -> float | None:
+    """A finite number, or None (shown as a dash) for a rate with no population."""
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _monthly_rows(monthly: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {"month": month, "crimes": None if _number(value) is None else int(value)}
+        for month, value in monthly[ALL_CRIME].items()
+    ]
+
+
+def _change(change: RateChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {
+        "current": change.current,
+        "previous": change.previous,
+        "p_value": _number(change.p_value),
+        "significant": change.significant,
+        "verdict": change.verdict(),
+    }
+
+
+def _totals_rows(report: TrendReport) -> list[dict[str, Any]]:
+    changes = {change.category: change for change in report.changes}
+    labels = {row.slug: row.label for row in harm_weights().categories}
+    rows = []
+    for category, row in report.totals.iterrows():
+        rows.append(
+            {
+                "category": "All crime"
+                if category == ALL_CRIME
+                else labels.get(str(category), str(category)),
+                "crimes": int(row["crimes"]),
+                "per_1000": _number(row["per_1000"]),
+                "per_1000_a_year": _number(row["per_1000_a_year"]),
+                "change": _change(changes.get(str(category))) if report.compared_months else None,
+            }
+        )
+    return rows
+
+
+MONTH_NAMES = [calendar.month_name[number] for number in range(1, 13)]
+
+
+def _seasonality_rows(profile: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "month": MONTH_NAMES[int(calendar_month) - 1],
+            "mean": _number(row["mean_crimes"]),
+            "index": _number(row["index"]),
+            "years": int(row["months"]),
+        }
+        for calendar_month, row in profile.iterrows()
+    ]

@@ -69,6 +69,14 @@ def periodic_jobs() -> list[PeriodicJob]:
             "beatbook.analytics.backtest_refresh.backtests_refresh_due",
             long=True,
         ),
+        # The analysis pages' usual results, made once for every web process after each
+        # import; cheap when nothing has changed, a minute or two per force when it has.
+        PeriodicJob(
+            "make the analysis pages' usual results for new data",
+            30,
+            "beatbook.analytics.results_refresh.analysis_results_refresh_due",
+            long=True,
+        ),
     ]
 
 
