@@ -82,6 +82,17 @@ def test_longton_gets_a_week_of_action(force: Force) -> None:
     assert days == {today + timedelta(days=n) for n in range(1, 6)}
 
 
+def test_the_online_surgery_has_joining_details_and_no_address(force: Force) -> None:
+    demo_teams_refresh(force_id="staffordshire", today=date(2026, 5, 4))
+    online = Event.objects.get(neighbourhood__code="longton", type="online-surgery")
+    assert online.online
+    assert online.address == ""
+    assert online.joining_url.startswith("https://")
+    assert online.place.startswith("Online: Join on the day at https://")
+    in_person = Event.objects.filter(neighbourhood__force=force).exclude(pk=online.pk)
+    assert not in_person.filter(online=True).exists()
+
+
 def test_a_refresh_replaces_sample_rows_and_keeps_what_staff_entered(force: Force) -> None:
     longton = Neighbourhood.objects.get(code="longton")
     services.team_member_create(neighbourhood=longton, name="Real Officer", rank="PC")
@@ -108,16 +119,26 @@ def test_sample_content_counts_as_fresh_only_on_the_day_it_was_made(force: Force
     assert not demo_teams_fresh(force_id=force.pk, today=today + timedelta(days=1))
 
 
-def test_sample_events_carry_the_postcode_nearest_the_neighbourhood_middle(force: Force) -> None:
+def test_sample_events_carry_the_postcode_nearest_the_point_inside_the_neighbourhood(
+    force: Force,
+) -> None:
+    # The box's middle (52.99, -2.13) is not in this neighbourhood: the point inside it is.
     Neighbourhood.objects.filter(code="longton").update(
-        min_lat=52.98, max_lat=53.00, min_lng=-2.14, max_lng=-2.12
+        min_lat=52.98,
+        max_lat=53.00,
+        min_lng=-2.14,
+        max_lng=-2.12,
+        centre_lat=52.982,
+        centre_lng=-2.138,
     )
     Postcode.objects.create(postcode="ST3 1AA", quality=10, latitude=52.990, longitude=-2.130)
     Postcode.objects.create(postcode="ST3 9ZZ", quality=10, latitude=52.981, longitude=-2.139)
     Postcode.objects.create(postcode="ST1 1AA", quality=10, latitude=53.020, longitude=-2.180)
     demo_teams_refresh(force_id="staffordshire", today=date(2026, 5, 4))
     longton = Event.objects.filter(neighbourhood__code="longton")
-    assert all(event.address.endswith(", ST3 1AA") for event in longton)
+    in_person = [event for event in longton if not event.online]
+    assert len(in_person) == longton.count() - 1
+    assert all(event.address.endswith(", ST3 9ZZ") for event in in_person)
     # Hanley has no bounding box here: its events keep their plain addresses.
     hanley = Event.objects.filter(neighbourhood__code="hanley")
     assert hanley.exists()

@@ -100,6 +100,7 @@ def valid_posts() -> dict[str, str]:
         "issue_date_year": "2025",
         "title": "Changed",
         "type": "meeting",
+        "attendance": "in-person",
         "address": "Somewhere",
         "start_date_day": str(start.day),
         "start_date_month": str(start.month),

@@ -43,6 +43,7 @@ def _event_post(**overrides: str) -> dict[str, str]:
         "title": "Mobile police station",
         "type": "mobile-police-station",
         "description": "Come and talk to us.\n\nTea & biscuits <provided>.",
+        "attendance": "in-person",
         "address": "Meir Park shops",
         "postcode": "st3 7aa",
         **_date("start_date", _next_summer()),
@@ -311,17 +312,26 @@ def test_an_event_in_london_time_is_stored_in_utc(officer_client: Client, world:
 def test_editing_an_event(officer_client: Client, world: World) -> None:
     officer_client.post(reverse("workspace:event-add", args=[world.meir.pk]), _event_post())
     event = Event.objects.get(neighbourhood=world.meir)
+    # Changed to an online surgery: the address and postcode still in their (hidden) boxes
+    # are not kept, and how to join is.
     response = officer_client.post(
         reverse("workspace:event-edit", args=[event.pk]),
-        _event_post(title="Online surgery", type="online-surgery", postcode="", address="Online"),
+        _event_post(
+            title="Online surgery",
+            type="online-surgery",
+            attendance="online",
+            joining_details="Join at https://meet.example.police.uk/meir",
+        ),
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.content.decode()[:3000]
     event.refresh_from_db()
-    assert (event.title, event.type, event.address) == (
+    assert (event.title, event.type, event.address, event.online) == (
         "Online surgery",
         "online-surgery",
-        "Online",
+        "",
+        True,
     )
+    assert event.joining_details == "Join at https://meet.example.police.uk/meir"
 
 
 @pytest.mark.parametrize(
@@ -330,6 +340,9 @@ def test_editing_an_event(officer_client: Client, world: World) -> None:
         ({"title": ""}, "Enter the title of the event"),
         ({"type": "rave"}, "Select the type of event from the list"),
         ({"address": ""}, "Enter where the event is"),
+        ({"attendance": ""}, "Select whether the event is in person or online"),
+        ({"attendance": "online"}, "Say how residents join the online event"),
+        ({"type": "online-surgery"}, "An online surgery is held online"),
         ({"postcode": "ST99"}, "Enter a real postcode, like ST3 1HH"),
         ({"start_time": "25:00"}, "The time it starts must be a real time, like 14:30"),
         ({"start_time": "teatime"}, "Enter the time it starts like 14:30 or 2:30pm"),

@@ -227,7 +227,8 @@ def event(item: Event) -> Json:
         "contact_details": ordered_contact_details(item.contact_details),
         "description": item.description or None,
         "title": item.title,
-        "address": item.address,
+        # police.uk has one line for where: an online event's is "Online: <how to join>".
+        "address": item.place,
         "type": item.type,
         "start_date": naive_local(item.start),
         "end_date": naive_local(item.end),

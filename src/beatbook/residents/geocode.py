@@ -6,25 +6,15 @@ listed but not drawn on the map, rather than put in a guessed place.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from beatbook.places.models import Postcode
-from beatbook.places.postcode import INWARD, OUTWARD, normalise_postcode
 
-# A postcode inside free text: word boundaries either side, the space optional.
-_IN_TEXT = re.compile(rf"\b({OUTWARD})\s*({INWARD})\b", re.IGNORECASE)
+# The same reading of an address as the check that its postcode is in or near the event's
+# neighbourhood: the postcode drawn on the map is the postcode that was checked.
+from beatbook.teams.venue import postcode_in
 
 Position = tuple[float, float]
-
-
-def postcode_in(address: str) -> str | None:
-    """The last postcode written in an address, normalised ("ST3 2AA"), or None."""
-    found = _IN_TEXT.findall(address.upper())
-    if not found:
-        return None
-    outward, inward = found[-1]
-    return normalise_postcode(outward + inward)
 
 
 def positions_of_addresses(addresses: Iterable[str]) -> dict[str, Position]:

@@ -70,11 +70,18 @@ def _component(
     if event.end is not None:
         component.add("dtend", _utc(event.end))
     component.add("summary", event.title)
-    if event.address:
-        component.add("location", event.address)
-    if position is not None:
-        component.add("geo", vGeo(position))
     description = plain_text(event.description)
+    if event.online:
+        # No address: "Online" where calendars show the place, and how to join in the text
+        # (and as RFC 7986's CONFERENCE, which some calendars offer as a "Join" button).
+        component.add("location", "Online")
+        if event.joining_url:
+            component.add("conference", event.joining_url, parameters={"VALUE": "URI"})
+        description = f"Online. How to join: {event.joining_details}\n\n{description}"
+    elif event.address:
+        component.add("location", event.address)
+    if position is not None and not event.online:
+        component.add("geo", vGeo(position))
     component.add("description", f"{description}\n\n{url}".strip())
     component.add("url", url)
     component.add("categories", [event.get_type_display()])

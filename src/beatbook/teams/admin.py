@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import admin
 
 from beatbook.core.admin_fields import HTTPS_URL_FIELDS
@@ -17,6 +18,7 @@ from beatbook.teams.models import (
     SeniorOfficer,
     TeamMember,
 )
+from beatbook.teams.venue import event_place_errors
 
 
 class NeighbourhoodScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -50,10 +52,48 @@ class PriorityAdmin(NeighbourhoodScopedAdmin):
         return obj.issue[:80]
 
 
+class EventAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The admin's event form, with the rules the workspace's has about where an event is
+    (``teams.venue``): the admin keeps the postcode at the end of the one-line address."""
+
+    class Meta:
+        model = Event
+        fields = (
+            "neighbourhood",
+            "title",
+            "type",
+            "description",
+            "online",
+            "address",
+            "joining_details",
+            "start",
+            "end",
+            "contact_details",
+            "sample",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        neighbourhood = data.get("neighbourhood")
+        if neighbourhood is None:
+            return data
+        errors = event_place_errors(
+            neighbourhood=neighbourhood,
+            type=data.get("type") or "",
+            online=bool(data.get("online")),
+            address=data.get("address") or "",
+            joining_details=data.get("joining_details") or "",
+        )
+        for field, message in errors.items():
+            self.add_error("address" if field == "postcode" else field, message)
+        return data
+
+
 @admin.register(Event)
 class EventAdmin(NeighbourhoodScopedAdmin):
-    list_display = ("title", "type", "neighbourhood", "start", "end")
-    list_filter = ("type", "neighbourhood__force")
+    form = EventAdminForm
+    list_display = ("title", "type", "neighbourhood", "start", "end", "place")
+    list_filter = ("type", "online", "neighbourhood__force")
     search_fields = ("title", "address", "neighbourhood__name", "neighbourhood__code")
     date_hierarchy = "start"
 

@@ -75,6 +75,8 @@ _ISSUES = {
     "possession-of-weapons": "People carrying knives and other weapons",
     "other-crime": "Fraud and other crime reported by residents",
 }
+# In the plan of the week of action below: the event is held online, with no address.
+ONLINE = "online"
 _ACTION = (
     "<p>Extra patrols at the times and places of most reports, visits to the businesses and "
     "residents affected, and joint work with the council's community safety team.</p>"
@@ -146,18 +148,22 @@ def _priorities(neighbourhood: Neighbourhood, categories: list[str], today: date
 
 
 def _central_postcode(neighbourhood: Neighbourhood) -> str:
-    """The postcode nearest the middle of the neighbourhood's bounding box, so that sample
-    events carry a real postcode and show on the neighbourhood page's map; "" if none."""
+    """The postcode nearest the point inside the neighbourhood its boundary keeps, so that
+    sample events carry a real postcode in the neighbourhood (as ``teams.venue`` asks of every
+    event held in person) and show on the neighbourhood page's map; "" if none."""
     box = (
         neighbourhood.min_lat,
         neighbourhood.max_lat,
         neighbourhood.min_lng,
         neighbourhood.max_lng,
+        neighbourhood.centre_lat,
+        neighbourhood.centre_lng,
     )
     if None in box:
         return ""
-    min_lat, max_lat, min_lng, max_lng = (float(edge or 0) for edge in box)
-    middle = ((min_lat + max_lat) / 2, (min_lng + max_lng) / 2)
+    min_lat, max_lat, min_lng, max_lng, *inside = (float(edge or 0) for edge in box)
+    # The middle of the box can lie outside a crescent-shaped neighbourhood; this point cannot.
+    middle = (inside[0], inside[1])
     candidates = [
         (str(code), float(lat), float(lng))
         for code, lat, lng in Postcode.objects.filter(
@@ -205,6 +211,14 @@ def _events(neighbourhood: Neighbourhood, rng: random.Random, today: date) -> li
     ]
 
 
+def _joining_details(neighbourhood: Neighbourhood) -> str:
+    slug = neighbourhood.code.lower().replace(".", "-")
+    return (
+        f"Join on the day at https://meet.example.police.uk/{slug} (sample link), "
+        f"or email {slug}.npt@example.police.uk to be sent it"
+    )
+
+
 def _week_of_action(neighbourhood: Neighbourhood, today: date) -> list[Event]:
     """Longton's week of action, modelled on the one Stoke-on-Trent ran."""
     postcode = _central_postcode(neighbourhood)
@@ -221,7 +235,7 @@ def _week_of_action(neighbourhood: Neighbourhood, today: date) -> list[Event]:
         (
             "Evening online surgery",
             EventType.ONLINE_SURGERY,
-            "Online: ask the team for the link",
+            ONLINE,
             day[1],
             19,
             20,
@@ -257,7 +271,9 @@ def _week_of_action(neighbourhood: Neighbourhood, today: date) -> list[Event]:
             title=f"Week of action: {title}",
             type=kind,
             description=f"<p>Part of the Longton week of action.</p><p>{SAMPLE}</p>",
-            address=_with_postcode(address, postcode),
+            address="" if address == ONLINE else _with_postcode(address, postcode),
+            online=address == ONLINE,
+            joining_details=_joining_details(neighbourhood) if address == ONLINE else "",
             start=_at(when, start),
             end=_at(when, end),
             contact_details={"telephone": "101"},

@@ -7,6 +7,8 @@ police.uk's shapes. Every field here is published: nothing private belongs in th
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 
 from beatbook.core.models import TimestampedModel
@@ -99,8 +101,18 @@ class EventType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# A web address in text, without the full stop or bracket that may follow it.
+_WEB_ADDRESS = re.compile(r"https://[^\s<>\"']+[^\s<>\"'.,;:)]")
+# The event types that are always held online.
+ONLINE_TYPES = frozenset({EventType.ONLINE_SURGERY})
+
+
 class Event(TimestampedModel):
-    """A meeting, surgery or community event the team runs or attends."""
+    """A meeting, surgery or community event the team runs or attends.
+
+    An event is held in person, at ``address`` (one line ending with its postcode, as police.uk
+    keeps it), or online, with ``joining_details`` saying how to join and no address at all.
+    """
 
     neighbourhood = models.ForeignKey(
         Neighbourhood, on_delete=models.CASCADE, related_name="events"
@@ -108,7 +120,21 @@ class Event(TimestampedModel):
     title = models.CharField(max_length=200)
     type = models.CharField(max_length=40, choices=EventType.choices, default=EventType.MEETING)
     description = models.TextField(blank=True, help_text="HTML allowed.")
-    address = models.CharField(max_length=300, blank=True)
+    address = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where an in-person event is: a place and street, ending with its postcode, "
+        "which must be in or near the neighbourhood. Blank for an online event.",
+    )
+    online = models.BooleanField(
+        default=False, help_text="Held online: no address, and say how to join."
+    )
+    joining_details = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How to join an online event: a link to the meeting, or what to do, like "
+        "'Email the team for the link'. Blank for an event held in person.",
+    )
     start = models.DateTimeField()
     end = models.DateTimeField(null=True, blank=True)
     contact_details = models.JSONField(
@@ -124,11 +150,37 @@ class Event(TimestampedModel):
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
                 name="event_ends_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(online=False, joining_details="")
+                | models.Q(online=True, address=""),
+                name="event_online_or_in_person",
+                violation_error_message="An online event has joining details and no address; "
+                "an event held in person has an address and no joining details.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(type__in=sorted(ONLINE_TYPES)) | models.Q(online=True),
+                name="event_online_types_online",
+                violation_error_message="An online surgery is held online.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.start:%Y-%m-%d})"
+
+    @property
+    def place(self) -> str:
+        """Where the event is, as one line for residents: "Online" and how to join, or the
+        address."""
+        if self.online:
+            return f"Online: {self.joining_details}" if self.joining_details else "Online"
+        return self.address
+
+    @property
+    def joining_url(self) -> str:
+        """The first https:// address in an online event's joining details, or ""."""
+        found = _WEB_ADDRESS.search(self.joining_details) if self.online else None
+        return found.group(0) if found else ""
 
 
 class NeighbourhoodLink(models.Model):

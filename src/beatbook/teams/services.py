@@ -25,6 +25,7 @@ from beatbook.teams.models import (
     SeniorOfficer,
     TeamMember,
 )
+from beatbook.teams.venue import event_place_errors
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -114,21 +115,26 @@ def event_create(
     address: str = "",
     contact_details: dict[str, str] | None = None,
     postcode: str = "",
+    online: bool = False,
+    joining_details: str = "",
     reject_past: bool = False,
 ) -> Event:
-    """Add an event. ``postcode`` is added to the end of the one-line address police.uk keeps;
-    ``reject_past`` refuses a start already gone (the staff pages set it; imports of past events
-    do not)."""
+    """Add an event, held in person at ``address`` (``postcode`` is added to the end of the
+    one-line address police.uk keeps) or ``online`` (with ``joining_details``); see
+    ``teams.venue`` for the rules. ``reject_past`` refuses a start already gone (the staff pages
+    set it; imports of past events do not)."""
     event = Event(
         neighbourhood=neighbourhood,
         title=title,
         type=type,
         description=description,
-        address=_event_address(address, postcode),
+        online=online,
+        joining_details=joining_details.strip(),
         start=start,
         end=end,
         contact_details=dict(contact_details or {}),
     )
+    _place_event(event, address=address, postcode=postcode)
     _check_event_times(event, reject_past=reject_past)
     return _validated_save(event)
 
@@ -334,6 +340,24 @@ def _event_address(address: str, postcode: str) -> str:
     return f"{address}, {normalised}" if address else normalised
 
 
+def _place_event(event: Event, *, address: str, postcode: str) -> None:
+    """Set where the event is, or raise a ValidationError saying what is wrong with it."""
+    if event.online and (address.strip() or postcode.strip()):
+        raise ValidationError(
+            {"address": "An online event has no address or postcode: leave them blank"}
+        )
+    event.address = _event_address(address, postcode)
+    errors = event_place_errors(
+        neighbourhood=event.neighbourhood,
+        type=event.type,
+        online=event.online,
+        address=event.address,
+        joining_details=event.joining_details,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_event_times(event: Event, *, reject_past: bool) -> None:
     errors: dict[str, str] = {}
     if reject_past and event.start < timezone.now():
@@ -355,15 +379,20 @@ def event_update(
     description: str = "",
     address: str = "",
     postcode: str = "",
+    online: bool = False,
+    joining_details: str = "",
 ) -> Event:
-    """Change an event; moving its start into the past is refused, other edits of past ones not."""
+    """Change an event; moving its start into the past is refused, other edits of past ones not.
+    Where it is follows the same rules as ``event_create``'s."""
     moved = event.start != start
     event.title = title
     event.type = type
     event.description = description
-    event.address = _event_address(address, postcode)
+    event.online = online
+    event.joining_details = joining_details.strip()
     event.start = start
     event.end = end
+    _place_event(event, address=address, postcode=postcode)
     _check_event_times(event, reject_past=moved)
     return _validated_save(event)
 

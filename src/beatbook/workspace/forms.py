@@ -202,6 +202,10 @@ class PriorityForm(GovukForm):
         }
 
 
+IN_PERSON, ONLINE = "in-person", "online"
+ATTENDANCE_CHOICES = [(IN_PERSON, "In person"), (ONLINE, "Online")]
+
+
 class EventForm(GovukForm):
     title = forms.CharField(
         label="Title",
@@ -222,13 +226,35 @@ class EventForm(GovukForm):
     description = forms.CharField(
         label="Description (optional)", required=False, widget=forms.Textarea, help_text=TEXT_HINT
     )
+    attendance = forms.ChoiceField(
+        label="How people attend",
+        choices=ATTENDANCE_CHOICES,
+        initial=IN_PERSON,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether the event is in person or online",
+            "invalid_choice": "Select whether the event is in person or online",
+        },
+    )
     address = forms.CharField(
         label="Where it is",
+        required=False,
         max_length=280,
-        help_text="A place and street, or say it is online.",
-        error_messages={"required": "Enter where the event is"},
+        help_text="A place and street.",
     )
-    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
+    postcode = forms.CharField(
+        label="Postcode (optional)",
+        required=False,
+        max_length=10,
+        help_text="It must be in or near the neighbourhood. It puts the event on the map.",
+    )
+    joining_details = forms.CharField(
+        label="How to join",
+        required=False,
+        max_length=300,
+        help_text="A link to the meeting, or what residents should do, like "
+        "'Email the team for the link'.",
+    )
     start_date = GovukDateField(label="Date it starts")
     start_time = GovukTimeField(label="Time it starts")
     end_date = GovukDateField(
@@ -245,8 +271,10 @@ class EventForm(GovukForm):
                 "title": event.title,
                 "type": event.type,
                 "description": html_to_text(event.description),
+                "attendance": ONLINE if event.online else IN_PERSON,
                 "address": address,
                 "postcode": postcode,
+                "joining_details": event.joining_details,
                 "start_date": start_date,
                 "start_time": start_time,
                 "end_date": end_date if end_date != start_date else None,
@@ -256,6 +284,16 @@ class EventForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # The boxes of the choice not taken are hidden (or, without JavaScript, to be left):
+        # what they hold is not sent on, as GOV.UK's conditional questions ask.
+        if data.get("attendance") == ONLINE:
+            data["address"] = data["postcode"] = ""
+            for hidden in ("address", "postcode"):
+                self.errors.pop(hidden, None)
+        else:
+            data["joining_details"] = ""
+            if "address" in data and not data["address"].strip():
+                self.add_error("address", "Enter where the event is")
         start_date, start_time = data.get("start_date"), data.get("start_time")
         end_time = data.get("end_time")
         if start_date and start_time:
@@ -271,8 +309,10 @@ class EventForm(GovukForm):
             "title": data["title"].strip(),
             "type": data["type"],
             "description": text_to_html(data["description"]),
+            "online": data["attendance"] == ONLINE,
             "address": data["address"].strip(),
             "postcode": data["postcode"].strip(),
+            "joining_details": data["joining_details"].strip(),
             "start": data["start"],
             "end": data["end"],
         }
@@ -285,6 +325,9 @@ SERVICE_ERROR_FIELDS = {
     "issue_date": "issue_date",
     "action_date": "action_date",
     "postcode": "postcode",
+    "type": "type",
+    "address": "address",
+    "joining_details": "joining_details",
 }
 
 

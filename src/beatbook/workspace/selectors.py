@@ -226,6 +226,16 @@ def _upcoming_events(neighbourhood_ids: list[int]) -> QuerySet[Event]:
     running = Q(end__gte=now) | Q(end__isnull=True, start__gte=now)
     return (
         Event.objects.filter(running, neighbourhood_id__in=neighbourhood_ids, start__lte=horizon)
-        .only("pk", "neighbourhood_id", "title", "type", "start", "end", "address")
+        .only(
+            "pk",
+            "neighbourhood_id",
+            "title",
+            "type",
+            "start",
+            "end",
+            "address",
+            "online",
+            "joining_details",
+        )
         .order_by("start", "pk")
     )

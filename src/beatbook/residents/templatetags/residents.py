@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -95,3 +98,23 @@ def channel_href(value: str, key: str) -> str:
     if value.startswith(("https://", "http://")):
         return value
     return ""
+
+
+_WEB_ADDRESS = re.compile(r"https://[^\s<>\"']+[^\s<>\"'.,;:)]")
+
+
+@register.filter
+def with_links(text: str) -> SafeString:
+    """Plain text (an online event's joining details) escaped, with each https:// address in
+    it made a GOV.UK link."""
+    parts: list[str] = []
+    last = 0
+    for found in _WEB_ADDRESS.finditer(text):
+        address = escape(found.group(0))
+        parts += [
+            escape(text[last : found.start()]),
+            f'<a class="govuk-link" href="{address}">{address}</a>',
+        ]
+        last = found.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
