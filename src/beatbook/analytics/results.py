@@ -45,12 +45,15 @@ from beatbook.analytics.models import AnalysisResult
 logger = logging.getLogger(__name__)
 
 # How long a page waits for the worker before saying the result is being prepared.
-WAIT_SECONDS = 1.2
+WAIT_SECONDS = 1.0
 POLL_SECONDS = 0.1
 # A maker renews nothing: a result that takes longer than this is taken over by another.
 CLAIM_LEASE = timedelta(minutes=15)
 # A request for a result is sent to the worker again if nothing came of it for this long.
 REQUEST_AGAIN_AFTER = timedelta(minutes=2)
+
+SLOW_KINDS = {"forecast"}
+QUICK_PRIORITY, SLOW_PRIORITY = 10, -10
 
 # kind -> (the function that builds the spec from its parameters, the one that makes it)
 KINDS: dict[str, tuple[str, str]] = {
@@ -223,13 +226,17 @@ def result_request(spec: ResultSpec, *, now: datetime | None = None) -> datetime
         | Q(requested_at__isnull=True)
         | Q(requested_at__lte=moment - REQUEST_AGAIN_AFTER)
     )
-    asked = AnalysisResult.objects.filter(not_asked_lately, pk=row.pk).update(
+    not_being_made = Q(claimed_until__isnull=True) | Q(claimed_until__lte=moment)
+    asked = AnalysisResult.objects.filter(not_asked_lately, not_being_made, pk=row.pk).update(
         requested_at=moment, claimed_version=spec.version
     )
     if asked == 1:
         from beatbook.analytics.tasks import analysis_result_task
 
-        analysis_result_task.enqueue(kind=spec.kind, params=spec.params)
+        # The worker takes tasks one at a time: quick maps and reports go before forecasts.
+        priority = SLOW_PRIORITY if spec.kind in SLOW_KINDS else QUICK_PRIORITY
+        task = analysis_result_task.using(priority=priority)
+        task.enqueue(kind=spec.kind, params=spec.params)
         return moment
     since = AnalysisResult.objects.filter(pk=row.pk).values_list("requested_at", flat=True).first()
     return since or moment
