@@ -20,6 +20,7 @@ from beatbook.workspace.fields import (
     london_datetime,
     london_parts,
 )
+from beatbook.workspace.selectors import ALL, SHOW_CHOICES, DashboardFilters
 from beatbook.workspace.text import html_to_text, text_to_html
 
 _TELEPHONE = re.compile(r"^\+?[0-9 ()-]{3,20}$")
@@ -316,6 +317,43 @@ class EventForm(GovukForm):
             "start": data["start"],
             "end": data["end"],
         }
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, sent with GET: a part of a neighbourhood's name, which
+    neighbourhoods to show, and one force's (where the user works in more than one)."""
+
+    q = forms.CharField(
+        label="Neighbourhood name",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Enter 100 characters or fewer for the neighbourhood name"},
+    )
+    show = forms.ChoiceField(
+        label="Show",
+        choices=SHOW_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "Select which neighbourhoods to show from the list"},
+    )
+    force = forms.ChoiceField(
+        label="Force",
+        required=False,
+        error_messages={"invalid_choice": "Select a force from the list"},
+    )
+
+    def __init__(self, data: Any, *, forces: list[tuple[str, str]]) -> None:
+        super().__init__(data)
+        self.fields["force"].choices = [("", "All your forces"), *forces]
+
+    def filters(self) -> DashboardFilters:
+        """The filters asked for; one that is not valid is left out (the form says why)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return DashboardFilters(
+            search=(data.get("q") or "").strip(),
+            show=data.get("show") or ALL,
+            force_id=data.get("force") or "",
+        )
 
 
 # Where a service's error about a model field belongs on each form.

@@ -11,13 +11,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from beatbook.accounts.models import User
 from beatbook.accounts.selectors import neighbourhoods_for_user, team_neighbourhoods_for_user
-from beatbook.enquiries.models import Question
+from beatbook.enquiries.models import Question, QuestionStatus
 from beatbook.enquiries.selectors import questions_open_for_neighbourhoods
 from beatbook.places.models import Neighbourhood
 from beatbook.teams.models import Event, NeighbourhoodContact, Priority, TeamMember
@@ -26,6 +40,10 @@ from beatbook.teams.models import Event, NeighbourhoodContact, Priority, TeamMem
 REVIEW_AFTER_MONTHS = 3
 UPCOMING_EVENTS_SHOWN = 3
 UPCOMING_EVENTS_DAYS = 90
+# A question is due soon in its last day of the Guarantee's 72 hours.
+DUE_SOON = timedelta(hours=24)
+# An event residents cannot act on: held in person with no address, or online with no way in.
+UNPLACED = Q(online=False, address="") | Q(online=True, joining_details="")
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -160,6 +178,7 @@ class NeighbourhoodDashboard:
     open_questions: list[Question] = field(default_factory=list)
     priorities_due: list[Priority] = field(default_factory=list)
     upcoming_events: list[Event] = field(default_factory=list)
+    events_needing_attention: list[Event] = field(default_factory=list)
 
     @property
     def overdue_questions(self) -> int:
@@ -174,7 +193,17 @@ class DashboardTotals:
     without_contactable_officer: int
     open_questions: int
     overdue_questions: int
+    due_soon_questions: int
     priorities_due: int
+    events_needing_attention: int
+
+
+def events_needing_attention(now: datetime) -> QuerySet[Event]:
+    """Events of the next ``UPCOMING_EVENTS_DAYS`` days (or running now) that residents cannot
+    act on: held in person with no address, or online with no way to join."""
+    horizon = now + timedelta(days=UPCOMING_EVENTS_DAYS)
+    running = Q(end__gte=now) | Q(end__isnull=True, start__gte=now)
+    return Event.objects.filter(running, UNPLACED, start__lte=horizon)
 
 
 def dashboard_totals(*, user: User) -> DashboardTotals:
@@ -185,17 +214,134 @@ def dashboard_totals(*, user: User) -> DashboardTotals:
     counts = scope.aggregate(
         total=Count("pk"), editable=Count("pk", filter=Q(pk__in=team.values("pk")))
     )
-    open_questions = Question.objects.filter(neighbourhood__in=team, status="open")
+    questions = Question.objects.filter(
+        neighbourhood__in=team, status=QuestionStatus.OPEN
+    ).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        due_soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + DUE_SOON)),
+    )
     return DashboardTotals(
         neighbourhoods=counts["total"],
         editable_neighbourhoods=counts["editable"],
         without_contactable_officer=scope.exclude(named_contactable_officer()).count(),
-        open_questions=open_questions.count(),
-        overdue_questions=open_questions.filter(due_at__lt=now).count(),
+        open_questions=questions["open"],
+        overdue_questions=questions["overdue"],
+        due_soon_questions=questions["due_soon"],
         priorities_due=Priority.objects.filter(
             neighbourhood__in=scope, updated_at__lt=review_cutoff(now)
         ).count(),
+        events_needing_attention=events_needing_attention(now)
+        .filter(neighbourhood__in=scope)
+        .count(),
     )
+
+
+# --- Which neighbourhoods the dashboard lists, and in what order --------------------------
+
+ALL, NEEDS_ACTION = "all", "action"
+OVERDUE, DUE_SOON_SHOWN, PRIORITIES_DUE, EVENTS, NO_OFFICER = (
+    "overdue",
+    "due-soon",
+    "priorities",
+    "events",
+    "no-officer",
+)
+SHOW_CHOICES = [
+    (ALL, "All your neighbourhoods"),
+    (NEEDS_ACTION, "Needing action"),
+    (OVERDUE, "With overdue questions"),
+    (DUE_SOON_SHOWN, "With questions due in the next 24 hours"),
+    (PRIORITIES_DUE, "With priorities due for review"),
+    (EVENTS, "With events needing attention"),
+    (NO_OFFICER, "Without a contactable officer"),
+]
+# What each neighbourhood needs, most urgent first: the dashboard lists them in this order.
+ACTION_OVERDUE, ACTION_DUE_SOON, ACTION_PRIORITIES, ACTION_EVENTS, ACTION_NONE = range(5)
+_SHOWN = {
+    NEEDS_ACTION: Q(action__lt=ACTION_NONE),
+    OVERDUE: Q(overdue_questions__gt=0),
+    DUE_SOON_SHOWN: Q(due_soon_questions__gt=0),
+    PRIORITIES_DUE: Q(priorities_due__gt=0),
+    EVENTS: Q(unplaced_events__gt=0),
+    NO_OFFICER: Q(has_contactable_officer=False),
+}
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """What the dashboard's filters ask for: a part of a neighbourhood's name, which ones
+    (one of ``SHOW_CHOICES``) and one force's (its id), each blank for all."""
+
+    search: str = ""
+    show: str = ALL
+    force_id: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.search or self.force_id or self.show != ALL)
+
+
+def _per_neighbourhood(rows: QuerySet[Any]) -> Coalesce:
+    """How many of ``rows`` each neighbourhood has, as a correlated subquery (0 for none)."""
+    counts = (
+        rows.filter(neighbourhood=OuterRef("pk"))
+        .order_by()
+        .values("neighbourhood")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def _answered_here(value: Any, default: Any) -> Case:
+    """``value`` where the user answers the neighbourhood's residents, else ``default``: the
+    others' questions are not theirs to see, so they do not move a neighbourhood up."""
+    return Case(When(answers=True, then=value), default=default)
+
+
+def dashboard_neighbourhoods(
+    *, user: User, filters: DashboardFilters, now: datetime | None = None
+) -> QuerySet[Neighbourhood]:
+    """The user's neighbourhoods as the dashboard lists them: what needs action first (overdue
+    questions, then questions due in the next 24 hours, priorities due for review, events
+    residents cannot act on), soonest deadline first, then by force and name; narrowed by
+    ``filters``. One query, whatever the number of neighbourhoods."""
+    now = now or timezone.now()
+    open_questions = Question.objects.filter(status=QuestionStatus.OPEN)
+    next_due = open_questions.filter(neighbourhood=OuterRef("pk")).order_by("due_at")
+    rows = workspace_neighbourhoods(user=user).annotate(
+        answers=can_edit(user=user),
+        overdue_questions=_answered_here(
+            _per_neighbourhood(open_questions.filter(due_at__lt=now)), Value(0)
+        ),
+        due_soon_questions=_answered_here(
+            _per_neighbourhood(open_questions.filter(due_at__gte=now, due_at__lt=now + DUE_SOON)),
+            Value(0),
+        ),
+        next_due=_answered_here(Subquery(next_due.values("due_at")[:1]), None),
+        priorities_due=_per_neighbourhood(
+            Priority.objects.filter(updated_at__lt=review_cutoff(now))
+        ),
+        unplaced_events=_per_neighbourhood(events_needing_attention(now)),
+    )
+    rows = rows.annotate(
+        action=Case(
+            When(overdue_questions__gt=0, then=Value(ACTION_OVERDUE)),
+            When(due_soon_questions__gt=0, then=Value(ACTION_DUE_SOON)),
+            When(priorities_due__gt=0, then=Value(ACTION_PRIORITIES)),
+            When(unplaced_events__gt=0, then=Value(ACTION_EVENTS)),
+            default=Value(ACTION_NONE),
+            output_field=IntegerField(),
+        )
+    )
+    if filters.search:
+        rows = rows.filter(name__icontains=filters.search)
+    if filters.force_id:
+        rows = rows.filter(force_id=filters.force_id)
+    if filters.show in _SHOWN:
+        rows = rows.filter(_SHOWN[filters.show])
+    return rows.order_by("action", F("next_due").asc(nulls_last=True), "force__name", "name", "pk")
 
 
 def neighbourhood_dashboards(
@@ -208,15 +354,19 @@ def neighbourhood_dashboards(
         team_neighbourhoods_for_user(user=user).filter(pk__in=ids).values_list("pk", flat=True)
     )
     boards = {n.pk: NeighbourhoodDashboard(n, can_edit=n.pk in team) for n in neighbourhoods}
+    soon = timezone.now() + DUE_SOON
     for question in questions_open_for_neighbourhoods(neighbourhood_ids=sorted(team)):
+        question.is_due_soon = not question.is_overdue and question.due_at < soon  # type: ignore[attr-defined]
         boards[question.neighbourhood_id].open_questions.append(question)
     due = Priority.objects.filter(neighbourhood_id__in=ids, updated_at__lt=review_cutoff())
     for priority in due.order_by("updated_at", "pk"):
         boards[priority.neighbourhood_id].priorities_due.append(priority)
     for event in _upcoming_events(ids):
-        shown = boards[event.neighbourhood_id].upcoming_events
-        if len(shown) < UPCOMING_EVENTS_SHOWN:
-            shown.append(event)
+        board = boards[event.neighbourhood_id]
+        if event.unplaced:  # type: ignore[attr-defined]
+            board.events_needing_attention.append(event)
+        if len(board.upcoming_events) < UPCOMING_EVENTS_SHOWN:
+            board.upcoming_events.append(event)
     return list(boards.values())
 
 
@@ -237,5 +387,6 @@ def _upcoming_events(neighbourhood_ids: list[int]) -> QuerySet[Event]:
             "online",
             "joining_details",
         )
+        .annotate(unplaced=UNPLACED)
         .order_by("start", "pk")
     )

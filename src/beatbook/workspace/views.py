@@ -25,6 +25,7 @@ from beatbook.teams.models import Event, Priority, TeamMember
 from beatbook.workspace import selectors
 from beatbook.workspace.charts import guarantee_chart_svg
 from beatbook.workspace.forms import (
+    DashboardFilterForm,
     EventForm,
     PriorityForm,
     TeamContactForm,
@@ -132,17 +133,26 @@ def _confirm_delete(
 
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The user's neighbourhoods, those needing action first, with search and filters (GET)."""
     user = _viewer(request)
-    paginator = Paginator(selectors.workspace_neighbourhoods(user=user), NEIGHBOURHOODS_PER_PAGE)
+    forces = selectors.forces_with_neighbourhoods(user=user)
+    form = DashboardFilterForm(request.GET, forces=forces)
+    filters = form.filters()
+    rows = selectors.dashboard_neighbourhoods(user=user, filters=filters)
+    paginator = Paginator(rows, NEIGHBOURHOODS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     page.page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))  # type: ignore[attr-defined]
     context = {
         "nav_workspace": True,
         "totals": selectors.dashboard_totals(user=user),
+        "filter_form": form,
+        "filters": filters,
+        "force_choices": forces,
+        "show_choices": selectors.SHOW_CHOICES,
         "page_obj": page,
         "boards": selectors.neighbourhood_dashboards(user=user, neighbourhoods=list(page)),
     }
-    return render(request, "workspace/dashboard.html", context)
+    return render(request, "workspace/dashboard.html", context, status=400 if form.errors else 200)
 
 
 # --- The team --------------------------------------------------------------------------------
