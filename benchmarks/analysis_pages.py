@@ -51,7 +51,7 @@ AFTER_START = float(os.environ.get("BENCH_AFTER_START", "120"))
 AFTER_IMPORT = float(os.environ.get("BENCH_AFTER_IMPORT", "60"))
 WARM_ROUNDS = int(os.environ.get("BENCH_WARM_ROUNDS", "5"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "180"))
-PORT = int(os.environ.get("BENCH_PORT", "0"))
+PORT = int(os.environ.get("BENCH_PORT", "0"))  # 0: any free port
 GOAL_SECONDS = 2.0
 DEMO_ZIP = REPO / "src" / "beatbook" / "demo" / "data" / "policeuk" / "staffordshire-2025.zip"
 RELOADED = "2025-12/2025-12-staffordshire-street.csv"
@@ -204,6 +204,7 @@ def fetch(url: str, path: str, cookie: str) -> Answer:
 
 def staff_paths(url: str, cookie: str) -> list[str]:
     """The staff pages, with a real question and neighbourhood of the demo in their paths."""
+
     def first(path: str, pattern: str) -> str:
         request = urllib.request.Request(url + path, headers={"Cookie": cookie})
         page = urllib.request.urlopen(request, timeout=TIMEOUT).read().decode()  # noqa: S310
@@ -220,16 +221,14 @@ def on_every_worker(url: str, paths: list[str], cookie: str) -> Phase:
     """Each page once per gunicorn worker, those requests at the same time."""
     phase = Phase()
     for path in paths:
-        answers: list[Answer] = []
         threads = [
-            threading.Thread(target=lambda p=path: answers.append(fetch(url, p, cookie)))
+            threading.Thread(target=lambda p=path: phase.answers.append(fetch(url, p, cookie)))
             for _ in range(WORKERS)
         ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        phase.answers.extend(answers)
     return phase
 
 
@@ -317,7 +316,9 @@ def run(label: str, src: str) -> dict[tuple[str, str], Figures]:
     return report(label, phases, staff)
 
 
-def report(label: str, phases: dict[str, Phase], staff: list[str]) -> dict[tuple[str, str], Figures]:
+def report(
+    label: str, phases: dict[str, Phase], staff: list[str]
+) -> dict[tuple[str, str], Figures]:
     results = {}
     for name, phase in phases.items():
         for group, paths in (("analysis", ANALYSIS), ("staff", staff)):

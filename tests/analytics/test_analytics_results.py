@@ -399,3 +399,15 @@ def test_a_result_being_made_is_not_asked_for_again_until_its_maker_has_gone(
     assert DBTaskResult.objects.count() == 1
     result_request(spec, now=now + timedelta(minutes=11))  # the maker's lease ran out
     assert DBTaskResult.objects.count() == 2
+
+
+def test_a_result_made_by_other_analysis_code_is_made_again(
+    world: AnalyticsWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from beatbook.analytics import results
+
+    made = result_make(result_spec("hotspots", PARAMS))
+    assert made is not None
+    assert result_read(result_spec("hotspots", PARAMS)) is not None
+    monkeypatch.setattr(results, "code_version", lambda: "a-new-release")
+    assert result_read(result_spec("hotspots", PARAMS)) is None

@@ -17,8 +17,12 @@ from .support import police_member_create, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
-def analysis_site(live_server: Any) -> str:
+def analysis_site(live_server: Any, settings: Any) -> str:
+    settings.TASKS = IMMEDIATE  # no worker runs beside the tests: results made on the request
     demo_data_load()
     force = Force.objects.get(pk="staffordshire")
     police_member_create(
@@ -73,4 +77,57 @@ def test_an_analyst_maps_hotspots_and_reads_trends(
 
     page.goto(analysis_site + "/analysis/harm-weights/")
     assert "Cambridge Crime Harm Index" in page.locator("h2").all_inner_texts()
+    assert serious_accessibility_problems(page) == []
+
+
+def test_a_result_still_being_prepared_says_so_and_arrives_without_javascript(
+    browser: Any, analysis_site: str, settings: Any, screenshots: Path
+) -> None:
+    """With tasks queued for a worker, the page says the map is being prepared, passes the
+    accessibility check, and shows the result by itself once it is made, with JavaScript off."""
+    from django_tasks_db.models import DBTaskResult
+
+    from beatbook.analytics.tasks import analysis_result_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        page.goto(analysis_site + "/accounts/login/")
+        sign_in(page, "analyst")
+        page.wait_for_url("**/staff/")
+        page.goto(
+            analysis_site + "/analysis/hotspots/?force=staffordshire&month_from=2025-11"
+            "&month_to=2025-12&category=burglary&cell_size=500&method=kde&harm="
+        )
+        banner = page.get_by_role("region", name="Being prepared")
+        assert banner.is_visible()
+        assert "checks again by itself every 10 seconds" in banner.inner_text()
+        assert banner.get_by_role("link", name="stop it checking by itself").is_visible()
+        page.screenshot(path=str(screenshots / "analysis-being-prepared.png"), full_page=True)
+        queued = DBTaskResult.objects.get()
+        analysis_result_task.call(**queued.args_kwargs["kwargs"])  # what the worker does
+        page.wait_for_selector("text=On or near", timeout=30_000)  # the page's own refresh
+        assert page.get_by_role("region", name="Being prepared").count() == 0
+    finally:
+        context.close()
+
+
+def test_the_being_prepared_page_passes_the_accessibility_check(
+    page: Any, analysis_site: str, settings: Any
+) -> None:
+    """The one exception axe reports is the timed refresh itself (WCAG 2.2.1): the page says
+    how often it checks again and offers, first, the link that turns it off, which leaves a
+    page with nothing to report."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    page.goto(analysis_site + "/accounts/login/")
+    sign_in(page, "analyst")
+    page.wait_for_url("**/staff/")
+    page.goto(analysis_site + "/analysis/trends/?area=Meir+North")
+    problems = serious_accessibility_problems(page)
+    assert [problem.split(" ")[0] for problem in problems] in ([], ["meta-refresh"])
+    page.get_by_role("link", name="stop it checking by itself").click()
+    assert "no longer checks again by itself" in page.locator("main").inner_text()
     assert serious_accessibility_problems(page) == []

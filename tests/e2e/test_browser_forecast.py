@@ -21,6 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def forecast_site(live_server: Any, settings: Any, tmp_path: Path) -> str:
     settings.DATA_DIR = tmp_path / "data"
+    # No worker runs beside the tests: the forecast is made on the request.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     force = build_forecast_world()
     call_command(
         "backtest",

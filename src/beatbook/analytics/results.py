@@ -29,6 +29,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -83,6 +85,12 @@ class ResultSpec:
     version: str
 
     @property
+    def stamp(self) -> str:
+        """The version stored with the result: the data's, and the analysis code's, so that
+        results made by older code (another layout, another method) are made again."""
+        return f"{code_version()}/{self.version}"
+
+    @property
     def data_part(self) -> str:
         """The version of the data itself; after a ``|``, what is derived from it and may be
         made while the result is (a forecast's quick back-test)."""
@@ -106,6 +114,18 @@ class Outcome:
     @property
     def ready(self) -> bool:
         return self.payload is not None or bool(self.error)
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the analysis code (``beatbook.analysis`` and ``beatbook.analytics``)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for folder in ("analysis", "analytics"):
+        for path in sorted((root / folder).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def result_spec(kind: str, params: dict[str, Any]) -> ResultSpec:
@@ -142,7 +162,7 @@ def unpack(blob: bytes | memoryview) -> dict[str, Any]:
 def result_read(spec: ResultSpec) -> Outcome | None:
     """The stored result for ``spec`` if it was made from the data held now."""
     row = (
-        AnalysisResult.objects.filter(key=spec.key, version=spec.version, made_at__isnull=False)
+        AnalysisResult.objects.filter(key=spec.key, version=spec.stamp, made_at__isnull=False)
         .values_list("payload", "error")
         .first()
     )
@@ -172,7 +192,7 @@ def result_make(spec: ResultSpec, *, now: datetime | None = None) -> Outcome | N
     taken = (
         AnalysisResult.objects.filter(pk=row.pk)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=moment))
-        .update(claimed_until=moment + CLAIM_LEASE, claim_token=token, claimed_version=spec.version)
+        .update(claimed_until=moment + CLAIM_LEASE, claim_token=token, claimed_version=spec.stamp)
     )
     if taken != 1:
         return None
@@ -208,7 +228,7 @@ def _version_made(spec: ResultSpec) -> str:
     stale, never mislabelled), unless only what making it derived has changed since, such as the
     quick back-test a forecast stores, which later reads will see."""
     after = result_spec(spec.kind, spec.params)
-    return after.version if after.data_part == spec.data_part else spec.version
+    return after.stamp if after.data_part == spec.data_part else spec.stamp
 
 
 def _release(row_id: int, token: str) -> None:
@@ -222,13 +242,13 @@ def result_request(spec: ResultSpec, *, now: datetime | None = None) -> datetime
     moment = now or timezone.now()
     row = _row(spec)
     not_asked_lately = (
-        ~Q(claimed_version=spec.version)
+        ~Q(claimed_version=spec.stamp)
         | Q(requested_at__isnull=True)
         | Q(requested_at__lte=moment - REQUEST_AGAIN_AFTER)
     )
     not_being_made = Q(claimed_until__isnull=True) | Q(claimed_until__lte=moment)
     asked = AnalysisResult.objects.filter(not_asked_lately, not_being_made, pk=row.pk).update(
-        requested_at=moment, claimed_version=spec.version
+        requested_at=moment, claimed_version=spec.stamp
     )
     if asked == 1:
         from beatbook.analytics.tasks import analysis_result_task
