@@ -17,6 +17,7 @@ _DATA_COMMANDS = {
     "import_lsoa_forces",
     "import_neighbourhoods",
     "import_postcodes",
+    "import_places",
     "build_neighbourhoods",
     "locate",
     "serve",

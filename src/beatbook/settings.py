@@ -223,9 +223,18 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Maps: no tile server by default, so nothing leaves the machine; boundaries and points still draw.
-MAP_TILE_URL = env_str("MAP_TILE_URL", "")
-MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+# Maps: OpenStreetMap's standard tiles by default, fetched by the residents' browsers (never by
+# this server), with the attribution its licence asks for. MAP_TILE_URL="" or "none" turns tiles
+# off: boundaries and points then draw on a plain background, as they do when tiles fail to load.
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+_TILE_URL = env_str("MAP_TILE_URL", OSM_TILE_URL).strip()
+MAP_TILE_URL = "" if _TILE_URL.lower() in {"", "none"} else _TILE_URL
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION", OSM_ATTRIBUTION if MAP_TILE_URL == OSM_TILE_URL else ""
+)
 
 
 def _tile_source(url: str) -> list[str]:
@@ -244,13 +253,14 @@ def _tile_source(url: str) -> list[str]:
 
 # Content security policy: this site's own scripts, styles, images and fonts only (no inline
 # script or style anywhere: pages carry data in data-* attributes and JSON script blocks), plus
-# the map tile server's images when one is configured.
+# the map tile server's images when one is configured. With tiles, Leaflet also sets a tile it
+# stops loading (one scrolled out of view) to a blank data: image, so data: images are let in then.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, *_tile_source(MAP_TILE_URL)],
+        "img-src": [SELF, *_tile_source(MAP_TILE_URL), *(["data:"] if MAP_TILE_URL else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

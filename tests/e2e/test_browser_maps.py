@@ -43,7 +43,7 @@ def test_maps_credit_openstreetmap_and_read_well_when_its_tiles_fail(
 ) -> None:
     response = page.goto(longton_url)
     policy = response.headers["content-security-policy"]
-    assert "img-src 'self' https://tile.openstreetmap.org;" in policy
+    assert "img-src 'self' https://tile.openstreetmap.org data:;" in policy
 
     for map_id in ("#crime-map", "#events-map"):
         page.locator(f"{map_id} img.leaflet-tile").first.wait_for(state="attached")

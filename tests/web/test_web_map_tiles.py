@@ -33,7 +33,7 @@ def test_the_default_is_openstreetmap_with_its_attribution(
     assert "OpenStreetMap</a> contributors" in fresh["MAP_TILE_ATTRIBUTION"]
     assert 'href="https://www.openstreetmap.org/copyright"' in fresh["MAP_TILE_ATTRIBUTION"]
     policy = fresh["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
-    assert policy["img-src"] == ["'self'", "https://tile.openstreetmap.org"]
+    assert policy["img-src"] == ["'self'", "https://tile.openstreetmap.org", "data:"]
     # Only images: no script, style, font or connection may come from the tile host.
     for directive in ("default-src", "script-src", "style-src", "font-src", "connect-src"):
         assert policy[directive] == ["'self'"]
@@ -60,6 +60,7 @@ def test_another_tile_server_brings_its_own_attribution(monkeypatch: pytest.Monk
     assert fresh["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"] == [
         "'self'",
         "https://*.tiles.example.org",
+        "data:",
     ]
 
 
@@ -68,4 +69,4 @@ def test_pages_carry_the_tile_layer_and_the_policy(client: Any) -> None:
     response = client.get("/neighbourhoods/")
 
     assert f'data-tile-url="{OSM}"' in response.content.decode()
-    assert "img-src 'self' https://tile.openstreetmap.org" in response["Content-Security-Policy"]
+    assert "img-src 'self' https://tile.openstreetmap.org data:" in response["Content-Security-Policy"]
