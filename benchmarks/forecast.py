@@ -11,7 +11,13 @@ Run from the repository root (needs ../shared/data):
     .venv/bin/python benchmarks/forecast.py record city-of-london
     ... record merseyside cchi                                # harm-weighted all-crime
     ... record merseyside --methods=poisson-ensemble --merge  # add a method to a recording
+    ... tables merseyside [cchi]                              # the recording as Markdown
     BENCH_OUT=/tmp/forecast-results ...                       # where CSVs go
+
+The tables in docs/benchmarks.md are pasted from ``tables``, never edited by hand: it refuses a
+recording with two rows for one method (a method recorded in two runs, by two versions of the
+code, both kept), which is how docs/benchmarks.md once listed every linear-blend row twice,
+with two robbery figures that disagreed (issue 12).
 
 Everything runs on the files (beatbook.analysis.policeuk_files), no database: the study area
 is the cells overlapping the force's 2011 LSOAs (ONS boundaries and force lookup in
@@ -114,6 +120,53 @@ def record(force: str, harm: str | None, methods: list[str], merge: bool) -> Non
     print(f"{tag}: {len(data['cells']):,} cells, back-test {seconds:.0f} s")  # type: ignore[arg-type]
 
 
+def _cell(value: float, style: str) -> str:
+    return "–" if pd.isna(value) else format(value, style)
+
+
+def tables(force: str, harm: str | None) -> str:
+    """The recorded summary as the two Markdown tables of docs/benchmarks.md: 1% and 5% of the
+    area with intervals and comparisons, and PEI* at every coverage."""
+    summary = pd.read_csv(OUT / f"{force}-{harm or 'count'}-summary.csv")
+    key = ["measure", "category", "coverage", "method"]
+    twice = summary[summary.duplicated(key, keep=False)]
+    if not twice.empty:
+        raise SystemExit(f"The recording holds some methods twice:\n{twice[key].to_string()}")
+    lines = [
+        "| Category | Area | Method | Months | PEI* (95% CI) | PAI | Hit rate | "
+        "Δ PEI* vs best baseline (95% CI) | p | p (Holm) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in summary[summary["coverage"].isin([0.01, 0.05])].itertuples():
+        versus = (
+            "best baseline"
+            if row.method == row.best_baseline
+            else (
+                f"{row.difference:+.3f} ({row.difference_low:+.3f} to {row.difference_high:+.3f})"
+            )
+        )
+        lines.append(
+            f"| {row.category} | {row.coverage:.0%} | {row.method} | {row.origins} | "
+            f"{row.pei_star:.3f} ({row.ci_low:.3f}–{row.ci_high:.3f}) | {row.pai:.1f} | "
+            f"{row.hit_rate:.3f} | {versus} | {_cell(row.p_value, '.2g')} | "
+            f"{_cell(row.p_holm, '.2g')} |"
+        )
+    wide = summary.pivot_table(
+        index=["category", "method"], columns="coverage", values="pei_star", sort=False
+    )
+    lines += [
+        "",
+        "| Category | Method | " + " | ".join(f"{c * 100:g}%" for c in wide.columns) + " |",
+    ]
+    lines.append("|---|---|" + "---|" * len(wide.columns))
+    for (category, method), values in wide.iterrows():
+        cells = " | ".join(f"{v:.3f}" for v in values)
+        lines.append(f"| {category} | {method} | {cells} |")
+    comparisons = int(summary["comparisons"].max())
+    lines.append(f"\nEach group compares {comparisons} methods with its best baseline.")
+    return "\n".join(lines)
+
+
 def single_forecasts(data: dict[str, object]) -> None:
     """One forecast for 2021-04 from the count matrix, the learned methods against mean-12."""
     one = data["series"][ALL_CRIME]  # type: ignore[index]
@@ -168,6 +221,8 @@ if __name__ == "__main__":
         harm = next((a for a in sys.argv[3:] if not a.startswith("--")), None)
         chosen = next((o[10:].split(",") for o in options if o.startswith("--methods=")), None)
         record(sys.argv[2], harm, chosen or list(METHODS), "--merge" in options)
+    elif command == "tables":
+        print(tables(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None))
     elif command == "times-from":
         # Per-method times of a recorded run: benchmarks/forecast.py times-from x-results.csv
         frame = pd.read_csv(sys.argv[2])

@@ -7,12 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from beatbook.analysis.backtest import (
     best_method,
+    block_length,
     bootstrap_interval,
     forecast_scores,
+    holm,
     paired_test,
     run_backtest,
     summarise,
@@ -138,11 +139,16 @@ def test_summary_compares_every_method_with_the_best_baseline() -> None:
     assert row["pei_star"] == pytest.approx(np.mean([0.55, 0.56, 0.50, 0.58, 0.53, 0.57]))
     diff = np.array([0.05, 0.04, 0.02, 0.07, 0.04, 0.07])
     assert row["difference"] == pytest.approx(diff.mean())
-    assert row["p_value"] == pytest.approx(stats.wilcoxon(diff).pvalue)
+    # Every month better: no resample of the months comes near zero difference.
+    assert row["p_value"] == pytest.approx(1 / 2001)
+    # Two methods compared with the best baseline, both at the smallest p: Holm doubles it.
+    assert row["comparisons"] == 2
+    assert row["p_holm"] == pytest.approx(2 / 2001)
     assert row["ci_low"] <= row["pei_star"] <= row["ci_high"]
     assert row["difference_low"] > 0
     baseline = summary.set_index("method").loc["mean-12"]
     assert math.isnan(baseline["p_value"])
+    assert math.isnan(baseline["p_holm"])
     assert best_method(summary, category="burglary") == "poisson-gbm"
     assert best_method(summary, category="robbery") is None
 
@@ -155,3 +161,39 @@ def test_bootstrap_is_seeded_and_paired_test_handles_no_difference() -> None:
     assert all(math.isnan(v) for v in bootstrap_interval(np.array([])))
     assert math.isnan(paired_test(np.zeros(5)))
     assert math.isnan(paired_test(np.array([0.3])))
+
+
+def test_the_interval_keeps_runs_of_months_together() -> None:
+    # Six quiet months then six busy ones: months next to each other are alike, so resampling
+    # blocks of months must give a wider interval than resampling months one by one would.
+    values = np.array([0.2] * 6 + [0.8] * 6)
+    low, high = bootstrap_interval(values, seed=5)
+    rng = np.random.default_rng(5)
+    independent = values[rng.integers(0, 12, size=(2000, 12))].mean(axis=1)
+    assert block_length(12) == 2
+    assert high - low > np.percentile(independent, 97.5) - np.percentile(independent, 2.5)
+    assert low < values.mean() < high
+
+
+def test_holm_adjusts_a_family_of_p_values_worked_by_hand() -> None:
+    adjusted = holm([0.01, 0.04, 0.03, math.nan])
+    assert adjusted[:3] == pytest.approx([0.03, 0.06, 0.06])
+    assert math.isnan(adjusted[3])
+    assert holm([0.6, 0.5]) == pytest.approx([1.0, 1.0])
+
+
+def test_with_a_limited_history_a_months_score_ignores_what_came_long_before() -> None:
+    clean = series("2020-01", "2021-12")
+    bad = clean.counts.copy()
+    bad[: clean.index_of("2020-06")] = 50.0
+    early = CellMonthCounts(grid=clean.grid, cells=clean.cells, months=clean.months, counts=bad)
+    kwargs = {"methods": ["mean-12", "linear-blend"], "months": ["2021-06"], "history_months": 12}
+    first = run_backtest(series={"burglary": clean}, **kwargs)  # type: ignore[arg-type]
+    again = run_backtest(series={"burglary": early}, **kwargs)  # type: ignore[arg-type]
+    columns = ["method", "month", "coverage", "captured", "pei_star"]
+    pd.testing.assert_frame_equal(first[columns], again[columns])
+    # Without the limit, linear-blend's long-run means reach back to the changed months.
+    whole = run_backtest(series={"burglary": early}, methods=["linear-blend"], months=["2021-06"])
+    assert (
+        whole["pei_star"].tolist() != first[first["method"] == "linear-blend"]["pei_star"].tolist()
+    )

@@ -14,10 +14,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from scipy import stats
 
+from beatbook.analysis.backtest import summarise
 from beatbook.analysis.forecast.methods import FAST_METHODS
+from beatbook.analysis.forecast.months import month_range
+from beatbook.analysis.forecast.selection import choose_method
 from beatbook.analytics.backtest_store import backtest_note, backtest_state
 from beatbook.analytics.forecast_data import data_version, force_data_load
 from beatbook.analytics.forecast_services import backtest_run, forecast_make
+from beatbook.analytics.models import BacktestScore
 from beatbook.opendata.models import Crime, SourceFile
 from beatbook.places.models import Force, Lsoa
 
@@ -158,12 +162,29 @@ def test_backtest_prints_a_table_and_writes_csv_and_chart(testshire: str, tmp_pa
     stored = current_backtest(force_id=testshire, category="burglary", cell_size=250.0)
     assert stored is not None
     assert stored["month_from"] == "2025-01"
-    # The forecast's default is now the best method of that back-test, with its score.
+    assert {r["comparisons"] for r in stored["rows"]} == {2}
+    # The forecast chooses among the fast methods by the rule, on the six months before it,
+    # whatever the stored summary holds; its score is that of those months.
     forecast = forecast_make(force_id=testshire, month="2025-07", category="burglary")
-    best = max((r for r in stored["rows"] if r["coverage"] == 0.01), key=lambda r: r["pei_star"])
-    assert forecast.method == best["method"]
+    results, summary = backtest_run(
+        force_id=testshire,
+        month_from="2025-01",
+        month_to="2025-06",
+        methods=list(FAST_METHODS),
+        categories=["burglary"],
+        store=False,
+    )
+    months = [f"2025-0{m}" for m in range(1, 7)]
+    choice = choose_method(results, months=months, candidates=FAST_METHODS)
+    assert forecast.method == choice.method
+    assert forecast.choice == choice
+    row = summary[(summary["method"] == choice.method) & (summary["coverage"] == 0.01)].iloc[0]
     assert forecast.backtest is not None
-    assert forecast.backtest["pei_star"] == pytest.approx(best["pei_star"])
+    assert forecast.backtest["pei_star"] == pytest.approx(row["pei_star"])
+    assert forecast.backtest["ci_low"] == pytest.approx(row["ci_low"])
+    assert (forecast.backtest["month_from"], forecast.backtest["month_to"]) == months[::5]
+    assert forecast.backtest["in_sample"]
+    assert forecast.backtest["comparisons"] == len(FAST_METHODS) - 1
 
 
 def test_new_data_makes_the_stored_backtest_stale(testshire: str) -> None:
@@ -237,25 +258,41 @@ def test_a_forecast_with_nothing_stored_backtests_the_fast_methods_on_one_read(
         forecast = forecast_make(force_id=testshire, month="2025-07", category="burglary")
     crime_reads = [q for q in queries.captured_queries if '"opendata_crime"' in q["sql"]]
     assert len(crime_reads) == 1
+    # The twelve months back-tested before 2025-07 (2024-07 was never published).
+    window = [m for m in month_range("2024-06", "2025-06") if m != "2024-07"]
     stored = current_backtest(force_id=testshire, category="burglary", cell_size=250.0)
     assert stored is not None
     assert stored["methods"] == list(FAST_METHODS)
-    assert (stored["month_from"], stored["month_to"]) == ("2025-01", "2025-06")
+    assert (stored["month_from"], stored["month_to"]) == (window[0], window[-1])
     assert {r["method"] for r in stored["rows"]} == set(FAST_METHODS)
+    kept = BacktestScore.objects.filter(force_id=testshire, category="burglary")
+    assert sorted(set(kept.values_list("month", flat=True))) == window
     assert forecast.method in FAST_METHODS
     assert forecast.backtest is not None
-    # The same numbers as a back-test of those methods run on its own.
-    _, alone = backtest_run(
+    # The same numbers as a back-test of those methods run on its own, from scratch.
+    results, _ = backtest_run(
         force_id=testshire,
-        month_from="2025-01",
-        month_to="2025-06",
+        month_from=window[0],
+        month_to=window[-1],
         methods=list(FAST_METHODS),
         categories=["burglary"],
         store=False,
     )
-    best = alone[alone["coverage"] == 0.01].sort_values("pei_star", ascending=False).iloc[0]
-    assert forecast.method == best["method"]
+    choice = choose_method(results, months=window[-6:], candidates=FAST_METHODS)
+    assert forecast.method == choice.method
+    alone = summarise(results[results["month"].isin(window[-6:])])
+    best = alone[(alone["method"] == choice.method) & (alone["coverage"] == 0.01)].iloc[0]
     assert forecast.backtest["pei_star"] == pytest.approx(best["pei_star"])
+    # The rule held out: each of the last six months forecast with the method chosen from the
+    # (three to six) months before it.
+    assert forecast.held_out is not None
+    assert forecast.held_out.months == tuple(window[-6:])
+    # A second forecast reads the kept scores: the crimes of its own 36 months only.
+    with CaptureQueriesContext(connection) as queries:
+        again = forecast_make(force_id=testshire, month="2025-07", category="burglary")
+    assert len([q for q in queries.captured_queries if '"opendata_crime"' in q["sql"]]) == 1
+    assert again.backtest == forecast.backtest
+    assert again.scores.tolist() == forecast.scores.tolist()
 
 
 def test_a_stale_headline_backtest_is_shown_as_out_of_date_until_the_worker_replaces_it(
@@ -264,14 +301,17 @@ def test_a_stale_headline_backtest_is_shown_as_out_of_date_until_the_worker_repl
     run("backtest", "--force", testshire, "--from", "2025-03", "--to", "2025-06")
     add_month(SourceFile.objects.first().force, "2025-07", seed=1)  # type: ignore[union-attr]
     text = " ".join(run("forecast", "--force", testshire, "--month", "2025-08").split())
-    assert "Back-test at 1% of the area over 4 months" in text
-    assert "made before the latest data was imported" in text
-    assert "waiting for the background worker" in text
-    # No quick back-test replaced it: the worker will make the full one.
+    # The forecast's own score: the six months before it, whatever is stored.
+    assert "Back-test at 1% of the area over the 6 months 2025-02 to 2025-07" in text
+    # No quick back-test replaced the stored table: the worker will make the full one.
     stale = backtest_state(force_id=testshire, category="all-crime", cell_size=250.0)
     assert stale.summary is not None
     assert stale.summary["month_to"] == "2025-06"
     assert not stale.current
+    note = backtest_note(stale)
+    assert "The table of how every method did comes from a back-test over 2025-03 to" in note
+    assert "made before the latest data was imported" in note
+    assert "waiting for the background worker" in note
 
 
 def test_a_stale_backtest_the_worker_does_not_keep_is_made_again_quickly(testshire: str) -> None:

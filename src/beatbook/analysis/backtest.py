@@ -3,10 +3,14 @@ what happened, and say whether a method beats the best baseline by more than cha
 
 For every scored month ``M`` the method is fitted on ``CellMonthCounts.before(M)``, a copy that
 holds no month from ``M`` on, so no forecast can see the month it is scored on (or any later).
-Months without data are not scored. Confidence intervals bootstrap the mean over origins; the
-paired test against the best baseline is a Wilcoxon signed-rank test on the per-month
-differences, with a paired bootstrap interval for the mean difference. Same data and seed,
-same numbers.
+With ``history_months``, only that many months before ``M`` are offered, so a month's score is
+the same whichever range of months a back-test covers. Months without data are not scored.
+
+Months are not independent (a busy winter is busy for several months), so the intervals come
+from a circular block bootstrap of the months (Politis and Romano 1992), blocks of about the
+cube root of the number of months, and the paired comparison with the best baseline is a
+block-bootstrap test of the mean difference, Holm-adjusted for the number of methods compared
+in the same group (``comparisons``). Same data and seed, same numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import pandas as pd
 
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
 from beatbook.analysis.forecast.methods import BASELINES, ENSEMBLES, METHODS, check_methods
+from beatbook.analysis.forecast.months import add_months
 from beatbook.analysis.metrics import COVERAGES, scores
 
 RESULT_COLUMNS = [
@@ -66,10 +71,13 @@ def run_backtest(
     measure: str = "count",
     seed: int = 0,
     progress: Progress | None = None,
+    history_months: int | None = None,
 ) -> pd.DataFrame:
     """Scores of every method for every category and observed month in ``months``.
 
     ``auxiliary`` (all-crime counts) is offered to every method for the other categories.
+    ``history_months`` limits what each forecast learns from to that many months before it
+    (every month held before it when ``None``).
     An ensemble's members are fitted once per month and shared with the members' own rows;
     ``seconds`` is still what each forecast costs on its own (an ensemble's, its members').
     """
@@ -77,13 +85,15 @@ def run_backtest(
     rows: list[dict[str, object]] = []
     for category, counts in series.items():
         aux = None if category == ALL_CRIME else auxiliary
-        for month in _scored_months(counts, months):
+        for month in _scored_months(counts, months, history_months):
             actual = counts.month_counts(month)
+            history = _history(counts, month, history_months)
+            aux_history = None if aux is None else _history(aux, month, history_months)
             made: dict[str, tuple[np.ndarray, float]] = {}
             for method in methods:
                 if progress is not None:
                     progress(category, month, method)
-                forecast, seconds = _forecast_once(method, made, counts, month, aux, seed)
+                forecast, seconds = _forecast_once(method, made, history, month, aux_history, seed)
                 for result in scores(forecast, actual, coverages):
                     rows.append(
                         {
@@ -124,35 +134,82 @@ def _forecast_once(
     return made[method]
 
 
-def _scored_months(counts: CellMonthCounts, months: Sequence[str]) -> list[str]:
-    """Observed months with at least one earlier observed month to learn from."""
+def _history(counts: CellMonthCounts, month: str, history_months: int | None) -> CellMonthCounts:
+    """What a forecast for ``month`` may learn from, with ``month`` itself kept for scoring."""
+    if history_months is None:
+        return counts
+    return counts.between(add_months(month, -history_months), month)
+
+
+def _scored_months(
+    counts: CellMonthCounts, months: Sequence[str], history_months: int | None = None
+) -> list[str]:
+    """Observed months with at least one earlier observed month to learn from (within
+    ``history_months`` of it, when given)."""
     observed = dict(zip(counts.months, counts.observed, strict=True))
-    first = next((m for m in counts.months if observed[m]), None)
-    return [m for m in months if observed.get(m, False) and first is not None and m > first]
+    held = [m for m in counts.months if observed[m]]
+    scored = []
+    for month in months:
+        if not observed.get(month, False):
+            continue
+        first = month if history_months is None else add_months(month, -history_months)
+        if any(m < month and (history_months is None or m >= first) for m in held):
+            scored.append(month)
+    return scored
+
+
+def block_length(n: int) -> int:
+    """Months per block: about the cube root of the number of months (at least one)."""
+    return max(1, int(round(float(n) ** (1 / 3))))
+
+
+def block_bootstrap_means(values: np.ndarray, *, n_boot: int = 2000, seed: int = 0) -> np.ndarray:
+    """Means of ``n_boot`` circular block bootstrap resamples of ``values`` (in time order):
+    each resample joins blocks of consecutive months, wrapping round the end, so a run of
+    similar months stays together instead of counting as independent evidence."""
+    n = values.size
+    size = block_length(n)
+    starts = np.random.default_rng(seed).integers(0, n, size=(n_boot, -(-n // size)))
+    index = (starts[:, :, None] + np.arange(size)) % n
+    return np.asarray(values[index.reshape(n_boot, -1)[:, :n]].mean(axis=1), dtype=np.float64)
 
 
 def bootstrap_interval(
     values: np.ndarray, *, n_boot: int = 2000, seed: int = 0, level: float = 0.95
 ) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean over origins."""
+    """Percentile interval of the mean over months, by the circular block bootstrap."""
     values = np.asarray(values, dtype=np.float64)
     if values.size == 0:
         return (math.nan, math.nan)
-    rng = np.random.default_rng(seed)
-    means = values[rng.integers(0, values.size, size=(n_boot, values.size))].mean(axis=1)
+    means = block_bootstrap_means(values, n_boot=n_boot, seed=seed)
     tail = (1 - level) / 2 * 100
     return (float(np.percentile(means, tail)), float(np.percentile(means, 100 - tail)))
 
 
-def paired_test(differences: np.ndarray) -> float:
-    """Two-sided Wilcoxon signed-rank p-value of paired differences (NaN if undefined)."""
-    # scipy.stats is imported here: it costs every forecast command half a second otherwise.
-    from scipy import stats
-
+def paired_test(differences: np.ndarray, *, n_boot: int = 2000, seed: int = 0) -> float:
+    """Two-sided block-bootstrap p-value that the mean paired difference is zero: the share of
+    resampled means, centred on the observed one, at least as far from it as it is from zero
+    (NaN with fewer than two months or no difference at all)."""
     d = np.asarray(differences, dtype=np.float64)
     if d.size < 2 or not np.any(d != 0):
         return math.nan
-    return float(stats.wilcoxon(d, zero_method="wilcox", alternative="two-sided").pvalue)
+    observed = float(d.mean())
+    means = block_bootstrap_means(d, n_boot=n_boot, seed=seed)
+    extreme = int(np.count_nonzero(np.abs(means - observed) >= abs(observed)))
+    return (1 + extreme) / (1 + n_boot)
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm's step-down adjustment of p-values from one family of comparisons (NaN kept)."""
+    values = np.asarray(p_values, dtype=np.float64)
+    finite = np.flatnonzero(~np.isnan(values))
+    adjusted = values.copy()
+    order = finite[np.argsort(values[finite], kind="stable")]
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (order.size - rank) * values[index]))
+        adjusted[index] = running
+    return [float(v) for v in adjusted]
 
 
 def summarise(
@@ -164,16 +221,27 @@ def summarise(
     seed: int = 0,
 ) -> pd.DataFrame:
     """Per measure, category, coverage and method: means of hit rate, PAI and PEI* over
-    origins, a bootstrap interval for ``metric``, and the paired comparison with the best
-    baseline (the baseline with the highest mean ``metric`` in the same group)."""
+    origins, a block-bootstrap interval for ``metric``, and the paired comparison with the best
+    baseline (the baseline with the highest mean ``metric`` in the same group): the mean
+    difference, its interval and p-value, and the p-value Holm-adjusted for the
+    ``comparisons`` made in the group (every other method against that baseline)."""
     scored = results.dropna(subset=[metric])
     rows: list[dict[str, object]] = []
     for key, group in scored.groupby(["measure", "category", "coverage"], sort=False):
         table = group.pivot_table(index="month", columns="method", values=metric)
         candidates = [b for b in baselines if b in table.columns]
         best = max(candidates, key=lambda b: table[b].mean()) if candidates else None
-        for method, by_month in group.groupby("method", sort=False):
-            rows.append(_summary_row(key, str(method), by_month, table, best, metric, n_boot, seed))
+        made = [
+            _summary_row(key, str(method), by_month, table, best, metric, n_boot, seed)
+            for method, by_month in group.groupby("method", sort=False)
+        ]
+        compared = [row for row in made if row["method"] != best and best is not None]
+        adjusted = holm([float(str(r["p_value"])) for r in compared])
+        for row, p_holm in zip(compared, adjusted, strict=True):
+            row["p_holm"] = p_holm
+        for row in made:
+            row["comparisons"] = len(compared)
+        rows.extend(made)
     return pd.DataFrame(rows)
 
 
@@ -206,6 +274,7 @@ def _summary_row(
         "difference_low": math.nan,
         "difference_high": math.nan,
         "p_value": math.nan,
+        "p_holm": math.nan,
     }
     if best is not None and method != best:
         paired = table[[method, best]].dropna()
@@ -214,7 +283,7 @@ def _summary_row(
         row["difference_low"], row["difference_high"] = bootstrap_interval(
             diff, n_boot=n_boot, seed=seed
         )
-        row["p_value"] = paired_test(diff)
+        row["p_value"] = paired_test(diff, n_boot=n_boot, seed=seed)
     return row
 
 

@@ -1,5 +1,7 @@
 """Stored back-test summaries (``analytics.models.Backtest``): saving one, reading it back, and
-saying in plain English how current it is.
+saying in plain English how current it is. They fill the forecast page's table of every
+method; a forecast's own method and score come from the month-by-month scores of the months
+before it (``backtest_scores``), never from a summary that may cover later months.
 
 A summary is *current* when it was made from the force's data as held now (``data_version``)
 and *complete* when it covers every forecasting method. The worker keeps the headline
@@ -154,17 +156,18 @@ def backtest_note(state: BacktestState) -> str:
         since = timezone.localtime(state.refreshing_since).strftime("%H:%M on %d %B")
         return (
             "A fresh back-test of every method on the latest data is being run in the "
-            f"background (started at {since}). Until it finishes, the method and scores here "
-            f"come from {_described(state)}."
+            f"background (started at {since}). Until it finishes, the table of how every "
+            f"method did comes from {_described(state)}."
         )
     if state.failed:
         return (
-            f"The method and scores here come from {_described(state)}. The background "
-            "back-test on the latest data failed; it will be tried again within the hour."
+            f"The table of how every method did comes from {_described(state)}. The "
+            "background back-test on the latest data failed; it will be tried again within "
+            "the hour."
         )
     return (
-        f"The method and scores here come from {_described(state)}. A fresh back-test of "
-        "every method on the latest data is waiting for the background worker."
+        f"The table of how every method did comes from {_described(state)}. A fresh "
+        "back-test of every method on the latest data is waiting for the background worker."
     )
 
 

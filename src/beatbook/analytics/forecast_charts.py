@@ -7,12 +7,26 @@ import altair as alt
 import pandas as pd
 
 from beatbook.analysis.forecast.methods import BASELINES
-from beatbook.web.charts import hidden_chart_svg
+from beatbook.web.charts import chart_svg, hidden_chart_svg
 
 
 def backtest_chart_svg(
     summary: pd.DataFrame, *, coverages: tuple[float, ...] = (0.01, 0.05)
 ) -> str:
+    """The chart for a page: drawn for a wide screen and for a phone (``hidden_chart_svg``)."""
+    return hidden_chart_svg(backtest_chart_spec(summary, coverages=coverages))
+
+
+def backtest_chart_file(
+    summary: pd.DataFrame, *, coverages: tuple[float, ...] = (0.01, 0.05)
+) -> str:
+    """The chart as one SVG document, for a file."""
+    return chart_svg(backtest_chart_spec(summary, coverages=coverages))
+
+
+def backtest_chart_spec(
+    summary: pd.DataFrame, *, coverages: tuple[float, ...] = (0.01, 0.05)
+) -> dict[str, object]:
     """PEI* by method, one panel per category and coverage; baselines grey, learned blue."""
     data = summary[summary["coverage"].isin(coverages)].copy()
     if data.empty:
@@ -44,4 +58,4 @@ def backtest_chart_svg(
         .configure_axis(labelFontSize=12, titleFontSize=12)
         .configure_header(labelFontSize=13)
     )
-    return hidden_chart_svg(chart.to_dict())
+    return chart.to_dict()  # type: ignore[no-any-return]

@@ -2,8 +2,10 @@
 the data they come from.
 
 Study area: the grid cells overlapping the force's own LSOAs (``places.Lsoa`` boundaries);
-without those, the cells holding a crime in the months loaded. Crimes recorded outside the
-study area are left out of both forecasts and scores. Working the cells out from 700-odd
+without those, the cells holding a crime in the months a forecast learns from, which are all
+before the month forecast (``area_before``): crimes of that month or later never shape the
+area a forecast of it is made and scored on. Crimes recorded outside the study area are left
+out of both forecasts and scores. Working the cells out from 700-odd
 boundaries takes a few tenths of a second, so the result is kept in a file under
 ``DATA_DIR/forecasts/areas``, named by the force, the cell size and the LSOA data it came from
 (``area_key``): any change to the force's LSOAs names another file.
@@ -19,7 +21,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from django.db.models import Count, Max, Min
 
 from beatbook.analysis.forecast.area import area_grid, cells_in_area, cells_with_crime, to_bng
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts, series_by_category
-from beatbook.analysis.forecast.months import month_range
+from beatbook.analysis.forecast.months import add_months, month_range
 from beatbook.analysis.grid import Grid, IntArray
 from beatbook.analysis.harm import check_index
 from beatbook.analytics.harm import harm_weights
@@ -42,7 +44,7 @@ from beatbook.places.models import Force, Lsoa
 
 LSOA_SOURCES = (SourceKind.LSOA_BOUNDARIES, SourceKind.LSOA_FORCES)
 LSOA_AREA = "the force's LSOA boundaries"
-CRIME_AREA = "cells with a crime in the months loaded"
+CRIME_AREA = "cells with a crime in the months before"
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,56 @@ class ForceData:
     series: dict[str, CellMonthCounts]
     auxiliary: CellMonthCounts
 
-    def window(self, month_from: str, month_to: str) -> ForceData:
-        """The same data from ``month_from`` to ``month_to`` only (both within it)."""
-        return replace(
-            self,
-            observed=[m for m in self.observed if month_from <= m <= month_to],
-            series={c: s.between(month_from, month_to) for c, s in self.series.items()},
-            auxiliary=self.auxiliary.between(month_from, month_to),
+
+@dataclass(frozen=True)
+class ForceCrimes:
+    """A force's crimes from ``month_from`` to ``month_to``, read once, to count on study
+    areas as each forecast or scored month needs (``counts``)."""
+
+    force: Force
+    crimes: pd.DataFrame
+    held: list[str]
+    month_from: str
+    month_to: str
+    cell_size: float
+    harm: str | None
+    lsoa_area: tuple[Grid, IntArray] | None
+
+    def counts(
+        self, *, month_from: str, month_to: str, categories: Sequence[str], area_before: str
+    ) -> ForceData:
+        """Count matrices from ``month_from`` to ``month_to`` (within what was read), on the
+        study area a forecast for ``area_before`` uses: the LSOAs' cells, or the cells with a
+        crime from ``month_from`` to the month before ``area_before``."""
+        observed = [m for m in self.held if month_from <= m <= month_to]
+        if not observed:
+            raise ValueError(
+                f"No crime data is loaded for {self.force.name} from {month_from} to {month_to}."
+            )
+        months = self.crimes["month"]
+        crimes = self.crimes[(months >= month_from) & (months <= month_to)]
+        if self.lsoa_area is not None:
+            grid, cells, source = *self.lsoa_area, LSOA_AREA
+        else:
+            earlier = crimes[crimes["month"] < area_before]
+            grid, cells, source = _crime_area(earlier, self.cell_size, area_before)
+        count = partial(
+            series_by_category,
+            crimes,
+            grid=grid,
+            cells=cells,
+            months=month_range(month_from, month_to),
+            observed_months=observed,
         )
+        wanted = list(dict.fromkeys([ALL_CRIME, *categories]))
+        if self.harm is None:
+            series = count(categories=wanted)
+            auxiliary = series[ALL_CRIME]
+        else:
+            table = harm_weights().table(check_index(self.harm))
+            series = count(categories=wanted, harm_weights=table)
+            auxiliary = count(categories=[ALL_CRIME])[ALL_CRIME]
+        return ForceData(self.force, grid, cells, source, observed, series, auxiliary)
 
 
 def force_get(force_id: str) -> Force:
@@ -134,6 +178,18 @@ def data_version(force_id: str, harm: str | None = None) -> str:
     return f"{counted}:{harm_weights().version}" if harm else counted
 
 
+def force_crimes_load(
+    *, force_id: str, month_from: str, month_to: str, cell_size: float, harm: str | None = None
+) -> ForceCrimes:
+    """The force's crimes from ``month_from`` to ``month_to``, in one read, and its LSOA
+    study area if it has one."""
+    force = force_get(force_id)
+    held = [m for m in months_held(force_ids=[force.pk]) if month_from <= m <= month_to]
+    crimes = crime_positions(force_id=force.pk, month_from=month_from, month_to=month_to)
+    lsoa = lsoa_study_area(force.pk, cell_size)
+    return ForceCrimes(force, crimes, held, month_from, month_to, cell_size, harm, lsoa)
+
+
 def force_data_load(
     *,
     force_id: str,
@@ -142,48 +198,35 @@ def force_data_load(
     categories: Sequence[str],
     cell_size: float,
     harm: str | None = None,
+    area_before: str | None = None,
 ) -> ForceData:
-    """The force's count matrices from ``month_from`` to ``month_to``, on its study area."""
-    force = force_get(force_id)
-    observed = [m for m in months_held(force_ids=[force.pk]) if month_from <= m <= month_to]
-    if not observed:
-        raise ValueError(
-            f"No crime data is loaded for {force.name} from {month_from} to {month_to}."
-        )
-    crimes = crime_positions(force_id=force.pk, month_from=month_from, month_to=month_to)
-    grid, cells, source = study_area(force.pk, crimes, cell_size)
-    count = partial(
-        series_by_category,
-        crimes,
-        grid=grid,
-        cells=cells,
-        months=month_range(month_from, month_to),
-        observed_months=observed,
+    """The force's count matrices from ``month_from`` to ``month_to``, on the study area of a
+    forecast for ``area_before`` (by default the month after ``month_to``)."""
+    loaded = force_crimes_load(
+        force_id=force_id, month_from=month_from, month_to=month_to, cell_size=cell_size, harm=harm
     )
-    wanted = list(dict.fromkeys([ALL_CRIME, *categories]))
-    if harm is None:
-        series = count(categories=wanted)
-        auxiliary = series[ALL_CRIME]
-    else:
-        series = count(categories=wanted, harm_weights=harm_weights().table(check_index(harm)))
-        auxiliary = count(categories=[ALL_CRIME])[ALL_CRIME]
-    return ForceData(force, grid, cells, source, observed, series, auxiliary)
+    return loaded.counts(
+        month_from=month_from,
+        month_to=month_to,
+        categories=categories,
+        area_before=area_before or add_months(month_to, 1),
+    )
 
 
-def study_area(force_id: str, crimes: pd.DataFrame, cell_size: float) -> tuple[Grid, IntArray, str]:
-    """The grid and study cells of the force: from its LSOAs (kept in a file), else from where
-    ``crimes`` were recorded."""
+def lsoa_study_area(force_id: str, cell_size: float) -> tuple[Grid, IntArray] | None:
+    """The grid and study cells from the force's LSOAs (kept in a file); ``None`` if it has
+    no LSOA boundaries."""
     key = area_keys([force_id]).get(force_id)
-    if key is not None:
-        path = _area_path(force_id, cell_size, key)
-        cached = _area_read(path)
-        if cached is not None:
-            return cached[0], cached[1], LSOA_AREA
-        built = _lsoa_area(force_id, cell_size)
-        if built is not None:
-            _area_write(path, *built)
-            return built[0], built[1], LSOA_AREA
-    return _crime_area(crimes, cell_size)
+    if key is None:
+        return None
+    path = _area_path(force_id, cell_size, key)
+    cached = _area_read(path)
+    if cached is not None:
+        return cached
+    built = _lsoa_area(force_id, cell_size)
+    if built is not None:
+        _area_write(path, *built)
+    return built
 
 
 def _lsoa_area(force_id: str, cell_size: float) -> tuple[Grid, IntArray] | None:
@@ -200,10 +243,15 @@ def _lsoa_area(force_id: str, cell_size: float) -> tuple[Grid, IntArray] | None:
     return grid, cells_in_area(grid, polygons)
 
 
-def _crime_area(crimes: pd.DataFrame, cell_size: float) -> tuple[Grid, IntArray, str]:
+def _crime_area(
+    crimes: pd.DataFrame, cell_size: float, area_before: str
+) -> tuple[Grid, IntArray, str]:
+    """The cells holding the ``crimes`` (all from before ``area_before``)."""
     located = crimes.dropna(subset=["easting", "northing"])
     if located.empty:
-        raise ValueError("There are no crimes with a location to forecast from.")
+        raise ValueError(
+            f"There are no crimes with a location before {area_before} to forecast from."
+        )
     # Without boundaries, keep to the middle 99% of points: forces record a few crimes
     # hundreds of miles away, which would stretch the grid across the country.
     xs, ys = located["easting"], located["northing"]

@@ -1,13 +1,16 @@
 """Forecasts and back-tests of a force's crime, from the database.
 
-Thin glue round ``beatbook.analysis``: load a force's counts on its study area once
-(``forecast_data.force_data_load``), then fit and score there.
+Thin glue round ``beatbook.analysis``: read a force's crimes once
+(``forecast_data.force_crimes_load``), count them on the study area each month needs, then fit
+and score there.
 
-Back-test summaries are stored in the database (``backtest_store``), stamped with the force's
-data version, so a forecast can always show the back-test score of the method it uses. The
-worker re-runs the headline categories' back-tests after each import
-(``backtest_refresh``); for anything else, a forecast with no current summary runs a quick
-back-test of the fast methods first, on the data it has already loaded (ADR 12).
+Every forecast of a month M is made from the 36 months before M, on M's study area; so is
+every back-tested month, whose scores are kept month by month (``backtest_scores``) and are
+the same whichever back-test made them. A forecast chooses its method, and shows its score,
+from the scores of months before M only (``analysis.forecast.selection``), computing the
+months not kept yet with the fast methods (the quick back-test); a later month can change
+neither. Back-test summaries are also stored whole (``backtest_store``) for the page's table;
+the worker re-runs the headline categories' after each import (``backtest_refresh``, ADR 12).
 """
 
 from __future__ import annotations
@@ -16,27 +19,28 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from beatbook.analysis.backtest import (
-    Progress,
-    best_method,
-    forecast_scores,
-    run_backtest,
-    summarise,
-)
+from beatbook.analysis.backtest import Progress, forecast_scores, summarise
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
-from beatbook.analysis.forecast.methods import (
-    DEFAULT_METHOD,
-    FAST_METHODS,
-    METHODS,
-    check_methods,
-)
+from beatbook.analysis.forecast.methods import FAST_METHODS, METHODS, check_methods
 from beatbook.analysis.forecast.months import add_months, check_month, month_range
+from beatbook.analysis.forecast.selection import Choice, HeldOut, choose_method, held_out
 from beatbook.analysis.grid import FloatArray, Grid, IntArray
+from beatbook.analytics.backtest_scores import (
+    HISTORY_MONTHS,
+    month_inputs,
+    months_missing,
+    scorable_months,
+    scores_combine,
+    scores_compute,
+    scores_save,
+    scores_stored,
+)
 from beatbook.analytics.backtest_store import (
     DEFAULT_CELL_SIZE,
     BacktestState,
@@ -44,17 +48,25 @@ from beatbook.analytics.backtest_store import (
     backtest_state,
 )
 from beatbook.analytics.forecast_data import (
-    ForceData,
+    CRIME_AREA,
+    LSOA_AREA,
+    ForceCrimes,
+    area_keys,
     data_version,
-    force_data_load,
+    force_crimes_load,
     force_get,
     measure_name,
 )
 from beatbook.analytics.selectors import months_held
 from beatbook.places.models import Force
 
-HISTORY_MONTHS = 36
-QUICK_BACKTEST_MONTHS = 6
+# A forecast chooses its method on the last SELECTION_MONTHS months back-tested before it, and
+# the rule is itself scored on the EVALUATION_MONTHS before it, each choosing from the
+# (at least MIN_SELECTION_MONTHS) months before that month.
+SELECTION_MONTHS = 6
+EVALUATION_MONTHS = 6
+MIN_SELECTION_MONTHS = 3
+QUICK_BACKTEST_MONTHS = SELECTION_MONTHS + EVALUATION_MONTHS
 SUMMARY_COVERAGE = 0.01
 
 
@@ -69,8 +81,34 @@ class Forecast:
     cells: IntArray
     scores: FloatArray
     area_source: str
+    # The method's score at 1% of the area over the months it was chosen on (``choice``):
+    # in-sample when the method was chosen by them, not named.
     backtest: dict[str, Any] | None
     backtest_state: BacktestState
+    choice: Choice | None = None
+    held_out: HeldOut | None = None
+    named: bool = False
+
+    def evidence(self) -> dict[str, Any]:
+        """Why this method and how it did, as plain JSON-ready values for a page."""
+        choice, held = self.choice, self.held_out
+        return {
+            "named": self.named,
+            "reason": "" if choice is None else choice.reason,
+            "best_baseline": None if choice is None else choice.best_baseline,
+            "compared": [] if choice is None else list(choice.candidates),
+            "held_out": None
+            if held is None
+            else {
+                "months": len(held.months),
+                "month_from": held.months[0],
+                "month_to": held.months[-1],
+                "methods": sorted(set(held.methods)),
+                "pei_star": held.pei_star,
+                "ci_low": held.ci_low,
+                "ci_high": held.ci_high,
+            },
+        }
 
     def frame(self) -> pd.DataFrame:
         """Every study cell: BNG origin (lower-left), size in metres, score and rank."""
@@ -89,29 +127,74 @@ class Forecast:
         )
 
 
-def backtest_compute(
+@dataclass(frozen=True)
+class MonthScores:
+    """Per-month results of some months, kept or made now, and the crimes read to make them."""
+
+    results: pd.DataFrame
+    loaded: ForceCrimes | None
+
+
+def month_scores(
     *,
-    data: ForceData,
+    force_id: str,
+    months: Sequence[str],
     methods: Sequence[str],
-    month_from: str,
-    month_to: str,
     categories: Sequence[str],
+    cell_size: float,
     harm: str | None,
     seed: int = 0,
+    keep: bool = True,
+    also_read: tuple[str, str] | None = None,
     progress: Progress | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rolling-origin back-test on data already loaded: per-month results and the summary."""
-    series = {c: data.series[c] for c in dict.fromkeys(categories)}
-    results = run_backtest(
-        series=series,
-        methods=list(methods),
-        months=month_range(month_from, month_to),
-        auxiliary=data.auxiliary,
-        measure=measure_name(harm),
-        seed=seed,
-        progress=progress,
-    )
-    return results, summarise(results, seed=seed)
+) -> MonthScores:
+    """Per-month results of ``methods`` for the scorable ``months``: those kept and still valid
+    (when ``keep``), the rest computed (and kept, when ``keep``) from one read of the crimes,
+    which also covers ``also_read`` (first and last month) when given."""
+    held = months_held(force_ids=[force_id])
+    wanted = scorable_months(held, months)
+    inputs = month_inputs(force_id=force_id, months=wanted, harm=harm, seed=seed)
+    kept, missing = [], set()
+    for category in dict.fromkeys(categories):
+        stored = pd.DataFrame()
+        if keep:
+            stored = scores_stored(
+                force_id=force_id,
+                category=category,
+                cell_size=cell_size,
+                harm=harm,
+                inputs=inputs,
+                methods=methods,
+            )
+            kept.append(stored)
+        missing.update(months_missing(stored, wanted, methods) if keep else wanted)
+    todo = sorted(missing)
+    spans = [(add_months(todo[0], -HISTORY_MONTHS), todo[-1])] if todo else []
+    spans += [also_read] if also_read else []
+    loaded = None
+    if spans:
+        loaded = force_crimes_load(
+            force_id=force_id,
+            month_from=min(s[0] for s in spans),
+            month_to=max(s[1] for s in spans),
+            cell_size=cell_size,
+            harm=harm,
+        )
+    made = pd.DataFrame()
+    if todo and loaded is not None:
+        made = scores_compute(
+            loaded,
+            months=todo,
+            methods=methods,
+            categories=categories,
+            seed=seed,
+            progress=progress,
+        )
+        if keep:
+            scores_save(force_id=force_id, cell_size=cell_size, inputs=inputs, results=made)
+    # Kept months first dropped where remade, so no month is counted twice.
+    kept = [k[~k["month"].isin(todo)] for k in kept]
+    return MonthScores(scores_combine([*kept, made], methods, categories), loaded)
 
 
 def backtest_run(
@@ -129,120 +212,60 @@ def backtest_run(
     progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rolling-origin back-test of ``methods`` over ``month_from``..``month_to``; per-month
-    results and the summary (stored for forecasts to show when ``store``). ``progress`` is
-    called before each forecast with the category, month and method."""
+    results and the summary (stored for the forecast page's table when ``store``, with the
+    months' scores; without ``store`` every month is computed afresh). ``progress`` is called
+    before each forecast with the category, month and method."""
     check_month(month_from, label="first month")
     check_month(month_to, label="last month")
     chosen = check_methods(list(methods or METHODS))
+    force = force_get(force_id)
     # Read before the crimes are: an import meanwhile leaves the result stale, never mislabelled.
-    version = data_version(force_id, harm)
+    version = data_version(force.pk, harm)
     started = time.perf_counter()
-    data = force_data_load(
-        force_id=force_id,
-        month_from=add_months(month_from, -HISTORY_MONTHS),
-        month_to=month_to,
-        categories=categories,
-        cell_size=cell_size,
-        harm=harm,
-    )
-    return _backtest_and_save(
-        data=data,
+    months = month_range(month_from, month_to)
+    if not any(m in months for m in months_held(force_ids=[force.pk])):
+        raise ValueError(
+            f"No crime data is loaded for {force.name} from {month_from} to {month_to}."
+        )
+    scored = month_scores(
+        force_id=force.pk,
+        months=months,
         methods=chosen,
-        months=(month_from, month_to),
         categories=categories,
         cell_size=cell_size,
         harm=harm,
-        version=version,
-        started=started,
         seed=seed,
-        store=store,
-        keep_empty=keep_empty,
+        keep=store,
         progress=progress,
     )
-
-
-def _backtest_and_save(
-    *,
-    data: ForceData,
-    methods: Sequence[str],
-    months: tuple[str, str],
-    categories: Sequence[str],
-    cell_size: float,
-    harm: str | None,
-    version: str,
-    started: float,
-    seed: int,
-    store: bool = True,
-    keep_empty: bool = False,
-    progress: Progress | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Back-test on loaded data and, when ``store``, keep the summary stamped with ``version``."""
-    month_from, month_to = months
-    results, summary = backtest_compute(
-        data=data,
-        methods=methods,
-        month_from=month_from,
-        month_to=month_to,
-        categories=categories,
-        harm=harm,
-        seed=seed,
-        progress=progress,
-    )
+    summary = summarise(scored.results, seed=seed)
     if store:
         backtest_save(
-            force_id=data.force.pk,
+            force_id=force.pk,
             categories=categories,
             summary=summary,
-            methods=methods,
+            methods=chosen,
             month_from=month_from,
             month_to=month_to,
             cell_size=cell_size,
             harm=harm,
             version=version,
-            area_source=data.area_source,
+            area_source=_area_source(force.pk, scored.loaded),
             seconds=time.perf_counter() - started,
             keep_empty=keep_empty,
         )
-    return results, summary
+    return scored.results, summary
 
 
-def _quick_months(force_id: str, month: str) -> tuple[str, str] | None:
-    """The last few months held before ``month``, for a quick back-test (None if too few)."""
-    held = [m for m in months_held(force_ids=[force_id]) if m < month]
-    if len(held) < 3:
-        return None
-    return held[-min(QUICK_BACKTEST_MONTHS, len(held) - 2)], held[-1]
+def _area_source(force_id: str, loaded: ForceCrimes | None) -> str:
+    if loaded is not None:
+        return CRIME_AREA if loaded.lsoa_area is None else LSOA_AREA
+    return LSOA_AREA if force_id in area_keys([force_id]) else CRIME_AREA
 
 
 def _needs_quick(state: BacktestState) -> bool:
     """No summary, or a stale one that the worker will not refresh: make one now."""
     return state.summary is None or (not state.current and not state.kept_current)
-
-
-def backtest_for_forecast(
-    *,
-    data: ForceData,
-    months: tuple[str, str],
-    category: str,
-    cell_size: float,
-    harm: str | None,
-    version: str,
-    seed: int = 0,
-) -> None:
-    """A quick back-test of the fast methods over ``months``, on the data the forecast has
-    loaded (from 36 months before the first of them), stored like any other."""
-    started = time.perf_counter()
-    _backtest_and_save(
-        data=data.window(add_months(months[0], -HISTORY_MONTHS), months[1]),
-        methods=FAST_METHODS,
-        months=months,
-        categories=[category],
-        cell_size=cell_size,
-        harm=harm,
-        version=version,
-        started=started,
-        seed=seed,
-    )
 
 
 def backtest_row(stored: dict[str, Any] | None, method: str) -> dict[str, Any] | None:
@@ -265,42 +288,48 @@ def forecast_make(
     harm: str | None = None,
     seed: int = 0,
 ) -> Forecast:
-    """The forecast for ``month`` from the months before it only; the method is the best one
-    by back-test unless named. The force's crimes are read once, for both the forecast and
-    any quick back-test it needs."""
+    """The forecast for ``month`` from the months before it only. Unless named, the method is
+    chosen by the back-test scores of the months before ``month`` (``selection``), and the
+    months not yet back-tested are back-tested now with the fast methods, from the same one
+    read of the force's crimes."""
     check_month(month, label="forecast month")
     if method is not None:
         check_methods([method])
-    force_get(force_id)
-    state = backtest_state(force_id=force_id, category=category, cell_size=cell_size, harm=harm)
-    quick = _quick_months(force_id, month) if _needs_quick(state) else None
+    force = force_get(force_id)
+    state = backtest_state(force_id=force.pk, category=category, cell_size=cell_size, harm=harm)
+    held = [m for m in months_held(force_ids=[force.pk]) if m < month]
+    window = scorable_months(held, held)[-QUICK_BACKTEST_MONTHS:]
+    candidates = list(FAST_METHODS)
     first, last = add_months(month, -HISTORY_MONTHS), add_months(month, -1)
-    data = force_data_load(
-        force_id=force_id,
-        month_from=first if quick is None else min(first, add_months(quick[0], -HISTORY_MONTHS)),
-        month_to=last,
+    scores_of = partial(
+        month_scores,
+        force_id=force.pk,
         categories=[category],
         cell_size=cell_size,
         harm=harm,
+        seed=seed,
     )
-    if quick is not None:
-        backtest_for_forecast(
-            data=data,
-            months=quick,
-            category=category,
-            cell_size=cell_size,
-            harm=harm,
-            version=state.version,
-            seed=seed,
-        )
-        state = backtest_state(force_id=force_id, category=category, cell_size=cell_size, harm=harm)
-    data = data.window(first, last)
+    scored = scores_of(months=window, methods=candidates, also_read=(first, last))
+    assert scored.loaded is not None  # also_read always reads
+    results = scored.results
+    selection = window[-SELECTION_MONTHS:]
+    if method is not None and method not in candidates:
+        # A slow method named: its scores on the months the others are judged on only.
+        named = scores_of(months=selection, methods=[method])
+        results = pd.concat([results, named.results], ignore_index=True)
+    if _needs_quick(state) and not results.empty:
+        _quick_summary_save(results, force.pk, category, cell_size, harm, state.version, seed)
+        state = backtest_state(force_id=force.pk, category=category, cell_size=cell_size, harm=harm)
+    choice = choose_method(results, months=selection, candidates=candidates)
+    chosen = method or choice.method
+    data = scored.loaded.counts(
+        month_from=first, month_to=last, categories=[category], area_before=month
+    )
     if not data.observed:
         raise ValueError(f"There is no data before {month} to forecast from.")
-    method = method or _best(state.summary, category, harm) or DEFAULT_METHOD
     scores = forecast_scores(
         series=_extend(data.series[category], month),
-        method=method,
+        method=chosen,
         month=month,
         auxiliary=None if category == ALL_CRIME else _extend(data.auxiliary, month),
         seed=seed,
@@ -310,25 +339,90 @@ def forecast_make(
         month=month,
         category=category,
         measure=measure_name(harm),
-        method=method,
+        method=chosen,
         grid=data.grid,
         cells=data.cells,
         scores=scores,
         area_source=data.area_source,
-        backtest=backtest_row(state.summary, method),
+        backtest=_score_row(
+            results, selection, chosen, choice, named=method is not None, seed=seed
+        ),
         backtest_state=state,
+        choice=choice,
+        held_out=held_out(
+            results,
+            months=window,
+            evaluate=EVALUATION_MONTHS,
+            window=SELECTION_MONTHS,
+            minimum=MIN_SELECTION_MONTHS,
+            candidates=candidates,
+            seed=seed,
+        ),
+        named=method is not None,
     )
 
 
-def _best(stored: dict[str, Any] | None, category: str, harm: str | None) -> str | None:
-    if not stored or not stored["rows"]:
+def _quick_summary_save(
+    results: pd.DataFrame,
+    force_id: str,
+    category: str,
+    cell_size: float,
+    harm: str | None,
+    version: str,
+    seed: int,
+) -> None:
+    """Keep the fast methods' summary over the months back-tested, for the page's table."""
+    fast = results[results["method"].isin(FAST_METHODS)]
+    months = sorted(fast["month"].unique())
+    backtest_save(
+        force_id=force_id,
+        categories=[category],
+        summary=summarise(fast, seed=seed),
+        methods=FAST_METHODS,
+        month_from=months[0],
+        month_to=months[-1],
+        cell_size=cell_size,
+        harm=harm,
+        version=version,
+        area_source=LSOA_AREA if force_id in area_keys([force_id]) else CRIME_AREA,
+        seconds=float(fast.drop_duplicates(["month", "method"])["seconds"].sum()),
+    )
+
+
+def _score_row(
+    results: pd.DataFrame,
+    months: Sequence[str],
+    method: str,
+    choice: Choice,
+    *,
+    named: bool,
+    seed: int,
+) -> dict[str, Any] | None:
+    """``method``'s summary at 1% of the area over ``months``, with the number of methods it
+    was compared with and the months, or ``None`` if it has no score for them."""
+    chosen = results[results["month"].isin(list(months))]
+    chosen = chosen[chosen["method"].isin([*choice.candidates, method])]
+    if chosen.empty or method not in set(chosen["method"]):
         return None
-    return best_method(
-        pd.DataFrame(stored["rows"]),
-        category=category,
-        coverage=SUMMARY_COVERAGE,
-        measure=measure_name(harm),
-    )
+    row = backtest_row({"rows": summarise(chosen, seed=seed).to_dict("records")}, method)
+    if row is not None:
+        # Plain numbers, NaN as None: the row is shown and kept as JSON.
+        row = {k: _plain(v) for k, v in row.items()}
+        row.update(
+            month_from=min(months),
+            month_to=max(months),
+            comparisons=choice.comparisons,
+            in_sample=not named,
+        )
+    return row
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
 
 
 def _extend(series: CellMonthCounts, month: str) -> CellMonthCounts:

@@ -14,7 +14,7 @@ from rich.table import Table
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import METHODS
 from beatbook.analytics.backtest_store import DEFAULT_CELL_SIZE
-from beatbook.analytics.forecast_charts import backtest_chart_svg
+from beatbook.analytics.forecast_charts import backtest_chart_file
 from beatbook.analytics.forecast_services import backtest_run
 from beatbook.core.checks import COMMAND_CHECKS
 
@@ -78,7 +78,7 @@ class Command(BaseCommand):
         if options["csv"]:
             summary.to_csv(options["csv"], index=False, float_format="%.6g")
         if options["chart"]:
-            options["chart"].write_text(backtest_chart_svg(summary))
+            options["chart"].write_text(backtest_chart_file(summary))
 
 
 def _number(value: Any, style: str) -> str:
@@ -88,7 +88,11 @@ def _number(value: Any, style: str) -> str:
 
 
 def summary_table(summary: pd.DataFrame) -> Table:
-    table = Table(title="Back-test: mean over months scored (95% bootstrap interval)")
+    comparisons = int(summary["comparisons"].max()) if "comparisons" in summary else 0
+    table = Table(
+        title="Back-test: mean over months scored (95% block-bootstrap interval); each group "
+        f"compares {comparisons} methods with its best baseline, p Holm-adjusted for them"
+    )
     for heading in (
         "Category",
         "Coverage",
@@ -100,6 +104,7 @@ def summary_table(summary: pd.DataFrame) -> Table:
         "Hit rate",
         "vs best baseline",
         "p",
+        "p (Holm)",
     ):
         table.add_column(heading, justify="left" if heading in {"Category", "Method"} else "right")
     for row in summary.itertuples():
@@ -114,5 +119,6 @@ def summary_table(summary: pd.DataFrame) -> Table:
             _number(row.hit_rate, ".1%"),
             "best baseline" if row.method == row.best_baseline else _number(row.difference, "+.3f"),
             _number(row.p_value, ".3g"),
+            _number(row.p_holm, ".3g"),
         )
     return table

@@ -1,4 +1,5 @@
-"""``beatbook forecast``: next month's crime per grid cell, with the method's back-test score."""
+"""``beatbook forecast``: a month's crime per grid cell, with why the method was chosen and its
+back-test scores, all from the months before that month."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from beatbook.analysis.forecast.export import cells_csv, cells_geojson
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import DESCRIPTIONS, METHODS
 from beatbook.analysis.harm import POLICE_UK_CATEGORIES
-from beatbook.analytics.backtest_store import DEFAULT_CELL_SIZE, backtest_note
+from beatbook.analytics.backtest_store import DEFAULT_CELL_SIZE
 from beatbook.analytics.forecast_services import Forecast, forecast_make
 from beatbook.core.checks import COMMAND_CHECKS
 
@@ -79,20 +80,46 @@ def describe(forecast: Forecast) -> str:
         f"{forecast.method} - {DESCRIPTIONS[forecast.method]}.",
         f"{len(forecast.cells):,} cells of {forecast.grid.cell_size:g} m over "
         f"{forecast.area_source}.",
+        *method_lines(forecast),
     ]
-    row = forecast.backtest
-    if row is None:
-        lines.append("No back-test score: too little data before this month.")
-    else:
-        lines.append(
-            f"Back-test at 1% of the area over {row['origins']} months: PEI* "
-            f"{row['pei_star']:.3f} (95% CI {row['ci_low']:.3f} to {row['ci_high']:.3f}), "
-            f"PAI {row['pai']:.1f}, hit rate {row['hit_rate']:.1%}."
-        )
-    note = backtest_note(forecast.backtest_state)
-    if note:
-        lines.append(note)
     return "\n".join(lines)
+
+
+def method_lines(forecast: Forecast) -> list[str]:
+    """Why this method, its score on the months before, and the rule's score on months it
+    had not seen: every figure from months before the forecast month only."""
+    choice, row = forecast.choice, forecast.backtest
+    lines = []
+    if forecast.named:
+        lines.append("The method was named, not chosen.")
+    elif choice is not None:
+        lines.append(f"Why this method: {choice.reason}")
+    if row is None:
+        lines.append(f"No back-test score: too little data before {forecast.month}.")
+        return lines
+    sample = (
+        f"in-sample: the best of {row['comparisons'] + 1} methods on these same months, so it "
+        "flatters the method"
+        if row["in_sample"]
+        else "the method named, not chosen on these months"
+    )
+    lines.append(
+        f"Back-test at 1% of the area over the {row['origins']} months {row['month_from']} to "
+        f"{row['month_to']} ({sample}): PEI* {row['pei_star']:.3f} (95% block-bootstrap "
+        f"interval {row['ci_low']:.3f} to {row['ci_high']:.3f}), PAI {row['pai']:.1f}, hit "
+        f"rate {row['hit_rate']:.1%}."
+    )
+    held = forecast.held_out
+    if held is None:
+        lines.append("No score on months after a choice yet: too few months back-tested.")
+    elif not forecast.named:
+        lines.append(
+            f"Held out: choosing this way each month from the months before it only, the "
+            f"methods chosen scored PEI* {held.pei_star:.3f} (95% interval {held.ci_low:.3f} "
+            f"to {held.ci_high:.3f}) at 1% of the area over the {len(held.months)} months "
+            f"{held.months[0]} to {held.months[-1]}."
+        )
+    return lines
 
 
 def _write(forecast: Forecast, output: Path) -> None:
