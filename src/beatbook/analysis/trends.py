@@ -247,9 +247,13 @@ def repeat_locations(crimes: pd.DataFrame, *, top: int = 15) -> pd.DataFrame:
         }
     )
     table = table[table["crimes"] >= 2]
-    table = table.sort_values(
-        ["crimes", "months_with_crime", "street_name"], ascending=[False, False, True]
-    ).head(top).copy()
+    table = (
+        table.sort_values(
+            ["crimes", "months_with_crime", "street_name"], ascending=[False, False, True]
+        )
+        .head(top)
+        .copy()
+    )
     # The most common category of the places listed only: asked of every place of a force
     # (tens of thousands), it took most of the report's time.
     listed = frame[frame["place"].isin(table.index)].groupby("place")["category"]

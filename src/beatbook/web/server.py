@@ -210,6 +210,10 @@ class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no 
             "loglevel": "warning",
             "proc_name": "beatbook",
             "forwarded_allow_ips": "127.0.0.1,::1",
+            # The application is loaded once, here, before "is running" is said, and each
+            # worker is forked from it ready to answer: a worker's first request costs what any
+            # other does, and a worker restarted after a crash is ready at once.
+            "preload_app": True,
             "when_ready": self._when_ready,
             "on_exit": self._on_exit,
         }
@@ -226,8 +230,20 @@ class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no 
 
     def load(self) -> Any:
         from django.core.wsgi import get_wsgi_application
+        from django.urls import get_resolver
+        from django.utils.module_loading import import_string
 
         application = get_wsgi_application()
+        # Every view module is imported now, not on a worker's first request (a second or
+        # more: pandas, the charts, the API's schemas), and so are the modules Django imports
+        # on first use: the SQL compiler, the message and session storage.
+        get_resolver().url_patterns  # noqa: B018
+        for connection in connections.all():
+            connection.ops.compiler("SQLCompiler")
+        import_string(settings.MESSAGE_STORAGE)
+        import_string(settings.SESSION_SERIALIZER)
+        # Workers are forked from this process: none may inherit a database connection.
+        connections.close_all()
         # Everything loaded so far (Django, the apps, numpy, pandas...) lives as long as the
         # worker: moving it out of the collector's reach stops the full collections that a
         # request making a few thousand objects would otherwise trigger over all of it, which
