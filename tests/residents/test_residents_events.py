@@ -94,3 +94,18 @@ def test_the_calendar_feeds_say_online_and_how_to_join(
     assert "geo" in here
     one = Calendar.from_ical(client.get(PAGE + f"events/{online.pk}.ics").content)
     assert [str(item["location"]) for item in one.walk("VEVENT")] == ["Online"]
+
+
+def test_joining_details_are_text_with_only_https_links(
+    client: Client, events: tuple[Event, Event]
+) -> None:
+    online, _ = events
+    Event.objects.filter(pk=online.pk).update(
+        joining_details='<script>alert(1)</script> javascript:alert(2) "https://x.example/a"'
+    )
+    page = client.get(PAGE).content.decode()
+    card = page.split(f'id="event-{online.pk}"')[1].split("Add to your calendar")[0]
+    assert "<script>alert(1)" not in card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
+    assert 'href="javascript' not in card
+    assert '<a class="govuk-link" href="https://x.example/a">https://x.example/a</a>' in card

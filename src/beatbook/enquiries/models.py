@@ -195,6 +195,8 @@ class ContactDetailAccess(models.Model):
 
     class Meta:
         verbose_name = "contact detail access"
+        # Django would add an "s" ("accesss").
+        verbose_name_plural = "contact detail accesses"
         ordering = ["-at", "-id"]
         indexes = [
             # "Who has seen this resident's details?": one question's record, newest first.

@@ -24,12 +24,15 @@ def reference_new() -> str:
 
 
 def normalise_reference(text: str) -> str:
-    """The canonical form of what someone typed (any case, spaces or dashes), or ``""``."""
+    """The canonical form of what someone typed (any case, with or without spaces, dashes or
+    the leading Q), or ``""``."""
     compact = re.sub(r"[\s\-_.]", "", text.upper())
-    if compact.startswith("Q"):
-        body = compact[1:].translate(_LOOK_ALIKES)
-        compact = "Q" + body
-    match = _PATTERN.match(compact)
+    # The leading Q is easily left off with the dashes, so eight characters alone are the body;
+    # but a Q typed apart from the rest ("Q-7K3M-2XA") is the prefix of a reference cut short.
+    prefix_typed = re.match(r"\s*Q[\s\-_.]", text.upper()) is not None
+    has_prefix = compact.startswith("Q") and (len(compact) != _GROUP * 2 or prefix_typed)
+    body = compact[1:] if has_prefix else compact
+    match = _PATTERN.match("Q" + body.translate(_LOOK_ALIKES))
     if match is None:
         return ""
     return f"Q-{match.group(1)}-{match.group(2)}"

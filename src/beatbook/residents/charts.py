@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
-import vl_convert
 
 from beatbook.residents.crime import CrimeSummary
+from beatbook.web.charts import chart_svg
 
 # GOV.UK Design System colours: blue for the latest year, dark grey for the year before
 # (both meet 3:1 contrast against white, as WCAG 2.2 asks of chart marks).
@@ -75,7 +75,7 @@ def crime_chart_spec(summary: CrimeSummary, *, title: str) -> dict[str, Any]:
     return spec
 
 
-def crime_chart_svg(summary: CrimeSummary, *, title: str) -> str:
-    """The chart as SVG text."""
-    svg: str = vl_convert.vegalite_to_svg(crime_chart_spec(summary, title=title))
-    return svg
+def crime_chart_svg(summary: CrimeSummary, *, title: str, narrow: bool = False) -> str:
+    """The chart as SVG text: for a wide screen, or ``narrow`` for a phone (its text at full
+    size, see ``beatbook.web.charts``)."""
+    return chart_svg(crime_chart_spec(summary, title=title), narrow=narrow)

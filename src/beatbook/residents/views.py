@@ -165,10 +165,12 @@ def crime_chart(request: HttpRequest, force_id: str, neighbourhood_id: str) -> H
     summary = crime.crime_summary(neighbourhood, version=version)
     if summary is None or not summary.categories:
         return HttpResponse("No crime is held for this neighbourhood.", status=404)
+    # The page asks for the narrow drawing on a phone (a <picture> source).
+    narrow = request.GET.get("size") == "narrow"
     svg = cached_for_version(
-        f"crime-chart:{neighbourhood.pk}",
+        f"crime-chart:{neighbourhood.pk}:{'narrow' if narrow else 'wide'}",
         version=version,
-        build=lambda: crime_chart_svg(summary, title=_chart_title(neighbourhood)),
+        build=lambda: crime_chart_svg(summary, title=_chart_title(neighbourhood), narrow=narrow),
     )
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = LONG_CACHE

@@ -343,7 +343,9 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, forces: list[tuple[str, str]]) -> None:
         super().__init__(data)
-        self.fields["force"].choices = [("", "All your forces"), *forces]
+        force = self.fields["force"]
+        assert isinstance(force, forms.ChoiceField)
+        force.choices = [("", "All your forces"), *forces]
 
     def filters(self) -> DashboardFilters:
         """The filters asked for; one that is not valid is left out (the form says why)."""

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import template
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
-from beatbook.enquiries.models import Question
+from beatbook.enquiries.models import ANSWER_WITHIN_HOURS, Question
 from beatbook.enquiries.selectors import published_questions_for
 from beatbook.places.models import Neighbourhood
+from beatbook.web.templatetags.beatbook_web import when
 
 register = template.Library()
 
@@ -32,18 +31,21 @@ def _hours_and_days(span: timedelta) -> str:
     return " ".join(parts)
 
 
-@register.filter
-def when(value: datetime | None, style: str = "long") -> str:
-    """A time as GOV.UK writes it, in UK time: ``"18 November 2025, 7:41pm"``.
+# Times are written one way across the site: ``when`` from ``beatbook_web``.
+register.filter("when", when)
 
-    ``"short"`` gives ``"18 Nov, 7:41pm"``; ``"day"`` gives ``"Tuesday 18 November, 7:41pm"``.
-    """
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    day = {"short": "j M", "day": "l j F"}.get(style, "j F Y")
-    clock = date_format(local, "g:i") + ("am" if local.hour < 12 else "pm")
-    return f"{date_format(local, day)}, {clock}"
+
+def answer_promise_text(team: str = "") -> str:
+    """The Guarantee's promise to a resident, in its one wording: "The team aims to answer
+    within 72 hours" ("The Longton neighbourhood team..." given the team's neighbourhood)."""
+    who = f"The {team} neighbourhood team" if team else "The team"
+    return f"{who} aims to answer within {ANSWER_WITHIN_HOURS} hours"
+
+
+@register.simple_tag
+def answer_promise(team: str = "") -> str:
+    """``{% answer_promise %}``: the promise, worded as everywhere else (no full stop)."""
+    return answer_promise_text(team)
 
 
 @register.filter

@@ -6,47 +6,22 @@ import re
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from beatbook.web.templatetags.beatbook_web import when
 
 register = template.Library()
 
 
-def govuk_time(moment: datetime) -> str:
-    """GOV.UK's style for times: "2pm", "2:30pm", "midday", "midnight"."""
-    if moment.minute == 0 and moment.hour in (0, 12):
-        return "midnight" if moment.hour == 0 else "midday"
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
-
-
-def govuk_date(moment: datetime) -> str:
-    """ "Tuesday 3 March 2026" """
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
-
-
-@register.filter
-def when(start: datetime, end: datetime | None = None) -> str:
-    """An event's time in UK time: "Tuesday 3 March 2026, 2pm to 4pm"."""
-    start = timezone.localtime(start)
-    text = f"{govuk_date(start)}, {govuk_time(start)}"
-    if end is None:
-        return text
-    end = timezone.localtime(end)
-    if end.date() == start.date():
-        return f"{text} to {govuk_time(end)}"
-    return f"{text} to {govuk_date(end)}, {govuk_time(end)}"
+# Times and dates are written one way across the site: ``when`` from ``beatbook_web``.
+register.filter("when", when)
 
 
 @register.filter
 def day(moment: datetime | None) -> str:
     """A date in UK time: "3 March 2026"."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y}"
+    return when(moment, "date")
 
 
 @register.filter

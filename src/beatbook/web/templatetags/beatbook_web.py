@@ -1,15 +1,21 @@
-"""Template filters for the web pages: months, durations and checksums in plain English."""
+"""Template filters for the web pages: months, times, durations and checksums in plain English."""
 
 from __future__ import annotations
 
 import calendar
+import html
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import nh3
 from django import template
 from django.forms import BoundField, MultiWidget
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
+
+from beatbook.core.policeuk import CRIME_TYPES
 
 register = template.Library()
 
@@ -21,6 +27,65 @@ def month_name(value: str) -> str:
     if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
         return value
     return f"{calendar.month_name[int(month)]} {year}"
+
+
+def govuk_time(moment: datetime) -> str:
+    """A time of day as GOV.UK writes it: "2pm", "2:30pm", "midday", "midnight"."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+# The day part of each style of ``when`` (Django's date format letters).
+_DAY_STYLES = {
+    "long": "j F Y",
+    "medium": "j M Y",
+    "short": "j M",
+    "day": "l j F",
+    "full": "l j F Y",
+}
+
+
+@register.filter
+def when(value: datetime | None, style: str | datetime | None = "long") -> str:
+    """The one way pages and e-mails write a moment: in UK time, with the time as GOV.UK
+    writes it (never "14:00").
+
+    ``"long"`` (the default) is "18 November 2025, 7:41pm"; ``"medium"`` "18 Nov 2025, 7:41pm";
+    ``"short"`` "18 Nov, 7:41pm"; ``"day"`` "Tuesday 18 November, 7:41pm"; ``"full"``
+    "Tuesday 18 November 2025, 7:41pm"; ``"date"`` "18 November 2025"; ``"time"`` "7:41pm".
+    Given an end instead of a style, the span: "Tuesday 3 March 2026, 2pm to 4pm" (the end's
+    day is named only when it is another day).
+    """
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    if isinstance(style, datetime):
+        return _span(local, timezone.localtime(style))
+    if style == "time":
+        return govuk_time(local)
+    if style == "date":
+        return date_format(local, "j F Y")
+    return f"{date_format(local, _DAY_STYLES.get(style or 'long', 'j F Y'))}, {govuk_time(local)}"
+
+
+def _span(start: datetime, end: datetime) -> str:
+    text = f"{date_format(start, 'l j F Y')}, {govuk_time(start)}"
+    if end.date() == start.date():
+        return f"{text} to {govuk_time(end)}"
+    return f"{text} to {date_format(end, 'l j F Y')}, {govuk_time(end)}"
+
+
+_CATEGORY_NAMES = {slug: name for name, slug in reversed(CRIME_TYPES.items())}
+
+
+@register.filter
+def category_name(slug: str) -> str:
+    """A police.uk category's name as police.uk shows it ("violent-crime" is "Violence and
+    sexual offences"); anything else unchanged."""
+    return _CATEGORY_NAMES.get(slug, slug)
 
 
 @register.filter
@@ -81,6 +146,23 @@ def clean_html(value: str | None) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 has just removed everything unsafe
+
+
+@register.filter
+def short_text(value: str | None, words: int = 8) -> str:
+    """Staff-written HTML as plain text of at most ``words`` words ("…" where cut): tells one
+    priority from another in a link's text."""
+    text = " ".join(html.unescape(nh3.clean(value or "", tags=set())).split())
+    kept = text.split(" ")
+    return text if len(kept) <= words else " ".join(kept[:words]) + "…"
+
+
+@register.inclusion_tag("web/includes/sample_notice.html")
+def sample_notice(*groups: Any) -> dict[str, bool]:
+    """One notice for the page when anything it shows is the demo's sample content (a team
+    member, priority or event flagged ``sample``; an event may come wrapped, as ``.event``)."""
+    rows = (getattr(row, "event", row) for group in groups for row in group or ())
+    return {"sample": any(getattr(row, "sample", False) for row in rows)}
 
 
 @register.filter

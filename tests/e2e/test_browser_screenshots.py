@@ -1,0 +1,149 @@
+"""The screenshots in docs/screenshots: every key page as it is now, at desktop width and on a
+390 px phone, on the demo's data, as a resident and as the demo administrator.
+
+``UPDATE_SCREENSHOTS=1`` writes them to docs/screenshots (``NAME.png`` at 1280 px,
+``NAME-phone.png`` at 390 px); otherwise they go to a scratch folder, so an ordinary run
+changes nothing. Each page must answer, have its heading, and fit the phone's width. Map tiles
+cannot be fetched here (see conftest), so the maps show boundaries and points on their plain
+background, as they do wherever tiles fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from beatbook.demo.bundle import FORCE_ID
+from beatbook.demo.loader import demo_data_load
+from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
+from beatbook.enquiries.demo import demo_questions_refresh
+from beatbook.enquiries.models import Question
+from beatbook.places.models import Neighbourhood
+from beatbook.teams.demo import demo_teams_refresh
+
+from .phone import PHONE
+from .support import contact_log_empty
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1280, "height": 900}
+Step = Callable[[Any], None]
+
+
+def _nothing(page: Any) -> None:
+    return None
+
+
+def _hotspots(page: Any) -> None:
+    page.get_by_label("Getis-Ord Gi*", exact=False).check()
+    page.get_by_label("Weigh by the Cambridge Crime Harm Index").check()
+    page.get_by_role("button", name="Show hotspots").click()
+    page.wait_for_selector("#hotspot-map .leaflet-overlay-pane canvas")
+
+
+def _trends(page: Any) -> None:
+    page.get_by_label("Area").fill("Longton")
+    page.get_by_role("button", name="Show trends").click()
+    page.wait_for_selector("figure svg >> visible=true")
+
+
+def _maps_drawn(page: Any) -> None:
+    page.locator(".leaflet-container").first.wait_for()
+    page.wait_for_timeout(800)  # let Leaflet settle on what it has drawn
+
+
+@pytest.fixture
+def demo_site(live_server: Any, tmp_path: Path, settings: Any) -> Any:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    demo_data_load()
+    demo_teams_refresh(force_id=FORCE_ID)
+    demo_questions_refresh(force_id=FORCE_ID)
+    demo_organisations_ensure()
+    admin = demo_admin_ensure(password_file=tmp_path / "password.txt")
+    yield str(live_server.url), admin
+    contact_log_empty()
+
+
+def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]]]:
+    """(name, path, what to do there) for a resident, then for the demo administrator."""
+    longton = Neighbourhood.objects.get(force_id=FORCE_ID, name__startswith="Longton")
+    hood = reverse("residents:neighbourhood", args=[FORCE_ID, longton.code])
+    question = Question.objects.filter(neighbourhood=longton).order_by("asked_at").first()
+    assert question is not None
+    resident = [
+        ("home", "/", _nothing),
+        ("find-neighbourhood", "/neighbourhoods/", _maps_drawn),
+        ("neighbourhood", hood, _maps_drawn),
+        ("ask-question", reverse("enquiries:ask", args=[FORCE_ID, longton.code]), _nothing),
+        ("question-status", reverse("enquiries:status", args=[question.reference]), _nothing),
+        ("password-reset", reverse("password_reset"), _nothing),
+    ]
+    team = reverse("workspace:team", args=[longton.pk])
+    staff = [
+        ("staff", "/staff/", _nothing),
+        ("staff-questions", reverse("enquiries:staff-list"), _nothing),
+        ("workspace", reverse("workspace:dashboard"), _nothing),
+        ("workspace-team", team, _nothing),
+        ("workspace-events", reverse("workspace:events", args=[longton.pk]), _nothing),
+        ("guarantee", reverse("workspace:guarantee"), _nothing),
+        ("analysis-hotspots", reverse("analytics:hotspots"), _hotspots),
+        ("analysis-trends", reverse("analytics:trends"), _trends),
+        ("analysis-forecast", reverse("analytics:forecast"), _nothing),
+        ("outbox", reverse("enquiries:outbox"), _nothing),
+    ]
+    return resident, staff
+
+
+def shoot(
+    browser: Any,
+    origin: str,
+    pages: list[tuple[str, str, Step]],
+    *,
+    folder: Path,
+    admin: Any = None,
+) -> list[str]:
+    """Each page at both widths; what went wrong, one line each."""
+    problems: list[str] = []
+    for viewport, suffix in ((DESKTOP, ""), (PHONE, "-phone")):
+        context = browser.new_context(viewport=viewport, locale="en-GB")
+        page = context.new_page()
+        page.set_default_timeout(180_000)
+        try:
+            if admin is not None:
+                page.goto(origin + "/accounts/login/")
+                page.get_by_label("Username").fill(admin.username)
+                page.get_by_label("Password").fill(admin.password)
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_url("**/staff/")
+            for name, path, step in pages:
+                response = page.goto(origin + path)
+                step(page)
+                if response is None or response.status != 200 or not page.locator("h1").count():
+                    problems.append(f"{name}: {response.status if response else 'no answer'}")
+                width = page.evaluate("() => document.documentElement.scrollWidth")
+                if width > viewport["width"]:
+                    problems.append(f"{name}{suffix}: {width} px wide")
+                page.evaluate("() => document.activeElement && document.activeElement.blur()")
+                page.screenshot(path=str(folder / f"{name}{suffix}.png"), full_page=True)
+        finally:
+            context.close()
+    return problems
+
+
+def test_the_key_pages_at_desktop_width_and_on_a_phone(
+    browser: Any, demo_site: Any, screenshots: Path
+) -> None:
+    origin, admin = demo_site
+    resident, staff = key_pages()
+
+    problems = shoot(browser, origin, resident, folder=screenshots)
+    problems += shoot(browser, origin, staff, folder=screenshots, admin=admin)
+
+    assert problems == []
+    for name, _, _ in resident + staff:
+        assert (screenshots / f"{name}.png").is_file()
+        assert (screenshots / f"{name}-phone.png").is_file()
