@@ -31,6 +31,14 @@ _MIN_PLOT = 60
 _WIDTH = re.compile(r'<svg[^>]*?\bwidth="([\d.]+)"')
 
 
+def charts_warm() -> None:
+    """Start vl-convert's renderer with a tiny chart, so that the first real one is not the
+    one that pays for starting it (0.3 s)."""
+    vl_convert.vegalite_to_svg(
+        {"data": {"values": [{"n": 1}]}, "mark": "bar", "encoding": {"x": {"field": "n"}}}
+    )
+
+
 def hidden_chart_svg(spec: dict[str, Any]) -> str:
     """The chart as SVG markup, both drawings, hidden from screen readers: every page that
     shows one has a table beside it with the same numbers. Drawing takes tens of milliseconds,

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.management.base import CommandError
 from django.db import connections
+from django.template import engines
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
 from gunicorn.http.errors import LimitRequestLine
@@ -215,6 +216,7 @@ class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no 
             # other does, and a worker restarted after a crash is ready at once.
             "preload_app": True,
             "when_ready": self._when_ready,
+            "post_worker_init": _worker_warm,
             "on_exit": self._on_exit,
         }
         for name, value in settings_for_gunicorn.items():
@@ -242,6 +244,9 @@ class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no 
             connection.ops.compiler("SQLCompiler")
         import_string(settings.MESSAGE_STORAGE)
         import_string(settings.SESSION_SERIALIZER)
+        # The template engines and every template tag library (humanize, the apps' own).
+        for engine in engines.all():
+            engine.get_template("web/base.html")
         # Workers are forked from this process: none may inherit a database connection.
         connections.close_all()
         # Everything loaded so far (Django, the apps, numpy, pandas...) lives as long as the
@@ -250,6 +255,15 @@ class BeatbookServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no 
         # showed as tens of milliseconds on one request in a hundred.
         gc.freeze()
         return application
+
+
+def _worker_warm(worker: Any) -> None:
+    """In each worker, before its first request: start the chart renderer (vl-convert's
+    JavaScript runtime, about 0.3 s to start). It runs on threads of its own, which a fork does
+    not copy, so it is started here, after the fork, and never in the process that forks."""
+    from beatbook.web.charts import charts_warm
+
+    charts_warm()
 
 
 def server_run(*, options: ServerOptions, on_ready: Callable[[], None] | None = None) -> None:
