@@ -51,6 +51,17 @@ def _trends(page: Any) -> None:
     page.wait_for_selector("figure svg >> visible=true")
 
 
+def _forecast(page: Any) -> None:
+    """The forecast as the worker finishes it: the page says it is being prepared until then."""
+    for _ in range(60):
+        if not page.get_by_text("Being prepared").count():
+            break
+        page.wait_for_timeout(2000)
+        page.get_by_role("link", name="Check now").click()
+    page.get_by_role("heading", name="How the methods did").wait_for()
+    assert not page.get_by_text("Being prepared").count()
+
+
 def _maps_drawn(page: Any) -> None:
     page.locator(".leaflet-container").first.wait_for()
     page.wait_for_timeout(800)  # let Leaflet settle on what it has drawn
@@ -92,7 +103,7 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
         ("guarantee", reverse("workspace:guarantee"), _nothing),
         ("analysis-hotspots", reverse("analytics:hotspots"), _hotspots),
         ("analysis-trends", reverse("analytics:trends"), _trends),
-        ("analysis-forecast", reverse("analytics:forecast"), _nothing),
+        ("analysis-forecast", reverse("analytics:forecast"), _forecast),
         ("outbox", reverse("enquiries:outbox"), _nothing),
     ]
     return resident, staff
