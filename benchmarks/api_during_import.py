@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from support import BEATBOOK, SHARED, beatbook_serve, free_port, postgres_database
+from support import BEATBOOK, SHARED, beatbook_serve, free_port, latency_table, postgres_database
 
 MERSEYSIDE = SHARED / "policeuk" / "merseyside-2018-2021.zip"
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "")
@@ -404,20 +404,6 @@ def run(database: str, database_url: str, workdir: Path) -> tuple[list[Phase], d
     return phases, imports
 
 
-def table(phases: list[Phase]) -> str:
-    lines = [
-        "| code | database | phase | requests | p50 ms | p99 ms | max ms | errors |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for phase in phases:
-        row = phase.summary()
-        lines.append(
-            f"| {row['code']} | {row['database']} | {row['phase']} | {row['requests']} "
-            f"| {row['p50_ms']} | {row['p99_ms']} | {row['max_ms']} | {row['errors']} |"
-        )
-    return "\n".join(lines)
-
-
 def verdicts(phases: list[Phase]) -> list[str]:
     lines = []
     for quiet, busy in zip(phases[::2], phases[1::2], strict=True):
@@ -453,7 +439,7 @@ def main() -> None:
         f"{os.getloadavg()[0]:.1f} at the end; {WORKERS} gunicorn workers; {CLIENTS} clients "
         f"at {RATE:g} requests/s each; baseline {SECONDS:g} s; scenario {SCENARIO}"
     )
-    print(table(phases))
+    print(latency_table([phase.summary() for phase in phases]))
     for line in verdicts(phases):
         print(line)
     for database, seconds in imports.items():

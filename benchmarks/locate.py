@@ -46,6 +46,7 @@ from support import (
     SHARED,
     beatbook_serve,
     free_port,
+    latency_table,
     load_in_subprocess,
     postgres_database,
 )
@@ -219,20 +220,6 @@ def run(code: str, src: str, database: str, database_url: str, workdir: Path) ->
     return [imported, cold, warm]
 
 
-def table(phases: list[Phase]) -> str:
-    lines = [
-        "| code | database | phase | requests | p50 ms | p99 ms | max ms | errors |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for phase in phases:
-        row = phase.summary()
-        lines.append(
-            f"| {row['code']} | {row['database']} | {row['phase']} | {row['requests']} "
-            f"| {row['p50_ms']} | {row['p99_ms']} | {row['max_ms']} | {row['errors']} |"
-        )
-    return "\n".join(lines)
-
-
 def verdicts(phases: list[Phase]) -> list[str]:
     by_key = {(p.code, p.database, p.name): p.summary() for p in phases}
     lines = []
@@ -269,7 +256,7 @@ def main() -> None:
         f"{os.getloadavg()[0]:.1f} at the end; {WORKERS} gunicorn workers; {ROUNDS} fresh "
         f"servers; {WARM} warm requests each"
     )
-    print(table(phases))
+    print(latency_table([phase.summary() for phase in phases]))
     for line in verdicts(phases):
         print(line)
     print(json.dumps([p.summary() for p in phases]))

@@ -72,3 +72,17 @@ def beatbook_serve(
             break
     process.terminate()
     raise SystemExit("beatbook serve did not start")
+
+
+def latency_table(rows: list[dict[str, object]]) -> str:
+    """Phases' summaries (code, database, phase, requests, p50/p99/max ms, errors) as Markdown."""
+    lines = [
+        "| code | database | phase | requests | p50 ms | p99 ms | max ms | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['code']} | {row['database']} | {row['phase']} | {row['requests']} "
+            f"| {row['p50_ms']} | {row['p99_ms']} | {row['max_ms']} | {row['errors']} |"
+        )
+    return "\n".join(lines)

@@ -5,14 +5,20 @@ that a browser test must do before its database is flushed."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
 
 from beatbook.accounts.models import OrganisationKind, User
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.demo.bundle import FORCE_ID
+from beatbook.demo.loader import demo_data_load
+from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
+from beatbook.enquiries.demo import demo_questions_refresh
 from beatbook.enquiries.models import ContactDetailAccess
 from beatbook.places.models import Force, Neighbourhood
+from beatbook.teams.demo import demo_teams_refresh
 
 PASSWORD = "correct horse battery staple"
 
@@ -77,3 +83,13 @@ def contact_log_empty() -> None:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a fixed table name
         for _, sql in triggers:
             cursor.execute(sql)
+
+
+def demo_site_make(*, password_file: Path) -> Any:
+    """What ``beatbook demo`` makes: its data, sample teams, questions, organisations and its
+    administrator (returned, with ``password`` set to what was written to password_file)."""
+    demo_data_load()
+    demo_teams_refresh(force_id=FORCE_ID)
+    demo_questions_refresh(force_id=FORCE_ID)
+    demo_organisations_ensure()
+    return demo_admin_ensure(password_file=password_file)

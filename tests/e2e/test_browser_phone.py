@@ -16,16 +16,12 @@ from typing import Any
 import pytest
 
 from beatbook.demo.bundle import FORCE_ID
-from beatbook.demo.loader import demo_data_load
-from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
-from beatbook.enquiries.demo import demo_questions_refresh
 from beatbook.enquiries.models import Question
 from beatbook.places.models import Neighbourhood, Postcode
 from beatbook.places.selectors import locate_postcode
-from beatbook.teams.demo import demo_teams_refresh
 
 from .phone import PHONE, PhoneCrawl, PhoneReport
-from .support import contact_log_empty
+from .support import contact_log_empty, demo_site_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -44,11 +40,7 @@ def demo_site(live_server: Any, tmp_path: Path, settings: Any) -> Any:
     """What ``beatbook demo`` makes: its data, teams, questions and administrator. No worker
     runs beside the tests: analysis results are made on the request, so the pages show them."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    demo_data_load()
-    demo_teams_refresh(force_id=FORCE_ID)
-    demo_questions_refresh(force_id=FORCE_ID)
-    demo_organisations_ensure()
-    admin = demo_admin_ensure(password_file=tmp_path / "password.txt")
+    admin = demo_site_make(password_file=tmp_path / "password.txt")
     question = Question.objects.filter(neighbourhood__force_id=FORCE_ID).first()
     assert question is not None
     samples = {

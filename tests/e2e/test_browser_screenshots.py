@@ -18,15 +18,11 @@ import pytest
 from django.urls import reverse
 
 from beatbook.demo.bundle import FORCE_ID
-from beatbook.demo.loader import demo_data_load
-from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
-from beatbook.enquiries.demo import demo_questions_refresh
 from beatbook.enquiries.models import Question
 from beatbook.places.models import Neighbourhood
-from beatbook.teams.demo import demo_teams_refresh
 
 from .phone import PHONE
-from .support import contact_log_empty
+from .support import contact_log_empty, demo_site_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -70,11 +66,7 @@ def _maps_drawn(page: Any) -> None:
 @pytest.fixture
 def demo_site(live_server: Any, tmp_path: Path, settings: Any) -> Any:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    demo_data_load()
-    demo_teams_refresh(force_id=FORCE_ID)
-    demo_questions_refresh(force_id=FORCE_ID)
-    demo_organisations_ensure()
-    admin = demo_admin_ensure(password_file=tmp_path / "password.txt")
+    admin = demo_site_make(password_file=tmp_path / "password.txt")
     yield str(live_server.url), admin
     contact_log_empty()
 
