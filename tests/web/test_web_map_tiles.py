@@ -69,4 +69,6 @@ def test_pages_carry_the_tile_layer_and_the_policy(client: Any) -> None:
     response = client.get("/neighbourhoods/")
 
     assert f'data-tile-url="{OSM}"' in response.content.decode()
-    assert "img-src 'self' https://tile.openstreetmap.org data:" in response["Content-Security-Policy"]
+    assert (
+        "img-src 'self' https://tile.openstreetmap.org data:" in response["Content-Security-Policy"]
+    )
