@@ -182,7 +182,7 @@ def test_backtest_prints_a_table_and_writes_csv_and_chart(testshire: str, tmp_pa
     assert forecast.backtest is not None
     assert forecast.backtest["pei_star"] == pytest.approx(row["pei_star"])
     assert forecast.backtest["ci_low"] == pytest.approx(row["ci_low"])
-    assert (forecast.backtest["month_from"], forecast.backtest["month_to"]) == months[::5]
+    assert [forecast.backtest["month_from"], forecast.backtest["month_to"]] == months[::5]
     assert forecast.backtest["in_sample"]
     assert forecast.backtest["comparisons"] == len(FAST_METHODS) - 1
 
