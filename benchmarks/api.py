@@ -58,7 +58,7 @@ from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 from beatbook.demo.loader import demo_data_load
 from beatbook.opendata.services import ingest_paths
-from beatbook.teams.demo import demo_teams_refresh
+from beatbook.demo.sample_teams import demo_teams_refresh
 started = time.perf_counter()
 demo_data_load()
 summary = ingest_paths(paths=[Path(sys.argv[1])])

@@ -40,11 +40,11 @@ from django.core.management import call_command  # noqa: E402
 from beatbook.analysis.forecast.area import area_grid, cells_in_area, to_bng  # noqa: E402
 from beatbook.analysis.forecast.matrix import series_by_category  # noqa: E402
 from beatbook.analysis.forecast.months import month_range  # noqa: E402
-from beatbook.analytics.forecast_data import force_data_load  # noqa: E402
-from beatbook.analytics.models import Backtest  # noqa: E402
-from beatbook.analytics.selectors import crime_points  # noqa: E402
-from beatbook.analytics.trends import months_held  # noqa: E402
 from beatbook.demo.loader import demo_data_load  # noqa: E402
+from beatbook.insights.area_trends import months_held  # noqa: E402
+from beatbook.insights.forecast_data import force_data_load  # noqa: E402
+from beatbook.insights.models import Backtest  # noqa: E402
+from beatbook.insights.selectors import crime_points  # noqa: E402
 from beatbook.places.geometry import from_geojson  # noqa: E402
 from beatbook.places.models import Lsoa  # noqa: E402
 

@@ -26,8 +26,8 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from beatbook.demo.loader import demo_data_load  # noqa: E402
+from beatbook.demo.sample_teams import demo_teams_refresh  # noqa: E402
 from beatbook.places.models import Neighbourhood  # noqa: E402
-from beatbook.teams.demo import demo_teams_refresh  # noqa: E402
 
 RUNS = 200
 

@@ -38,18 +38,21 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # In layer order (docs/architecture.md): foundation, domain apps, then composition.
     "beatbook.core",
-    "beatbook.accounts",
+    "beatbook.ui",
+    "beatbook.records",
     "beatbook.places",
     "beatbook.opendata",
-    "beatbook.web",
+    "beatbook.accounts",
     "beatbook.teams",
-    "beatbook.policeapi",
-    "beatbook.demo",
-    "beatbook.analytics",
-    "beatbook.residents",
     "beatbook.enquiries",
+    "beatbook.policeapi",
+    "beatbook.insights",
+    "beatbook.residents",
     "beatbook.workspace",
+    "beatbook.site",
+    "beatbook.demo",
 ]
 
 MIDDLEWARE = [
@@ -58,7 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # NUL characters (which PostgreSQL cannot store) and over-large form bodies: a clear 400
     # for every route, before static files, sessions, the rate limit or any view.
-    "beatbook.web.middleware.RequestInputMiddleware",
+    "beatbook.site.middleware.RequestInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     # The open API's request-line limit, rate limit and CORS (only under /api/ and /postcodes/).
@@ -86,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "beatbook.web.context_processors.site",
+                "beatbook.ui.context_processors.site",
             ],
         },
     },
@@ -151,7 +154,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "site/locked_out.html"
 AXES_ENABLED = env_bool("LOGIN_PROTECTION_ENABLED", True)
 
 LANGUAGE_CODE = "en-gb"

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Beatbook administration"
 admin.site.site_title = "Beatbook"
 
 urlpatterns = [
+    # Import records moved from the open-data app to their own (ADR 17); old links still work.
+    re_path(
+        r"^admin/opendata/sourcefile/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/records/sourcefile/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("", include("beatbook.policeapi.urls")),
     path("", include("beatbook.residents.urls")),
     path("", include("beatbook.enquiries.urls")),
     path("", include("beatbook.workspace.urls")),
-    path("", include("beatbook.analytics.urls")),
-    path("", include("beatbook.web.urls")),
+    path("", include("beatbook.insights.urls")),
+    path("", include("beatbook.site.urls")),
 ]

@@ -1,7 +1,7 @@
 """The demo's sample content reads as real (issue 12, item 16), on the demo's own data: events
 at real, distinct public places of each neighbourhood with postcodes the event rules accept,
 Longton's community action week at the venues of issue 14, bios that say something, and no
-"sample content" line in every text (one notice a page says it: see tests/web)."""
+"sample content" line in every text (one notice a page says it: see tests/site_pages)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.db import transaction
 
 from beatbook.demo.bundle import FORCE_ID
 from beatbook.demo.loader import demo_data_load
+from beatbook.demo.sample_teams import demo_teams_refresh
 from beatbook.places.models import Neighbourhood
-from beatbook.teams.demo import demo_teams_refresh
 from beatbook.teams.models import Event, TeamMember
 from beatbook.teams.venue import event_place_errors, postcode_in
 

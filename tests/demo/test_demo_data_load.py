@@ -8,8 +8,9 @@ import pytest
 from beatbook.demo.bundle import DATA_DIR, demo_bundle_checksum, demo_bundle_files
 from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.models import DemoBundle
-from beatbook.opendata.models import Crime, SourceFile
+from beatbook.opendata.models import Crime
 from beatbook.places.models import Lsoa, Neighbourhood, Postcode
+from beatbook.records.models import SourceFile
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from beatbook.accounts.services import membership_grant, organisation_create, us
 from beatbook.demo.bundle import FORCE_ID
 from beatbook.demo.loader import demo_data_load
 from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
-from beatbook.enquiries.demo import demo_questions_refresh
+from beatbook.demo.sample_questions import demo_questions_refresh
+from beatbook.demo.sample_teams import demo_teams_refresh
 from beatbook.enquiries.models import ContactDetailAccess
 from beatbook.places.models import Force, Neighbourhood
-from beatbook.teams.demo import demo_teams_refresh
 
 PASSWORD = "correct horse battery staple"
 

@@ -88,7 +88,7 @@ def test_a_result_still_being_prepared_says_so_and_arrives_without_javascript(
     accessibility check, and shows the result by itself once it is made, with JavaScript off."""
     from django_tasks_db.models import DBTaskResult
 
-    from beatbook.analytics.tasks import analysis_result_task
+    from beatbook.insights.tasks import analysis_result_task
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     context = browser.new_context(

@@ -12,7 +12,7 @@ import pytest
 
 from beatbook.accounts.models import Role
 from beatbook.demo.loader import demo_data_load
-from beatbook.enquiries.demo import demo_questions_refresh
+from beatbook.demo.sample_questions import demo_questions_refresh
 from beatbook.enquiries.models import OutgoingEmail, Question, QuestionStatus
 from beatbook.places.models import Force, Neighbourhood
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from analytics.forecast_db_world import build_forecast_world  # tests/ is on the path
 from django.core.management import call_command
 
-from analytics.forecast_db_world import build_forecast_world  # tests/ is on the path
 from beatbook.accounts.models import Role
 
 from .axe import serious_accessibility_problems

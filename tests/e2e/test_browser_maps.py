@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from beatbook.demo.loader import demo_data_load
+from beatbook.demo.sample_teams import demo_teams_refresh
 from beatbook.places.models import Neighbourhood
-from beatbook.teams.demo import demo_teams_refresh
 
 from .axe import serious_accessibility_problems
 

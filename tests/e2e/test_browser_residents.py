@@ -11,9 +11,9 @@ import pytest
 from icalendar import Calendar
 
 from beatbook.demo.loader import demo_data_load
+from beatbook.demo.sample_teams import demo_teams_refresh
 from beatbook.places.models import Neighbourhood, Postcode
 from beatbook.places.selectors import locate_postcode
-from beatbook.teams.demo import demo_teams_refresh
 
 from .axe import serious_accessibility_problems
 

@@ -42,8 +42,8 @@ from beatbook.enquiries.outbox import (
     outgoing_emails_send_due,
 )
 from beatbook.enquiries.services import question_ask
+from beatbook.site.server import deployment_problems
 from beatbook.teams.models import NeighbourhoodContact
-from beatbook.web.server import deployment_problems
 
 from .enquiries_world import PASSWORD, World
 

@@ -21,7 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from beatbook.web.worker import PeriodicJob, Sweeper, WorkerSupervisor
+from beatbook.site.worker import PeriodicJob, Sweeper, WorkerSupervisor
 
 BEATBOOK = Path(sys.executable).with_name("beatbook")
 

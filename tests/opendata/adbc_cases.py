@@ -18,10 +18,11 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 
 from beatbook.opendata.ingest.adbc_sqlite import AdbcSqliteWriter
-from beatbook.opendata.models import Crime, Location, SourceFile, StopAndSearch
+from beatbook.opendata.models import Crime, Location, StopAndSearch
 from beatbook.opendata.services import ingest_paths
 from beatbook.places.models import Neighbourhood
 from beatbook.places.spatial import forget_cached_indexes
+from beatbook.records.models import SourceFile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,8 @@ import struct
 import zipfile
 from pathlib import Path
 
-from beatbook.opendata.models import Crime, SourceFile
+from beatbook.opendata.models import Crime
+from beatbook.records.models import SourceFile
 
 STREET_HEADER = (
     b"Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from beatbook.opendata.models import Crime, SourceFile
+from beatbook.opendata.models import Crime
 from beatbook.opendata.services import IngestInputError, ingest_paths
+from beatbook.records.models import SourceFile
 
 pytestmark = pytest.mark.django_db
 

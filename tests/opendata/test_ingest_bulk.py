@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 
 from beatbook.opendata.ingest.bulk import BULK_MINIMUM_ROWS, BYTES_PER_ROW, bulk_kinds
-from beatbook.opendata.models import Crime, SourceFile
+from beatbook.opendata.models import Crime
 from beatbook.opendata.services import ingest_paths
+from beatbook.records.models import SourceFile
 
 pytestmark = pytest.mark.django_db
 

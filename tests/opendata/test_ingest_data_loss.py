@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from beatbook.opendata.models import Crime, SourceFile
+from beatbook.opendata.models import Crime
 from beatbook.opendata.services import IngestInputError, ingest_paths
+from beatbook.records.models import SourceFile
 
 from .audit_files import (
     STREET_HEADER,

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from beatbook.opendata.ingest.locations import location_id, project
-from beatbook.opendata.models import Crime, Location, SourceFile, StopAndSearch
+from beatbook.opendata.models import Crime, Location, StopAndSearch
 from beatbook.opendata.services import ingest_paths
+from beatbook.records.models import SourceFile
 
 pytestmark = pytest.mark.django_db
 

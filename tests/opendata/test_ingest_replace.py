@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from beatbook.opendata.ingest import service
-from beatbook.opendata.models import Crime, SourceFile
+from beatbook.opendata.models import Crime
 from beatbook.opendata.services import ingest_paths
+from beatbook.records.models import SourceFile
 
 pytestmark = pytest.mark.django_db
 

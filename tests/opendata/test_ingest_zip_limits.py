@@ -15,8 +15,9 @@ import pytest
 from django.core.management import call_command
 
 from beatbook.opendata.ingest.discover import InputFile, inputs_discover
-from beatbook.opendata.models import Crime, SourceFile
+from beatbook.opendata.models import Crime
 from beatbook.opendata.services import IngestError, ingest_paths
+from beatbook.records.models import SourceFile
 
 from .audit_files import STREET_HEADER, blank_lines_zip, lying_zip, snapshot, write
 

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from beatbook.opendata.models import SourceFile, SourceKind
 from beatbook.places.geometry import from_geojson
 from beatbook.places.models import Lsoa, Neighbourhood, Place
 from beatbook.places.services import (
@@ -13,6 +12,7 @@ from beatbook.places.services import (
     neighbourhoods_import,
     postcodes_import,
 )
+from beatbook.records.models import SourceFile, SourceKind
 
 from .codepoint import POSTCODES, codepoint_rows, write_codepoint_zip
 

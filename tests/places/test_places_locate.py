@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
+from beatbook.opendata.models import Crime
 from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.places.selectors import LocateError, locate_point, locate_postcode
 from beatbook.places.services import (
@@ -17,6 +17,7 @@ from beatbook.places.services import (
     neighbourhoods_build,
     postcodes_import,
 )
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 import shapely
 
-from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus
 from beatbook.places.models import Lsoa
 from beatbook.places.services import (
     PlacesImportError,
@@ -18,6 +17,7 @@ from beatbook.places.services import (
 )
 from beatbook.places.services.common import file_sha256
 from beatbook.places.services.lsoa_forces import force_key
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import shapely
 
-from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus
 from beatbook.places.geometry import from_geojson
 from beatbook.places.models import Neighbourhood
 from beatbook.places.services import PlacesImportError, neighbourhoods_import
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 pytestmark = pytest.mark.django_db
 

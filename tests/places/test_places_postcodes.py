@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus
 from beatbook.places.models import AreaName, Postcode
 from beatbook.places.postcode import normalise_postcode
 from beatbook.places.services import PlacesImportError, postcodes_import
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 from .codepoint import NORTHWOOD, POSTCODES, codepoint_rows, write_codepoint_zip
 

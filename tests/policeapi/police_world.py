@@ -12,16 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
-from beatbook.opendata.models import (
-    Crime,
-    Location,
-    Outcome,
-    SourceFile,
-    SourceKind,
-    SourceStatus,
-    StopAndSearch,
-)
+from beatbook.opendata.models import Crime, Location, Outcome, StopAndSearch
 from beatbook.places.models import Force, Neighbourhood, Postcode
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 from beatbook.teams import services
 
 CENTRE = (52.9870, -2.1300)  # Longton, where the 1-mile queries are centred

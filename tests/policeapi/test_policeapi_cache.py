@@ -11,8 +11,9 @@ from police_world import CENTRE, PoliceData
 from pytest_django import DjangoAssertNumQueries
 from pytest_django.fixtures import Settings
 
-from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
+from beatbook.opendata.models import Crime
 from beatbook.policeapi.cache import Entry, ResponseCache
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 URL = f"/api/crimes-street/all-crime?lat={CENTRE[0]}&lng={CENTRE[1]}&date=2025-02"
 
@@ -93,14 +94,14 @@ def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used() -> None:
     for n in range(12):
         cache.put(
             (f"/api/stops-force?n={n}", False),
-            Entry(1, body, "application/json", ""),
+            Entry("v1", body, "application/json", ""),
             max_bytes=1000,
         )
         if n >= 1:
-            assert cache.get(("/api/stops-force?n=1", False), 1) is not None  # kept in use
-    assert cache.get(("/api/stops-force?n=0", False), 1) is None
-    assert cache.get(("/api/stops-force?n=11", False), 1) is not None
-    assert cache.get(("/api/stops-force?n=11", False), 2) is None  # another data version
+            assert cache.get(("/api/stops-force?n=1", False), "v1") is not None  # kept in use
+    assert cache.get(("/api/stops-force?n=0", False), "v1") is None
+    assert cache.get(("/api/stops-force?n=11", False), "v1") is not None
+    assert cache.get(("/api/stops-force?n=11", False), "v2") is None  # another data version
     # An answer bigger than a tenth of the cache is not kept at all.
-    cache.put(("/api/big", False), Entry(1, b"y" * 200, "application/json", ""), max_bytes=1000)
-    assert cache.get(("/api/big", False), 1) is None
+    cache.put(("/api/big", False), Entry("v1", b"y" * 200, "application/json", ""), max_bytes=1000)
+    assert cache.get(("/api/big", False), "v1") is None

@@ -76,7 +76,7 @@ def test_a_new_import_shows_in_the_months_held_at_once(
 ) -> None:
     from django.utils import timezone
 
-    from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus
+    from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
     before = [entry["date"] for entry in client.get("/api/crimes-street-dates").json()]
     SourceFile.objects.create(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from beatbook.analytics.areas import area_resolve
+from beatbook.insights.areas import area_resolve
 from beatbook.places.models import Force, Lsoa, Neighbourhood, Postcode
 from beatbook.residents.find import POLICE_UK_FIND, find_by_name
 

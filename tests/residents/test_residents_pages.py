@@ -10,9 +10,10 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus
+from beatbook.opendata.models import Crime
 from beatbook.places.models import Force, Lsoa, Neighbourhood, Postcode
 from beatbook.places.spatial import forget_cached_indexes
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 from beatbook.teams.models import Event
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Crime analysis on plain arrays and DataFrames: grids, hotspots, harm, trends and forecasts.
 
-This package never imports Django: the ``beatbook.analytics`` app loads data from the database
+This package never imports Django: the ``beatbook.insights`` app loads data from the database
 and hands it over as arrays, so everything here can be tested and benchmarked on its own.
 """

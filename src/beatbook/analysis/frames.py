@@ -1,5 +1,5 @@
 """The shape of the crime tables the analysis package works on, whichever way they were read
-(from the database by ``beatbook.analytics.selectors.crime_points``, or straight from police.uk
+(from the database by ``beatbook.insights.selectors.crime_points``, or straight from police.uk
 files by ``policeuk_files``)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Hotspot maps: crimes (counted or harm-weighted) on a grid, scored by kernel density or Gi*,
 with the places the top cells fall in, ready to export as GeoJSON or CSV.
 
-Input is the crime DataFrame of ``analytics.selectors.crime_points`` (or of
+Input is the crime DataFrame of ``insights.selectors.crime_points`` (or of
 ``analysis.policeuk_files``): ``easting``/``northing`` in metres, plus ``street_name``,
 ``lsoa_code``, ``lsoa_name`` and ``neighbourhood_name`` to name the places. Rows without
 coordinates are counted as left out; rows outside the study area (``bounds``) are left out too,

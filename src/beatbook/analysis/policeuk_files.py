@@ -1,6 +1,6 @@
 """police.uk street-level crime files read straight into the analysis DataFrame shape.
 
-The same columns as ``beatbook.analytics.selectors.crime_points`` gives from the database, so
+The same columns as ``beatbook.insights.selectors.crime_points`` gives from the database, so
 tests, benchmarks and recorded back-test results can run on the published files alone. Points
 are projected to the British National Grid with pyproj; rows without coordinates (or with
 coordinates outside the UK) keep NaN. ``location_id`` and ``neighbourhood_id`` are missing

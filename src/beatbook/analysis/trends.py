@@ -1,7 +1,7 @@
 """Crime trends for an area: counts and rates by category and month, change on the same months a
 year before with a test of whether it is more than chance, seasonality, and repeat locations.
 
-Input is the crime DataFrame of ``analytics.selectors.crime_points`` for the area. Months with no
+Input is the crime DataFrame of ``insights.selectors.crime_points`` for the area. Months with no
 published data (police.uk has gaps, such as Merseyside's 2019-07) are passed as ``months_held``
 and are never read as months of no crime: a change is measured over the months both periods
 hold, and a seasonal profile only over the months held.

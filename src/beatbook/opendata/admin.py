@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from beatbook.opendata.models import Crime, Location, Outcome, SourceFile, StopAndSearch
+from beatbook.opendata.models import Crime, Location, Outcome, StopAndSearch
+from beatbook.records.models import SourceFile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from beatbook.opendata.models import Crime, Location, SourceFile, SourceStatus
+from beatbook.opendata.models import Crime, Location
+from beatbook.records.models import SourceFile, SourceStatus
 
 
 def crime_months() -> list[str]:

@@ -1,7 +1,7 @@
 """Finding neighbourhoods by a name: of a town or village in them, or their own.
 
 The one finder behind both residents' search (``residents.find``) and the staff's choice of an
-area to analyse (``analytics.areas``). A place from the gazetteer (``Place``: GeoNames, or OS
+area to analyse (``insights.areas``). A place from the gazetteer (``Place``: GeoNames, or OS
 Open Names) is matched on its own name or another spelling, and stands for the neighbourhood
 its point is in; LSOA and MSOA names are never searched or shown.
 

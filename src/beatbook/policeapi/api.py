@@ -13,7 +13,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import ValidationError
 
-from beatbook.opendata.models import SourceKind
 from beatbook.policeapi import schemas, serialisers
 from beatbook.policeapi.errors import ApiError, BadRequestError, NotFoundError
 from beatbook.policeapi.openapi import PoliceApi
@@ -31,6 +30,7 @@ from beatbook.policeapi.selectors import crimes as crime_selectors
 from beatbook.policeapi.selectors import places, stops
 from beatbook.policeapi.selectors.areas import Area, circle, polygon
 from beatbook.policeapi.selectors.months import availability, latest_held_month, resolve_month
+from beatbook.records.models import SourceKind
 
 api = PoliceApi(
     title="Beatbook open API (police.uk-compatible)",

@@ -1,23 +1,18 @@
 """A per-process cache of the open-data answers (crimes, outcomes, stop and search, months).
 
-Those answers change only when an import runs, and every import, whatever its outcome, adds a
-``SourceFile`` row: the newest row (its id and start time, since SQLite hands a rolled-back id
-out again) is the data's version, read with one indexed query per request. An answer is reused
-only while the version it was made at is still the newest, so every process sees an import at
-its next request without any shared memory. Team, priority and event answers are not cached:
-staff edit those at any time.
+Those answers change only when an import runs. An answer is reused only while the data version
+it was made at (``records.versions.data_version``, one indexed query per request) is still the
+current one, so every process sees an import at its next request without any shared memory.
+Team, priority and event answers are not cached: staff edit those at any time.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 from threading import Lock
 
 from django.conf import settings
-
-from beatbook.opendata.models import SourceFile
 
 CACHEABLE_PREFIXES = (
     "/api/crimes-street/",
@@ -32,13 +27,9 @@ CACHEABLE_PREFIXES = (
 )
 
 
-# The newest import record as (id, start time); (0, None) before any import.
-DataVersion = tuple[int, datetime | None]
-
-
 @dataclass(frozen=True)
 class Entry:
-    version: DataVersion
+    version: str
     body: bytes
     content_type: str
     content_encoding: str
@@ -52,7 +43,7 @@ class ResponseCache:
         self._bytes = 0
         self._lock = Lock()
 
-    def get(self, key: tuple[str, bool], version: DataVersion) -> Entry | None:
+    def get(self, key: tuple[str, bool], version: str) -> Entry | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry.version != version:
@@ -89,9 +80,3 @@ def cache_bytes() -> int:
 
 def is_cacheable(path: str) -> bool:
     return cache_bytes() > 0 and path.startswith(CACHEABLE_PREFIXES)
-
-
-def data_version() -> DataVersion:
-    """The newest import record: any import, loaded or failed, changes it."""
-    newest = SourceFile.objects.order_by("-id").values_list("id", "started_at").first()
-    return (0, None) if newest is None else newest

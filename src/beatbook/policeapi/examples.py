@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from beatbook.opendata.models import Crime, SourceKind, StopAndSearch
+from beatbook.opendata.models import Crime, StopAndSearch
 from beatbook.places.models import Neighbourhood, Postcode
 from beatbook.policeapi.selectors.months import latest_held_month
+from beatbook.records.models import SourceKind
 
 
 @dataclass(frozen=True)

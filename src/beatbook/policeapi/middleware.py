@@ -12,10 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from beatbook.core.clients import client_address
-from beatbook.policeapi.cache import RESPONSES, Entry, cache_bytes, data_version, is_cacheable
+from beatbook.policeapi.cache import RESPONSES, Entry, cache_bytes, is_cacheable
 from beatbook.policeapi.errors import BadRequestError
 from beatbook.policeapi.ratelimit import rate_limit_check
 from beatbook.policeapi.responses import error_response
+from beatbook.records.versions import data_version
 
 # police.uk (and gunicorn's default) refuse a request line longer than this.
 MAX_REQUEST_LINE = 4094

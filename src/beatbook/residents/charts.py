@@ -8,7 +8,7 @@ from typing import Any
 import altair as alt
 
 from beatbook.residents.crime import CrimeSummary
-from beatbook.web.charts import chart_svg
+from beatbook.ui.charts import chart_svg
 
 # GOV.UK Design System colours: blue for the latest year, dark grey for the year before
 # (both meet 3:1 contrast against white, as WCAG 2.2 asks of chart marks).
@@ -77,5 +77,5 @@ def crime_chart_spec(summary: CrimeSummary, *, title: str) -> dict[str, Any]:
 
 def crime_chart_svg(summary: CrimeSummary, *, title: str, narrow: bool = False) -> str:
     """The chart as SVG text: for a wide screen, or ``narrow`` for a phone (its text at full
-    size, see ``beatbook.web.charts``)."""
+    size, see ``beatbook.ui.charts``)."""
     return chart_svg(crime_chart_spec(summary, title=title), narrow=narrow)

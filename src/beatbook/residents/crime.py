@@ -3,7 +3,7 @@
 Counts cover the latest 12 months the force's data is held for, with the 12 months before for
 comparison, and a rate per 1,000 residents from the census population of the neighbourhood's
 LSOAs. Everything here is worked out from whole tables and cached under the data version
-(see ``residents.cache``): the page reads it from the cache until the next import.
+(see ``records.versions``): the page reads it from the cache until the next import.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus, StopAndSearch
+from beatbook.opendata.models import StopAndSearch
 from beatbook.opendata.selectors import crimes_in_neighbourhood
 from beatbook.places.models import Neighbourhood
 from beatbook.policeapi.categories import CRIME_CATEGORY_NAMES, HISTORICAL_CATEGORY_NAMES
-from beatbook.residents.cache import cached_for_version
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
+from beatbook.records.versions import cached_for_version
 
 WINDOW = 12
 

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from beatbook.places.models import Neighbourhood
-from beatbook.residents.cache import cached_for_version
+from beatbook.records.versions import cached_for_version
 from beatbook.residents.geocode import Position, positions_of_addresses
 from beatbook.teams.contact import ordered_contact_details
 from beatbook.teams.models import (

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from beatbook.places.models import Neighbourhood
+from beatbook.records.versions import cached_for_version, data_version
 from beatbook.residents import crime, find, ical, selectors
-from beatbook.residents.cache import cached_for_version, current_version
 from beatbook.residents.charts import crime_chart_svg
 
 # The residents' questions helper provides this template; the page includes it if it exists.
@@ -37,7 +37,7 @@ def _find_page(request: HttpRequest, **context: Any) -> HttpResponse:
     ]
     context.update(
         errors=errors,
-        boundaries_url=reverse("residents:boundaries") + f"?v={current_version()}",
+        boundaries_url=reverse("residents:boundaries") + f"?v={data_version()}",
         forces=selectors.neighbourhoods_by_force(),
         police_uk_find=find.POLICE_UK_FIND,
     )
@@ -84,7 +84,7 @@ def locate(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def boundaries(request: HttpRequest) -> HttpResponse:
-    body = selectors.boundaries_feature_collection(version=current_version())
+    body = selectors.boundaries_feature_collection(version=data_version())
     response = HttpResponse(body, content_type="application/geo+json")
     response["Cache-Control"] = LONG_CACHE
     return response
@@ -126,7 +126,7 @@ def _webcal(request: HttpRequest, path: str) -> str:
 @require_GET
 def neighbourhood_page(request: HttpRequest, force_id: str, neighbourhood_id: str) -> HttpResponse:
     neighbourhood = selectors.neighbourhood_get(force_id=force_id, code=neighbourhood_id)
-    version = current_version()
+    version = data_version()
     events = selectors.upcoming_events(neighbourhood, now=timezone.now())
     args = [neighbourhood.force_id, neighbourhood.code]
     feed_path = reverse("residents:calendar", args=args)
@@ -161,7 +161,7 @@ def _chart_title(neighbourhood: Neighbourhood) -> str:
 @require_GET
 def crime_chart(request: HttpRequest, force_id: str, neighbourhood_id: str) -> HttpResponse:
     neighbourhood = selectors.neighbourhood_get(force_id=force_id, code=neighbourhood_id)
-    version = current_version()
+    version = data_version()
     summary = crime.crime_summary(neighbourhood, version=version)
     if summary is None or not summary.categories:
         return HttpResponse("No crime is held for this neighbourhood.", status=404)
@@ -193,7 +193,7 @@ def _place_feature(place: crime.CrimePlace) -> dict[str, Any]:
 def crime_places(request: HttpRequest, force_id: str, neighbourhood_id: str) -> HttpResponse:
     """The published crime locations of the latest 12 months, with counts, as GeoJSON."""
     neighbourhood = selectors.neighbourhood_get(force_id=force_id, code=neighbourhood_id)
-    version = current_version()
+    version = data_version()
     body = cached_for_version(
         f"crime-places-json:{neighbourhood.pk}",
         version=version,

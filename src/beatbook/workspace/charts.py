@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from beatbook.web.charts import hidden_chart_svg
+from beatbook.ui.charts import hidden_chart_svg
 from beatbook.workspace.guarantee import AreaMeasures
 
 MEASURE_LABELS = (

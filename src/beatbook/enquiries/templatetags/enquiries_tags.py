@@ -9,7 +9,7 @@ from django import template
 from beatbook.enquiries.models import ANSWER_WITHIN_HOURS, Question
 from beatbook.enquiries.selectors import published_questions_for
 from beatbook.places.models import Neighbourhood
-from beatbook.web.templatetags.beatbook_web import when
+from beatbook.ui.templatetags.beatbook_ui import when
 
 register = template.Library()
 
@@ -31,7 +31,7 @@ def _hours_and_days(span: timedelta) -> str:
     return " ".join(parts)
 
 
-# Times are written one way across the site: ``when`` from ``beatbook_web``.
+# Times are written one way across the site: ``when`` from ``beatbook_ui``.
 register.filter("when", when)
 
 

@@ -31,9 +31,9 @@ from beatbook.opendata.ingest.loaders import (
     Loader,
 )
 from beatbook.opendata.ingest.results import LoadedSource
-from beatbook.opendata.models import SourceFile, SourceStatus
 from beatbook.places.models import Neighbourhood
 from beatbook.places.spatial import PolygonIndex
+from beatbook.records.models import SourceFile, SourceStatus
 
 SOURCE_TABLE = SourceFile._meta.db_table
 SOURCE_FIELDS = {field.attname: field for field in SourceFile._meta.concrete_fields}

@@ -27,14 +27,8 @@ from contextlib import contextmanager
 from django.db import connection, models, transaction
 from django.db.models import Sum
 
-from beatbook.opendata.models import (
-    Crime,
-    Outcome,
-    SourceFile,
-    SourceKind,
-    SourceStatus,
-    StopAndSearch,
-)
+from beatbook.opendata.models import Crime, Outcome, StopAndSearch
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 MODELS: dict[str, type[models.Model]] = {
     SourceKind.STREET: Crime,

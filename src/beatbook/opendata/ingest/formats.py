@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from beatbook.opendata.models import SourceKind
+from beatbook.records.models import SourceKind
 
 STREET_COLUMNS = (
     "Crime ID",

@@ -21,7 +21,7 @@ from beatbook.opendata.ingest.validate import (
     lookup,
     nuls_check,
 )
-from beatbook.opendata.models import SourceKind
+from beatbook.records.models import SourceKind
 
 # How many row errors a strict load lists in its message.
 ERRORS_IN_MESSAGE = 5

@@ -30,14 +30,9 @@ from beatbook.opendata.ingest.results import (
 )
 from beatbook.opendata.ingest.spool import spooled
 from beatbook.opendata.ingest.writers import WRITE_ERRORS, Writer, writer_for_run
-from beatbook.opendata.models import (
-    Crime,
-    Outcome,
-    SourceKind,
-    SourceStatus,
-    StopAndSearch,
-)
+from beatbook.opendata.models import Crime, Outcome, StopAndSearch
 from beatbook.places.models import Force
+from beatbook.records.models import SourceKind, SourceStatus
 
 # Kept importable here: tests reach the Django writer's loader class through it.
 __all__ = [

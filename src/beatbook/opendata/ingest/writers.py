@@ -20,8 +20,8 @@ from beatbook.opendata.ingest.adbc_sqlite import AdbcSqliteWriter
 from beatbook.opendata.ingest.bulk import index_statements, indexes_rebuilt_after
 from beatbook.opendata.ingest.loaders import OUTCOMES_BEFORE_SQL, Loader, loader_for_connection
 from beatbook.opendata.ingest.results import LoadedSource
-from beatbook.opendata.models import SourceFile, SourceStatus
 from beatbook.places.spatial import PolygonIndex, neighbourhood_index
+from beatbook.records.models import SourceFile, SourceStatus
 
 # What a failed write raises, whichever writer it was: the file fails and is reported.
 WRITE_ERRORS: tuple[type[Exception], ...] = (DatabaseError, adbc_driver_manager.Error)

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from beatbook.opendata.models import SourceFile, SourceKind, SourceStatus
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 
 class PlacesImportError(Exception):

@@ -9,7 +9,6 @@ import numpy as np
 import orjson
 import shapely
 
-from beatbook.opendata.models import SourceKind
 from beatbook.places.geometry import SHAPE_FIELDS, outlines
 from beatbook.places.models import Lsoa
 from beatbook.places.services.bulk import upsert_rows
@@ -20,6 +19,7 @@ from beatbook.places.services.common import (
     read_bytes,
     run_import,
 )
+from beatbook.records.models import SourceKind
 
 # (code property, name property, census year) in the order they are looked for.
 _PROPERTY_SETS = (("LSOA21CD", "LSOA21NM", 2021), ("LSOA11CD", "LSOA11NM", 2011))

@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from beatbook.opendata.models import SourceKind
 from beatbook.places.models import Force, Lsoa
 from beatbook.places.services.bulk import upsert_rows
 from beatbook.places.services.common import (
@@ -17,6 +16,7 @@ from beatbook.places.services.common import (
     csv_rows,
     run_import,
 )
+from beatbook.records.models import SourceKind
 
 _REQUIRED = ("LSOA Code", "LSOA Name", "Police_force")
 _DETAILS = {

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from beatbook.opendata.models import SourceKind
 from beatbook.places.models import Lsoa
 from beatbook.places.services.bulk import upsert_rows
 from beatbook.places.services.common import (
@@ -24,6 +23,7 @@ from beatbook.places.services.common import (
     parse_float,
     run_import,
 )
+from beatbook.records.models import SourceKind
 
 
 class PopulationFormat(Enum):

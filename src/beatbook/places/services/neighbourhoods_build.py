@@ -18,7 +18,6 @@ import shapely
 from django.db.models import ProtectedError
 from django.utils.text import slugify
 
-from beatbook.opendata.models import SourceKind
 from beatbook.places.geometry import from_geojson, polygonal
 from beatbook.places.models import AreaName, Force, Lsoa, Neighbourhood, Place, Postcode
 from beatbook.places.services.common import (
@@ -35,6 +34,7 @@ from beatbook.places.services.neighbourhood_store import (
     neighbourhoods_save,
 )
 from beatbook.places.spatial import PolygonIndex
+from beatbook.records.models import SourceKind
 
 BUILT_SOURCE = "built from LSOAs"
 _WARD_SUFFIXES = (" Ward", " ED")

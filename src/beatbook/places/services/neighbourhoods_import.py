@@ -7,7 +7,6 @@ from pathlib import Path
 
 import shapely
 
-from beatbook.opendata.models import SourceKind
 from beatbook.places.models import Force, Lsoa
 from beatbook.places.services.common import ImportResult, Loaded, PlacesImportError, run_import
 from beatbook.places.services.neighbourhood_files import (
@@ -23,6 +22,7 @@ from beatbook.places.services.neighbourhood_store import (
     crimes_reassign,
     neighbourhoods_save,
 )
+from beatbook.records.models import SourceKind
 
 
 def neighbourhoods_import(

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 from django.db.models import Q
 
-from beatbook.opendata.models import SourceKind
 from beatbook.places.models import AreaName, Postcode
 from beatbook.places.postcode import POSTCODE_PATTERN, STORED_PATTERN
 from beatbook.places.projection import bng_to_wgs84
@@ -30,6 +29,7 @@ from beatbook.places.services.common import (
     require_file,
     run_import,
 )
+from beatbook.records.models import SourceKind
 
 HEADERS_MEMBER = "Doc/Code-Point_Open_Column_Headers.csv"
 CODELIST_MEMBER = "Doc/Codelist.xlsx"

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
-from beatbook.opendata.models import Crime, Location, Outcome, SourceKind
+from beatbook.opendata.models import Crime, Location, Outcome
 from beatbook.policeapi.categories import (
     ALL_CRIME,
     ANTI_SOCIAL_BEHAVIOUR,
@@ -32,6 +32,7 @@ from beatbook.policeapi.selectors.areas import (
     inside,
 )
 from beatbook.policeapi.selectors.months import held_months
+from beatbook.records.models import SourceKind
 
 CRIME_FIELDS = (
     "id",

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Max
 
-from beatbook.opendata.models import Crime, SourceFile, SourceKind, SourceStatus, StopAndSearch
-from beatbook.policeapi.cache import DataVersion, data_version
+from beatbook.opendata.models import Crime, StopAndSearch
 from beatbook.policeapi.errors import NotFoundError
 from beatbook.policeapi.params import parse_month
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
+from beatbook.records.versions import data_version
 
 # Months held by kind, as of a data version. Every request asks which months are held; the
 # answer changes only with an import, so each process reads the table again only when the
 # version moves (the same one indexed look-up the answer cache makes).
-_held: tuple[DataVersion | None, dict[str, list[str]]] = (None, {})
+_held: tuple[str | None, dict[str, list[str]]] = (None, {})
 
 
 def held_months(kind: str) -> list[str]:

@@ -9,12 +9,12 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from beatbook.web.templatetags.beatbook_web import when
+from beatbook.ui.templatetags.beatbook_ui import when
 
 register = template.Library()
 
 
-# Times and dates are written one way across the site: ``when`` from ``beatbook_web``.
+# Times and dates are written one way across the site: ``when`` from ``beatbook_ui``.
 register.filter("when", when)
 
 

@@ -1,0 +1,184 @@
+"""Hotspots for a force: its crimes from the database, its boundary as the study area, and the
+harm weights in force, handed to ``beatbook.analysis.hotspots``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import Max, Min
+from pyproj import Transformer
+
+from beatbook.analysis.grid import Grid
+from beatbook.analysis.harm import HARM_INDEXES, check_index
+from beatbook.analysis.hotspots import (
+    Bounds,
+    HotspotMap,
+    HotspotOptions,
+    hotspot_map,
+    to_csv,
+    to_geojson,
+)
+from beatbook.insights.harm_in_force import harm_weights
+from beatbook.insights.selectors import crime_points, data_version
+from beatbook.insights.stored_results import ResultSpec
+from beatbook.places.models import Force, Neighbourhood
+from beatbook.places.spatial import neighbourhood_index
+
+_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+_TO_WGS84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
+@dataclass(frozen=True)
+class HotspotRequest:
+    force_id: str
+    month_from: str
+    month_to: str
+    categories: tuple[str, ...] = ()
+    harm: str | None = None
+    options: HotspotOptions = HotspotOptions()
+
+
+@dataclass(frozen=True)
+class ForceHotspots:
+    request: HotspotRequest
+    force: Force
+    result: HotspotMap
+    harm_version: str | None
+    area_source: str
+
+    def metadata(self) -> dict[str, object]:
+        return {
+            "force": self.force.pk,
+            "from": self.request.month_from,
+            "to": self.request.month_to,
+            "categories": list(self.request.categories) or "all",
+            "harm": None
+            if self.request.harm is None
+            else HARM_INDEXES[check_index(self.request.harm)].name,
+            "harm_weights_version": self.harm_version,
+            "study_area": self.area_source,
+        }
+
+
+def force_hotspots(*, request: HotspotRequest) -> ForceHotspots:
+    """The hotspot map of one force; ValueError (plain words) for an unknown force or bad input."""
+    force = Force.objects.filter(pk=request.force_id).first()
+    if force is None:
+        raise ValueError(f"There is no force {request.force_id!r}.")
+    crimes = crime_points(
+        force_ids=[force.pk],
+        month_from=request.month_from,
+        month_to=request.month_to,
+        categories=list(request.categories) or None,
+    )
+    weights = None
+    version = None
+    if request.harm is not None:
+        table = harm_weights()
+        weights = table.weights_for(crimes["category"].to_numpy(), check_index(request.harm))
+        version = table.version
+    bounds = force_bounds(force_id=force.pk)
+    if bounds is None and not crimes["easting"].notna().any():
+        raise ValueError(
+            f"{force.name} has no crimes with a location from {request.month_from} to "
+            f"{request.month_to}, and no neighbourhood boundaries to draw an empty map on."
+        )
+    if bounds is None:
+        result = hotspot_map(crimes, options=request.options, weights=weights)
+        source = "the box holding the middle 98% of the force's crimes (no boundaries loaded)"
+    else:
+        result = hotspot_map(
+            crimes,
+            options=request.options,
+            weights=weights,
+            bounds=bounds,
+            mask=lambda grid: cells_in_force(grid, force_id=force.pk),
+        )
+        source = "the force's neighbourhood boundaries"
+    return ForceHotspots(
+        request=request, force=force, result=result, harm_version=version, area_source=source
+    )
+
+
+def force_bounds(*, force_id: str) -> Bounds | None:
+    """The box round the force's neighbourhood boundaries, in BNG metres, if it has any."""
+    extent = (
+        Neighbourhood.objects.filter(force_id=force_id)
+        .exclude(boundary=None)
+        .aggregate(
+            min_lat=Min("min_lat"),
+            max_lat=Max("max_lat"),
+            min_lng=Min("min_lng"),
+            max_lng=Max("max_lng"),
+        )
+    )
+    if any(value is None for value in extent.values()):
+        return None
+    lngs = np.array([extent["min_lng"], extent["max_lng"], extent["min_lng"], extent["max_lng"]])
+    lats = np.array([extent["min_lat"], extent["min_lat"], extent["max_lat"], extent["max_lat"]])
+    xs, ys = _TO_BNG.transform(lngs, lats)
+    return (float(np.min(xs)), float(np.min(ys)), float(np.max(xs)), float(np.max(ys)))
+
+
+def cells_in_force(grid: Grid, *, force_id: str) -> npt.NDArray[np.bool_]:
+    """Cells whose centre lies in one of the force's neighbourhoods."""
+    cx, cy = grid.centres()
+    lng, lat = _TO_WGS84.transform(cx, cy)
+    found = neighbourhood_index(force_id=force_id).lookup(np.asarray(lat), np.asarray(lng))
+    return np.asarray([value is not None for value in found], dtype=bool)
+
+
+def hotspot_params(request: HotspotRequest) -> dict[str, Any]:
+    """The request as the plain settings a stored result is keyed by and the worker reads."""
+    return {
+        "force": request.force_id,
+        "month_from": request.month_from,
+        "month_to": request.month_to,
+        "categories": list(request.categories),
+        "harm": request.harm,
+        "method": request.options.method,
+        "cell_size": request.options.cell_size,
+    }
+
+
+def hotspot_request_from(params: dict[str, Any]) -> HotspotRequest:
+    return HotspotRequest(
+        force_id=str(params["force"]),
+        month_from=str(params["month_from"]),
+        month_to=str(params["month_to"]),
+        categories=tuple(params.get("categories") or ()),
+        harm=params.get("harm") or None,
+        options=HotspotOptions(method=params["method"], cell_size=float(params["cell_size"])),
+    )
+
+
+def hotspot_result_spec(params: dict[str, Any]) -> ResultSpec:
+    """The stored result's spec: the force's data, and the harm table when weighed by harm."""
+    request = hotspot_request_from(params)
+    version = data_version(force_ids=[request.force_id])
+    if request.harm is not None:
+        version += f":h{harm_weights().version}"
+    return ResultSpec("hotspots", hotspot_params(request), (request.force_id,), version)
+
+
+def hotspot_result_make(params: dict[str, Any]) -> dict[str, Any]:
+    """The hotspot page's table and both downloads (the map draws the GeoJSON one)."""
+    hotspots = force_hotspots(request=hotspot_request_from(params))
+    result = hotspots.result
+    return {
+        "places": result.top_places.to_dict("records"),
+        "description": result.options.describe(),
+        "score_label": result.score_label,
+        "weighted": result.weighted,
+        "crimes_used": result.crimes_used,
+        "without_location": result.crimes_without_location,
+        "outside_area": result.crimes_outside_area,
+        "hot_cells": int(result.hot.sum()),
+        "area_source": hotspots.area_source,
+        "harm_version": hotspots.harm_version,
+        "geojson": to_geojson(result, metadata=hotspots.metadata()).decode(),
+        "csv": to_csv(result),
+    }
