@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from analytics.forecast_db_world import build_forecast_world  # tests/ is on the path
+from insights.forecast_db_world import build_forecast_world  # tests/ is on the path
 from django.core.management import call_command
 
 from beatbook.accounts.models import Role

@@ -19,7 +19,7 @@ from beatbook.places.models import Force, Lsoa
 from beatbook.places.projection import bng_to_wgs84
 from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
-from .analytics_world import boundary_around
+from .insights_world import boundary_around
 
 CENTRE = (391_000.0, 342_000.0)
 HALF = 1000.0

@@ -26,7 +26,7 @@ from beatbook.opendata.models import Crime
 from beatbook.places.models import Force, Lsoa
 from beatbook.records.models import SourceFile
 
-from .analytics_world import boundary_around
+from .insights_world import boundary_around
 from .forecast_db_world import (
     CENTRE,
     HALF,
