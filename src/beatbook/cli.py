@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from beatbook.core.processes import standalone_process_mark
+
 # Commands that need the schema in place before they run.
 _DATA_COMMANDS = {
     "ingest",
@@ -32,17 +34,6 @@ _DATA_COMMANDS = {
 }
 
 
-# Set when this process was started as the ``beatbook`` command itself (not by a test or another
-# program calling ``main``): only then may a command assume nothing else in the process is using
-# the database, as ``ingest``'s Arrow-native SQLite writer needs (ADR 6).
-_standalone = False
-
-
-def standalone_process() -> bool:
-    """Whether this process is a ``beatbook`` command started from the shell."""
-    return _standalone
-
-
 def _command_name(argv: list[str]) -> str | None:
     if len(argv) < 2 or argv[1].startswith("-"):
         return None
@@ -60,8 +51,8 @@ def _ensure_schema() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    global _standalone
-    _standalone = argv is None
+    # Only a process started from the shell may assume it has the database to itself.
+    standalone_process_mark(argv is None)
     argv = list(sys.argv if argv is None else argv)
     command = _command_name(argv)
     if command is not None:

@@ -31,3 +31,34 @@ def test_ruff_finds_nothing() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Django's role names: each app may have one, and the same name means the same role everywhere.
+ROLE_MODULES = {
+    "__init__",
+    "admin",
+    "apps",
+    "checks",
+    "forms",
+    "middleware",
+    "models",
+    "selectors",
+    "services",
+    "signals",
+    "tasks",
+    "urls",
+    "views",
+}
+
+
+def test_no_module_name_means_two_things() -> None:
+    """Outside Django's role names (and commands, named for what you type), a module name is
+    used once in the tree, so ``hotspots`` or ``charts`` always means the same module."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted((REPO / "src" / "beatbook").rglob("*.py")):
+        parts = path.relative_to(REPO / "src").parts
+        if "migrations" in parts or "commands" in parts or path.stem in ROLE_MODULES:
+            continue
+        seen.setdefault(path.stem, []).append("/".join(parts))
+    repeated = {name: paths for name, paths in seen.items() if len(paths) > 1}
+    assert not repeated, repeated

@@ -26,7 +26,6 @@ from beatbook.opendata.models import Crime
 from beatbook.places.models import Force, Lsoa
 from beatbook.records.models import SourceFile
 
-from .insights_world import boundary_around
 from .forecast_db_world import (
     CENTRE,
     HALF,
@@ -35,6 +34,7 @@ from .forecast_db_world import (
     cell_rates,
     current_backtest,
 )
+from .insights_world import boundary_around
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from beatbook.opendata.models import Crime
 from beatbook.places.services import neighbourhoods_import
 from beatbook.policeapi.errors import BadRequestError
 from beatbook.policeapi.params import MAX_POLYGON_VERTICES, Point
-from beatbook.policeapi.selectors.areas import polygon
+from beatbook.policeapi.selectors.search_areas import polygon
 
 SQUARE = [(52.98, -2.14), (52.98, -2.12), (52.995, -2.12), (52.995, -2.14)]
 # A custom area's bounding box is read for at most this many times API_AREA_LIMIT rows.

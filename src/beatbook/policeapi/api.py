@@ -28,8 +28,8 @@ from beatbook.policeapi.params import (
 from beatbook.policeapi.responses import error_response, json_response
 from beatbook.policeapi.selectors import crimes as crime_selectors
 from beatbook.policeapi.selectors import places, stops
-from beatbook.policeapi.selectors.areas import Area, circle, polygon
-from beatbook.policeapi.selectors.months import availability, latest_held_month, resolve_month
+from beatbook.policeapi.selectors.held_months import availability, latest_held_month, resolve_month
+from beatbook.policeapi.selectors.search_areas import Area, circle, polygon
 from beatbook.records.models import SourceKind
 
 api = PoliceApi(

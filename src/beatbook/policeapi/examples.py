@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from beatbook.opendata.models import Crime, StopAndSearch
 from beatbook.places.models import Neighbourhood, Postcode
-from beatbook.policeapi.selectors.months import latest_held_month
+from beatbook.policeapi.selectors.held_months import latest_held_month
 from beatbook.records.models import SourceKind
 
 

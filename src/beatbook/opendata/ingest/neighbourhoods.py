@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 from django.db import connection, transaction
@@ -18,6 +20,11 @@ def crimes_assign_neighbourhoods(*, force_id: str) -> int:
         for model in (Crime, StopAndSearch):
             changed += _assign(model._meta.db_table, force_id)
     return changed
+
+
+def neighbourhoods_redrawn_receive(*, force_id: str, **_: Any) -> int:
+    """``places.signals.neighbourhoods_redrawn``: the force's crimes and stops follow."""
+    return crimes_assign_neighbourhoods(force_id=force_id)
 
 
 def _assign(table: str, force_id: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -11,6 +12,7 @@ import shapely
 from beatbook.places.geometry import outlines
 from beatbook.places.models import Lsoa, Neighbourhood
 from beatbook.places.services.common import PlacesImportError
+from beatbook.places.signals import neighbourhoods_redrawn
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,10 @@ def _set_lsoas(
     through.objects.bulk_create(links, batch_size=2000)
 
 
-def crimes_reassign(*, force_id: str) -> int:
-    """Point the force's crimes and stops at its new neighbourhoods; returns how many changed."""
-    # Imported here: the open-data app imports places, not the other way round at import time.
-    from beatbook.opendata.services import crimes_assign_neighbourhoods
-
-    return crimes_assign_neighbourhoods(force_id=force_id)
+def rows_reassign(*, force_id: str) -> int:
+    """Have every app with rows keyed on neighbourhoods (crimes and stops, in ``opendata``)
+    point them at the force's new ones; returns how many rows changed."""
+    answers: list[tuple[Any, Any]] = neighbourhoods_redrawn.send(
+        sender=Neighbourhood, force_id=force_id
+    )
+    return sum(int(changed) for _, changed in answers)

@@ -30,8 +30,8 @@ from beatbook.places.services.common import (
 )
 from beatbook.places.services.neighbourhood_store import (
     Planned,
-    crimes_reassign,
     neighbourhoods_save,
+    rows_reassign,
 )
 from beatbook.places.spatial import PolygonIndex
 from beatbook.records.models import SourceKind
@@ -73,7 +73,7 @@ def neighbourhoods_build(
     def load() -> dict[Path, Loaded]:
         groups = _mapping_groups(mapping) if mapping is not None else _groups(force_id, by)
         built = _save(force_id, groups, source)
-        counts["crimes"] = crimes_reassign(force_id=force_id)
+        counts["crimes"] = rows_reassign(force_id=force_id)
         lsoas = sum(len(group.lsoa_codes) for group in groups)
         message = f"{built} {force_id} neighbourhoods from {lsoas} LSOAs ({label})"
         return {path: Loaded(rows_read=lsoas, rows_loaded=built, message=message, member=label)}

@@ -19,8 +19,8 @@ from beatbook.places.services.neighbourhood_files import (
 )
 from beatbook.places.services.neighbourhood_store import (
     Planned,
-    crimes_reassign,
     neighbourhoods_save,
+    rows_reassign,
 )
 from beatbook.records.models import SourceKind
 
@@ -49,7 +49,7 @@ def neighbourhoods_import(
 
     def load() -> dict[Path, Loaded]:
         loaded = _load(paths, force_id, id_property, name_property)
-        counts["crimes"] = crimes_reassign(force_id=force_id)
+        counts["crimes"] = rows_reassign(force_id=force_id)
         return loaded
 
     result = run_import(kind=SourceKind.NEIGHBOURHOODS, paths=paths, load=load, force_id=force_id)

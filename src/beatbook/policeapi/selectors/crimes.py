@@ -23,7 +23,8 @@ from beatbook.policeapi.categories import (
 )
 from beatbook.policeapi.errors import AreaTooLargeError, NotFoundError
 from beatbook.policeapi.params import Point
-from beatbook.policeapi.selectors.areas import (
+from beatbook.policeapi.selectors.held_months import held_months
+from beatbook.policeapi.selectors.search_areas import (
     Area,
     box_rows,
     chunked,
@@ -31,7 +32,6 @@ from beatbook.policeapi.selectors.areas import (
     haversine_metres,
     inside,
 )
-from beatbook.policeapi.selectors.months import held_months
 from beatbook.records.models import SourceKind
 
 CRIME_FIELDS = (

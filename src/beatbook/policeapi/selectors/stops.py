@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from beatbook.opendata.models import StopAndSearch
 from beatbook.policeapi.errors import AreaTooLargeError
-from beatbook.policeapi.selectors.areas import Area, box_rows, inside
+from beatbook.policeapi.selectors.search_areas import Area, box_rows, inside
 
 STOP_FIELDS = (
     "id",

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from beatbook.cli import standalone_process
 from beatbook.core.checks import COMMAND_CHECKS
+from beatbook.core.processes import standalone_process
 from beatbook.opendata.services import IngestInputError, IngestProgress, IngestSummary, ingest_paths
 
 
