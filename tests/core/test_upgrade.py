@@ -2,8 +2,9 @@
 
 The old code is taken from git history and run from a folder of its own on the same database;
 the current code then migrates it. The moved model (``SourceFile``, now in ``records``) keeps its
-table and rows, its admin content type moves with it, and the upgraded database takes new
-imports. On PostgreSQL (``DATABASE_URL`` set) the check runs on a scratch database there.
+table and rows, its admin content type moves with it, a task queued by the old code names the
+moved module, and the upgraded database takes new imports.
+On PostgreSQL (``DATABASE_URL`` set) the check runs on a scratch database there.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ BEFORE_THE_MOVE = "c68452a"
 
 pytestmark = pytest.mark.slow
 
+# A page's result queued for the worker, as the code before the move names its task.
+QUEUE_A_TASK = """
+import django
+django.setup()
+from beatbook.analytics.tasks import analysis_result_task
+analysis_result_task.enqueue("trends", {"area": "staffordshire"})
+"""
+
 READ_BACK = """
 import json
 import django
@@ -40,10 +49,13 @@ with connection.cursor() as cursor:
     records = cursor.fetchone()[0]
     cursor.execute("SELECT count(*) FROM opendata_crime")
     crimes = cursor.fetchone()[0]
+from django_tasks_db.models import DBTaskResult
 labels = sorted(
     ContentType.objects.filter(model="sourcefile").values_list("app_label", flat=True)
 )
-print(json.dumps({"records": records, "crimes": crimes, "sourcefile_labels": labels}))
+tasks = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+found = {"records": records, "crimes": crimes, "sourcefile_labels": labels, "tasks": tasks}
+print(json.dumps(found))
 """
 
 
@@ -102,9 +114,7 @@ def _beatbook(src: Path, database_url: str, data_dir: Path, *args: str) -> str:
     return _run(src, database_url, data_dir, "-c", call)
 
 
-def test_a_database_made_before_the_house_plan_upgrades(
-    tmp_path: Path, database_url: str
-) -> None:
+def test_a_database_made_before_the_house_plan_upgrades(tmp_path: Path, database_url: str) -> None:
     old_src = _old_source(tmp_path)
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -120,6 +130,7 @@ def test_a_database_made_before_the_house_plan_upgrades(
         ["ingest", str(street)],
     ):
         _beatbook(old_src, database_url, data_dir, *args)
+    _run(old_src, database_url, data_dir, "-c", QUEUE_A_TASK)
     before = json.loads(_run(old_src, database_url, data_dir, "-c", READ_BACK))
 
     new_src = REPO / "src"
@@ -132,6 +143,8 @@ def test_a_database_made_before_the_house_plan_upgrades(
     later = json.loads(_run(new_src, database_url, data_dir, "-c", READ_BACK))
 
     assert before["sourcefile_labels"] == ["opendata"]
-    assert after == {**before, "sourcefile_labels": ["records"]}
+    assert before["tasks"] == ["beatbook.analytics.tasks.analysis_result_task"]
+    moved = ["beatbook.insights.tasks.analysis_result_task"]
+    assert after == {**before, "sourcefile_labels": ["records"], "tasks": moved}
     assert later["records"] == before["records"] + 1
     assert later["crimes"] > before["crimes"]
