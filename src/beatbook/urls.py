@@ -12,6 +12,7 @@ urlpatterns = [
     re_path(
         r"^admin/opendata/sourcefile/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/records/sourcefile/%(rest)s", query_string=True),
+        name="admin-sourcefile-moved",
     ),
     path("admin/", admin.site.urls),
     path("", include("beatbook.policeapi.urls")),
