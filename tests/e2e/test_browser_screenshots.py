@@ -85,13 +85,13 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
         ("question-status", reverse("enquiries:status", args=[question.reference]), _nothing),
         ("password-reset", reverse("password_reset"), _nothing),
     ]
-    team = reverse("workspace:team", args=[longton.pk])
+    team = reverse("teams:team", args=[longton.pk])
     staff = [
         ("staff", "/staff/", _nothing),
         ("staff-questions", reverse("enquiries:staff-list"), _nothing),
         ("workspace", reverse("workspace:dashboard"), _nothing),
         ("workspace-team", team, _nothing),
-        ("workspace-events", reverse("workspace:events", args=[longton.pk]), _nothing),
+        ("workspace-events", reverse("teams:events", args=[longton.pk]), _nothing),
         ("guarantee", reverse("workspace:guarantee"), _nothing),
         ("analysis-hotspots", reverse("analytics:hotspots"), _hotspots),
         ("analysis-trends", reverse("analytics:trends"), _trends),

@@ -100,20 +100,20 @@ ACCESS = {
     "enquiries:outbox": "administrators",
     "workspace:dashboard": "list",
     "workspace:guarantee": "list",
-    "workspace:team": "neighbourhood",
-    "workspace:priorities": "neighbourhood",
-    "workspace:events": "neighbourhood",
-    "workspace:team-contact": "change",
-    "workspace:team-member-add": "change",
-    "workspace:team-member-edit": "change",
-    "workspace:team-member-delete": "change",
-    "workspace:priority-add": "change",
-    "workspace:priority-edit": "change",
-    "workspace:priority-delete": "change",
-    "workspace:priority-review": "change by POST",
-    "workspace:event-add": "change",
-    "workspace:event-edit": "change",
-    "workspace:event-delete": "change",
+    "teams:team": "neighbourhood",
+    "teams:priorities": "neighbourhood",
+    "teams:events": "neighbourhood",
+    "teams:team-contact": "change",
+    "teams:team-member-add": "change",
+    "teams:team-member-edit": "change",
+    "teams:team-member-delete": "change",
+    "teams:priority-add": "change",
+    "teams:priority-edit": "change",
+    "teams:priority-delete": "change",
+    "teams:priority-review": "change by POST",
+    "teams:event-add": "change",
+    "teams:event-edit": "change",
+    "teams:event-delete": "change",
     "analytics:index": "list",
     "analytics:hotspots": "list",
     "analytics:trends": "list",
@@ -460,7 +460,7 @@ def test_the_same_posts_change_things_for_the_neighbourhoods_officer(world: Worl
     pages = {page.name: page for page in staff_pages(world)}
 
     answered = client.post(pages["enquiries:staff-detail"].url, data)
-    edited = client.post(pages["workspace:priority-edit"].url, data)
+    edited = client.post(pages["teams:priority-edit"].url, data)
 
     assert answered.status_code == 302
     world.question.refresh_from_db()

@@ -191,7 +191,7 @@ def test_each_priority_has_its_own_link_text(longton: Neighbourhood) -> None:
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     page = render_to_string(
-        "workspace/priorities.html",
+        "teams/priorities.html",
         {"neighbourhood": longton, "priorities": list(Priority.objects.all())},
         request=request,
     )

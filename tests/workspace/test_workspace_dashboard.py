@@ -19,8 +19,7 @@ from beatbook.accounts.services import membership_grant, organisation_create, us
 from beatbook.places.models import Neighbourhood
 from beatbook.teams import services
 from beatbook.teams.models import Priority
-
-from .conftest import PASSWORD, World, many_neighbourhoods, question_make
+from team_world import PASSWORD, People, World, many_neighbourhoods, question_make
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +236,17 @@ def test_the_ordered_and_filtered_dashboard_keeps_its_query_budget(
     assert _queries(officer_client, query) == few
     with django_assert_max_num_queries(14):  # type: ignore[operator]
         assert officer_client.get(DASHBOARD, query).status_code == 200
+
+
+def test_the_dashboard_query_budget_is_the_same_for_a_read_only_role(
+    client: Client, world: World, people: People, django_assert_max_num_queries: object
+) -> None:
+    now = timezone.now()
+    extra = many_neighbourhoods(world.staffordshire)
+    for n in extra[:40]:
+        services.team_member_create(neighbourhood=n, name="A", rank="PC")
+        question_make(n, asked=now - timedelta(hours=2))
+    for user in (people.analyst, people.mixed, world.officer):
+        client.force_login(user)
+        with django_assert_max_num_queries(14):  # type: ignore[operator]
+            assert client.get(reverse("workspace:dashboard")).status_code == 200

@@ -12,8 +12,7 @@ from django.utils import timezone
 from beatbook.teams import services
 from beatbook.teams.models import Priority
 from beatbook.workspace.guarantee import guarantee_report
-
-from .conftest import World, many_neighbourhoods, question_make
+from team_world import World, many_neighbourhoods, question_make
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from beatbook.places.models import Neighbourhood
 from beatbook.records.versions import cached_for_version, data_version
 from beatbook.residents import crime, find, ical, selectors
-from beatbook.residents.charts import crime_chart_svg
+from beatbook.residents.crime_chart import crime_chart_svg
 
 # The residents' questions helper provides this template; the page includes it if it exists.
 QUESTIONS_TEMPLATE = "enquiries/includes/neighbourhood_questions.html"

@@ -1,4 +1,4 @@
-"""The Guarantee chart: a Vega-Lite spec built with Altair, drawn to SVG on the server.
+"""The Guarantee page's chart: a Vega-Lite spec built with Altair, drawn to SVG on the server.
 
 The SVG is cached under a hash of its spec, so the same numbers are drawn once however many
 people look; new numbers make a new spec and so a new drawing.

@@ -21,7 +21,7 @@ _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 class DatePartsWidget(forms.MultiWidget):
     """Day, month and year boxes; the template draws them with GOV.UK's classes."""
 
-    template_name = "workspace/widgets/date_parts.html"
+    template_name = "teams/widgets/date_parts.html"
 
     def __init__(self) -> None:
         super().__init__(

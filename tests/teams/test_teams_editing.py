@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from beatbook.teams import services
 from beatbook.teams.models import Event, NeighbourhoodContact, Priority, TeamMember
-
-from .conftest import World
+from team_world import World
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -59,7 +58,7 @@ def _event_post(**overrides: str) -> dict[str, str]:
 
 def test_adding_a_team_member_with_contact_details(officer_client: Client, world: World) -> None:
     response = officer_client.post(
-        reverse("workspace:team-member-add", args=[world.meir.pk]),
+        reverse("teams:team-member-add", args=[world.meir.pk]),
         {
             "name": "Priya Khan",
             "rank": "PC 4321",
@@ -70,7 +69,7 @@ def test_adding_a_team_member_with_contact_details(officer_client: Client, world
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("workspace:team", args=[world.meir.pk])
+    assert response["Location"] == reverse("teams:team", args=[world.meir.pk])
     member = TeamMember.objects.get(name="Priya Khan")
     assert member.neighbourhood == world.meir
     assert member.contact_details == {
@@ -86,12 +85,12 @@ def test_adding_a_team_member_with_contact_details(officer_client: Client, world
 
 def test_plain_text_becomes_escaped_paragraphs(officer_client: Client, world: World) -> None:
     officer_client.post(
-        reverse("workspace:team-member-add", args=[world.meir.pk]),
+        reverse("teams:team-member-add", args=[world.meir.pk]),
         {"name": "Tom Lowe", "rank": "PCSO", "bio": "Line one\nline two\n\n1 < 2", "order": "0"},
     )
     member = TeamMember.objects.get(name="Tom Lowe")
     assert member.bio == "<p>Line one<br>line two</p><p>1 &lt; 2</p>"
-    edit = officer_client.get(reverse("workspace:team-member-edit", args=[member.pk]))
+    edit = officer_client.get(reverse("teams:team-member-edit", args=[member.pk]))
     # Back to plain text for editing: nobody meets <p> they did not type.
     assert "Line one\nline two\n\n1 &lt; 2</textarea>" in edit.content.decode()
 
@@ -105,7 +104,7 @@ def test_a_script_in_a_bio_is_never_run(officer_client: Client, world: World) ->
         contact_details=world.longton_sergeant.contact_details,
         order=1,
     )
-    page = officer_client.get(reverse("workspace:team", args=[world.longton.pk])).content.decode()
+    page = officer_client.get(reverse("teams:team", args=[world.longton.pk])).content.decode()
     assert "<script>alert(1)" not in page
     assert "steal()" not in page
     assert "javascript:" not in page
@@ -119,7 +118,7 @@ def test_editing_a_member_keeps_other_contact_channels(
     sergeant.contact_details = {"email": "old@example.police.uk", "twitter": "https://x.com/l"}
     sergeant.save()
     response = officer_client.post(
-        reverse("workspace:team-member-edit", args=[sergeant.pk]),
+        reverse("teams:team-member-edit", args=[sergeant.pk]),
         {"name": "Jo Bloggs", "rank": "Inspector", "email": "", "telephone": "101", "order": "1"},
     )
     assert response.status_code == 302
@@ -132,7 +131,7 @@ def test_bad_team_member_input_gets_govuk_errors_and_changes_nothing(
     officer_client: Client, world: World
 ) -> None:
     response = officer_client.post(
-        reverse("workspace:team-member-add", args=[world.longton.pk]),
+        reverse("teams:team-member-add", args=[world.longton.pk]),
         {
             "name": "",
             "rank": "PC",
@@ -154,7 +153,7 @@ def test_bad_team_member_input_gets_govuk_errors_and_changes_nothing(
 
 
 def test_deleting_a_member_asks_first(officer_client: Client, world: World) -> None:
-    url = reverse("workspace:team-member-delete", args=[world.longton_sergeant.pk])
+    url = reverse("teams:team-member-delete", args=[world.longton_sergeant.pk])
     confirm = officer_client.get(url)
     assert "Are you sure you want to delete Sergeant Jo Bloggs?" in confirm.content.decode()
     assert TeamMember.objects.filter(pk=world.longton_sergeant.pk).exists()
@@ -164,7 +163,7 @@ def test_deleting_a_member_asks_first(officer_client: Client, world: World) -> N
 
 
 def test_the_teams_shared_contact_details(officer_client: Client, world: World) -> None:
-    url = reverse("workspace:team-contact", args=[world.meir.pk])
+    url = reverse("teams:team-contact", args=[world.meir.pk])
     response = officer_client.post(url, {"email": "meir.npt@example.police.uk", "telephone": ""})
     assert response.status_code == 302
     contact = NeighbourhoodContact.objects.get(neighbourhood=world.meir)
@@ -179,7 +178,7 @@ def test_the_teams_shared_contact_details(officer_client: Client, world: World) 
 
 
 def test_a_priority_from_issue_to_action_and_outcome(officer_client: Client, world: World) -> None:
-    add = reverse("workspace:priority-add", args=[world.longton.pk])
+    add = reverse("teams:priority-add", args=[world.longton.pk])
     response = officer_client.post(
         add,
         {"issue": "Speeding on Uttoxeter Road", **_date("issue_date", datetime(2026, 3, 2))},
@@ -193,7 +192,7 @@ def test_a_priority_from_issue_to_action_and_outcome(officer_client: Client, wor
     assert priority.action_date is None
 
     response = officer_client.post(
-        reverse("workspace:priority-edit", args=[priority.pk]),
+        reverse("teams:priority-edit", args=[priority.pk]),
         {
             "issue": "Speeding on Uttoxeter Road",
             **_date("issue_date", datetime(2026, 3, 2)),
@@ -214,7 +213,7 @@ def test_a_priority_from_issue_to_action_and_outcome(officer_client: Client, wor
 
 
 def test_bad_priority_input_is_refused(officer_client: Client, world: World) -> None:
-    add = reverse("workspace:priority-add", args=[world.longton.pk])
+    add = reverse("teams:priority-add", args=[world.longton.pk])
     cases = [
         ({"issue": ""}, "Enter the issue"),
         ({"issue": "x", "issue_date_day": "31", "issue_date_month": "2"}, "must include a year"),
@@ -260,11 +259,11 @@ def test_marking_a_priority_reviewed_moves_its_update_time(
     )
     long_ago = timezone.now() - timedelta(days=120)
     Priority.objects.filter(pk=priority.pk).update(updated_at=long_ago)
-    listing = officer_client.get(reverse("workspace:priorities", args=[world.longton.pk]))
+    listing = officer_client.get(reverse("teams:priorities", args=[world.longton.pk]))
     assert "Due for review" in listing.content.decode()
 
     response = officer_client.post(
-        reverse("workspace:priority-review", args=[priority.pk]), {"next": "dashboard"}
+        reverse("teams:priority-review", args=[priority.pk]), {"next": "dashboard"}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("workspace:dashboard")
@@ -277,7 +276,7 @@ def test_deleting_a_priority_asks_first(officer_client: Client, world: World) ->
     priority = services.priority_create(
         neighbourhood=world.longton, issue="<p>ASB</p>", issue_date=datetime(2026, 1, 5, tzinfo=UTC)
     )
-    url = reverse("workspace:priority-delete", args=[priority.pk])
+    url = reverse("teams:priority-delete", args=[priority.pk])
     assert "Are you sure" in officer_client.get(url).content.decode()
     assert Priority.objects.filter(pk=priority.pk).exists()
     assert officer_client.post(url).status_code == 302
@@ -288,9 +287,7 @@ def test_deleting_a_priority_asks_first(officer_client: Client, world: World) ->
 
 
 def test_an_event_in_london_time_is_stored_in_utc(officer_client: Client, world: World) -> None:
-    response = officer_client.post(
-        reverse("workspace:event-add", args=[world.meir.pk]), _event_post()
-    )
+    response = officer_client.post(reverse("teams:event-add", args=[world.meir.pk]), _event_post())
     assert response.status_code == 302, response.content.decode()[:2000]
     event = Event.objects.get(neighbourhood=world.meir)
     summer = _next_summer()
@@ -302,7 +299,7 @@ def test_an_event_in_london_time_is_stored_in_utc(officer_client: Client, world:
         == "<p>Come and talk to us.</p><p>Tea &amp; biscuits &lt;provided&gt;.</p>"
     )
 
-    edit = officer_client.get(reverse("workspace:event-edit", args=[event.pk])).content.decode()
+    edit = officer_client.get(reverse("teams:event-edit", args=[event.pk])).content.decode()
     assert 'value="14:30"' in edit
     assert 'value="16:00"' in edit
     assert 'value="Meir Park shops"' in edit
@@ -310,12 +307,12 @@ def test_an_event_in_london_time_is_stored_in_utc(officer_client: Client, world:
 
 
 def test_editing_an_event(officer_client: Client, world: World) -> None:
-    officer_client.post(reverse("workspace:event-add", args=[world.meir.pk]), _event_post())
+    officer_client.post(reverse("teams:event-add", args=[world.meir.pk]), _event_post())
     event = Event.objects.get(neighbourhood=world.meir)
     # Changed to an online surgery: the address and postcode still in their (hidden) boxes
     # are not kept, and how to join is.
     response = officer_client.post(
-        reverse("workspace:event-edit", args=[event.pk]),
+        reverse("teams:event-edit", args=[event.pk]),
         _event_post(
             title="Online surgery",
             type="online-surgery",
@@ -356,7 +353,7 @@ def test_bad_event_input_is_refused(
     officer_client: Client, world: World, overrides: dict[str, str], message: str
 ) -> None:
     response = officer_client.post(
-        reverse("workspace:event-add", args=[world.meir.pk]), _event_post(**overrides)
+        reverse("teams:event-add", args=[world.meir.pk]), _event_post(**overrides)
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -386,22 +383,22 @@ def test_a_past_event_can_still_be_edited_but_not_moved_into_the_past(
     )
     if local_end.date() != local.date():
         same_time.update(_date("end_date", local_end))
-    response = officer_client.post(reverse("workspace:event-edit", args=[event.pk]), same_time)
+    response = officer_client.post(reverse("teams:event-edit", args=[event.pk]), same_time)
     assert response.status_code == 302, response.content.decode()[:3000]
     event.refresh_from_db()
     assert event.title == "Last month's surgery (notes added)"
 
     earlier = dict(same_time, **_date("start_date", local - timedelta(days=1)))
     earlier.update(_date("end_date", local_end - timedelta(days=1)))
-    response = officer_client.post(reverse("workspace:event-edit", args=[event.pk]), earlier)
+    response = officer_client.post(reverse("teams:event-edit", args=[event.pk]), earlier)
     assert response.status_code == 400
     assert "The event must start in the future" in response.content.decode()
 
 
 def test_deleting_an_event_asks_first(officer_client: Client, world: World) -> None:
-    officer_client.post(reverse("workspace:event-add", args=[world.meir.pk]), _event_post())
+    officer_client.post(reverse("teams:event-add", args=[world.meir.pk]), _event_post())
     event = Event.objects.get(neighbourhood=world.meir)
-    url = reverse("workspace:event-delete", args=[event.pk])
+    url = reverse("teams:event-delete", args=[event.pk])
     assert "Are you sure you want to delete the event" in officer_client.get(url).content.decode()
     assert officer_client.post(url).status_code == 302
     assert not Event.objects.filter(pk=event.pk).exists()
