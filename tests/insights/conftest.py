@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from .analytics_world import AnalyticsWorld, build_analytics_world
+from .insights_world import AnalyticsWorld, build_analytics_world
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from scipy import stats
 
 from beatbook.analysis.backtest import summarise
 from beatbook.analysis.forecast.methods import FAST_METHODS
-from beatbook.analysis.forecast.months import month_range
 from beatbook.analysis.forecast.selection import choose_method
+from beatbook.common.months import month_range
 from beatbook.insights.backtest_store import backtest_note, backtest_state
 from beatbook.insights.forecast_data import data_version, force_data_load
 from beatbook.insights.forecast_services import backtest_run, forecast_make
@@ -26,7 +26,6 @@ from beatbook.opendata.models import Crime
 from beatbook.places.models import Force, Lsoa
 from beatbook.records.models import SourceFile
 
-from .analytics_world import boundary_around
 from .forecast_db_world import (
     CENTRE,
     HALF,
@@ -35,6 +34,7 @@ from .forecast_db_world import (
     cell_rates,
     current_backtest,
 )
+from .insights_world import boundary_around
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from beatbook.accounts.models import OrganisationKind, Role, User
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
 from beatbook.places.models import Force
 
-from .analytics_world import AnalyticsWorld
+from .insights_world import AnalyticsWorld
 
 PASSWORD = "correct horse battery staple"
 PAGES = ("/analysis/hotspots/", "/analysis/forecast/", "/analysis/trends/")

@@ -14,7 +14,7 @@ from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.hotspot_maps import HotspotRequest, force_bounds, force_hotspots
 from beatbook.places.spatial import forget_cached_indexes
 
-from .analytics_world import MARKET, AnalyticsWorld
+from .insights_world import MARKET, AnalyticsWorld
 
 
 @pytest.fixture(autouse=True)

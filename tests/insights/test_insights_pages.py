@@ -8,7 +8,7 @@ from beatbook.accounts.models import OrganisationKind, Role, User
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
 from beatbook.places.spatial import forget_cached_indexes
 
-from .analytics_world import AnalyticsWorld
+from .insights_world import AnalyticsWorld
 
 PASSWORD = "correct horse battery staple"
 

@@ -38,7 +38,7 @@ from beatbook.places.models import Force
 from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 from beatbook.site.worker import periodic_jobs
 
-from .analytics_world import MARKET, AnalyticsWorld, _crime, _location, _source
+from .insights_world import MARKET, AnalyticsWorld, _crime, _location, _source
 
 PASSWORD = "correct horse battery staple"
 KDE = {

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from beatbook.insights.selectors import CRIME_COLUMNS, crime_points
 
-from .analytics_world import MARKET, AnalyticsWorld
+from .insights_world import MARKET, AnalyticsWorld
 
 
 def test_it_returns_the_columns_the_analysis_needs(world: AnalyticsWorld) -> None:

@@ -9,7 +9,7 @@ from beatbook.insights.area_trends import area_trends, months_held
 from beatbook.insights.areas import AreaError, area_resolve
 from beatbook.places.models import Lsoa, Neighbourhood
 
-from .analytics_world import AnalyticsWorld
+from .insights_world import AnalyticsWorld
 
 
 def test_a_neighbourhood_by_name_or_id(world: AnalyticsWorld) -> None:

@@ -10,7 +10,7 @@ worked out in the same query.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from beatbook.accounts.models import User
 from beatbook.accounts.selectors import neighbourhoods_for_user, team_neighbourhoods_for_user
+from beatbook.common.months import months_before
 from beatbook.enquiries.models import Question, QuestionStatus
 from beatbook.enquiries.selectors import questions_open_for_neighbourhoods
 from beatbook.places.models import Neighbourhood
@@ -44,16 +45,6 @@ UPCOMING_EVENTS_DAYS = 90
 DUE_SOON = timedelta(hours=24)
 # An event residents cannot act on: held in person with no address, or online with no way in.
 UNPLACED = Q(online=False, address="") | Q(online=True, joining_details="")
-
-
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same time ``months`` calendar months earlier (31 May less 3 months is 28/29 February)."""
-    month_index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    next_month = date(year + month // 12, month % 12 + 1, 1)
-    last_day = (next_month - timedelta(days=1)).day
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
 
 
 def review_cutoff(now: datetime | None = None) -> datetime:
