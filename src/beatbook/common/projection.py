@@ -10,7 +10,8 @@ CRS, Proj, & Transformer", pyproj issue 782) a Transformer holds its PROJ object
 ``threading.local`` and makes a fresh one the first time each thread uses it; pyproj 3.7 also
 gives each thread its own PROJ context. This project requires pyproj 3.6 or later, so one
 Transformer per direction is safe for the server's threads and the ingest's worker threads
-alike, and building it once saves the few milliseconds each ``from_crs`` costs.
+alike, and building it once saves the few milliseconds each ``from_crs`` costs. (Two threads
+asking first at the same moment may each build one; ``cache`` keeps one, and both work.)
 
 pyproj is imported when a transformer is first wanted, not when this module is: it costs a
 few tenths of a second that commands which never project should not pay.
