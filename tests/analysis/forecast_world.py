@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from beatbook.analysis.forecast.matrix import CellMonthCounts, count_matrix
-from beatbook.analysis.forecast.months import month_range
 from beatbook.analysis.grid import Grid
+from beatbook.common.months import month_range
 
 GRID = Grid(x0=400_000.0, y0=300_000.0, cell_size=100.0, columns=12, rows=10)
 

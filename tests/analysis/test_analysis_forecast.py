@@ -31,8 +31,8 @@ from beatbook.analysis.forecast.methods import (
     METHODS,
     check_methods,
 )
-from beatbook.analysis.forecast.months import add_months, check_month, month_range
 from beatbook.analysis.grid import Grid
+from beatbook.common.months import add_months, check_month, month_range
 
 from .forecast_world import GRID, points, rates, series
 

@@ -17,7 +17,8 @@ from beatbook.analysis.forecast.methods import DEFAULT_METHOD
 from beatbook.analysis.harm import load_harm_weights
 from beatbook.analysis.hotspots import HotspotOptions, hotspot_map
 from beatbook.analysis.policeuk_files import read_street_crimes, street_file_months
-from beatbook.analysis.trends import month_range, trend_report
+from beatbook.analysis.trends import trend_report
+from beatbook.common.months import month_range
 
 pytestmark = pytest.mark.slow
 

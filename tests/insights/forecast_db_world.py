@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 from django.utils import timezone
 
-from beatbook.analysis.forecast.months import month_range
+from beatbook.common.months import month_range
+from beatbook.common.projection import bng_to_wgs84
 from beatbook.insights.backtest_store import backtest_state
 from beatbook.opendata.models import Crime
 from beatbook.places.models import Force, Lsoa
-from beatbook.places.projection import bng_to_wgs84
 from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 from .insights_world import boundary_around

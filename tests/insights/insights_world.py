@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils import timezone
 
+from beatbook.common.projection import bng_to_wgs84
 from beatbook.opendata.models import Crime, Location
 from beatbook.places.models import Force, Lsoa, Neighbourhood
-from beatbook.places.projection import bng_to_wgs84
 from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 MARKET = (391_120.0, 342_630.0)

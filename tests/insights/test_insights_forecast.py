@@ -16,8 +16,8 @@ from scipy import stats
 
 from beatbook.analysis.backtest import summarise
 from beatbook.analysis.forecast.methods import FAST_METHODS
-from beatbook.analysis.forecast.months import month_range
 from beatbook.analysis.forecast.selection import choose_method
+from beatbook.common.months import month_range
 from beatbook.insights.backtest_store import backtest_note, backtest_state
 from beatbook.insights.forecast_data import data_version, force_data_load
 from beatbook.insights.forecast_services import backtest_run, forecast_make

@@ -24,8 +24,8 @@ import pandas as pd
 
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
 from beatbook.analysis.forecast.methods import BASELINES, ENSEMBLES, METHODS, check_methods
-from beatbook.analysis.forecast.months import add_months
 from beatbook.analysis.metrics import COVERAGES, scores
+from beatbook.common.months import add_months
 
 RESULT_COLUMNS = [
     "measure",

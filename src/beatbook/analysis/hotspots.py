@@ -21,11 +21,11 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 import pandas as pd
-from pyproj import Transformer
 
 from beatbook.analysis.getis_ord import gi_star
 from beatbook.analysis.grid import FloatArray, Grid
 from beatbook.analysis.kde import check_kernel, kernel_density
+from beatbook.common.projection import to_wgs84
 
 Method = Literal["kde", "gistar"]
 METHODS: tuple[Method, ...] = ("kde", "gistar")
@@ -293,11 +293,8 @@ def _ranking(
     return np.lexsort((-values[cells], -score[cells]))
 
 
-_TO_WGS84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-
-
 def _to_wgs84(xs: FloatArray, ys: FloatArray) -> tuple[FloatArray, FloatArray]:
-    lng, lat = _TO_WGS84.transform(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
+    lng, lat = to_wgs84().transform(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
     return np.asarray(lat, dtype=np.float64), np.asarray(lng, dtype=np.float64)
 
 

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pyproj import Transformer
 
 from beatbook.analysis.frames import CRIME_POINT_COLUMNS as COLUMNS
-from beatbook.core.policeuk import CRIME_TYPES
+from beatbook.common.months import MONTH_FRAGMENT
+from beatbook.common.policeuk import CRIME_TYPES
+from beatbook.common.projection import to_british_grid
 
-_STREET_FILE = re.compile(r"(?:^|/)(?P<month>\d{4}-(?:0[1-9]|1[0-2]))-[a-z0-9-]+-street\.csv$")
+_STREET_FILE = re.compile(rf"(?:^|/)(?P<month>{MONTH_FRAGMENT})-[a-z0-9-]+-street\.csv$")
 _SOURCE_COLUMNS = [
     "Month",
     "Longitude",
@@ -34,7 +35,6 @@ _SOURCE_COLUMNS = [
 ]
 _UK_LAT = (49.0, 61.5)
 _UK_LNG = (-9.0, 2.5)
-_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 
 
 def street_file_months(paths: Iterable[str | Path]) -> list[str]:
@@ -129,7 +129,9 @@ def _shape(frame: pd.DataFrame) -> pd.DataFrame:
     in_uk = (lat >= _UK_LAT[0]) & (lat <= _UK_LAT[1]) & (lng >= _UK_LNG[0]) & (lng <= _UK_LNG[1])
     lng = np.where(in_uk, lng, np.nan)
     lat = np.where(in_uk, lat, np.nan)
-    easting, northing = (np.asarray(v, dtype=np.float64) for v in _TO_BNG.transform(lng, lat))
+    easting, northing = (
+        np.asarray(v, dtype=np.float64) for v in to_british_grid().transform(lng, lat)
+    )
     # pyproj turns a missing position into infinity; keep it missing.
     easting[~in_uk] = np.nan
     northing[~in_uk] = np.nan

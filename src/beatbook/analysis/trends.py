@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from beatbook.common.months import add_months, calendar_month, month_range
+
 ALL_CRIME = "all-crime"
 SIGNIFICANCE = 0.05
 
@@ -68,16 +70,6 @@ class TrendReport:
     seasonality: pd.DataFrame  # per calendar month: mean crimes, index (1 = average), months
     repeat_locations: pd.DataFrame
     repeat_share: float
-
-
-def month_range(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` inclusive, as YYYY-MM."""
-    periods = pd.period_range(pd.Period(first, "M"), pd.Period(last, "M"), freq="M")
-    return [str(period) for period in periods]
-
-
-def shift_months(month: str, months: int) -> str:
-    return str(pd.Period(month, "M") + months)
 
 
 def rate_change(
@@ -153,7 +145,7 @@ def trend_report(
         # A month police.uk did not publish is unknown, not a month without crime.
         monthly = monthly.astype(np.float64)
         monthly.loc[missing, :] = np.nan
-    compared = [m for m in months if m in held and shift_months(m, -12) in held]
+    compared = [m for m in months if m in held and add_months(m, -12) in held]
     changes = _changes(crimes, compared)
     return TrendReport(
         months=months,
@@ -170,7 +162,7 @@ def trend_report(
 
 
 def _changes(crimes: pd.DataFrame, compared: list[str]) -> list[RateChange]:
-    before = [shift_months(m, -12) for m in compared]
+    before = [add_months(m, -12) for m in compared]
     now = crimes[crimes["month"].isin(compared)]["category"].value_counts()
     then = crimes[crimes["month"].isin(before)]["category"].value_counts()
     categories = sorted(set(now.index) | set(then.index))
@@ -209,7 +201,7 @@ def seasonal_profile(crimes: pd.DataFrame, months_held: set[str]) -> pd.DataFram
         return pd.DataFrame(columns=["mean_crimes", "index", "months"])
     counts = crimes[crimes["month"].isin(held)]["month"].value_counts()
     per_month = pd.Series([int(counts.get(m, 0)) for m in held], index=held, dtype=np.float64)
-    calendar = pd.Series([int(m[5:7]) for m in held], index=held)
+    calendar = pd.Series([calendar_month(m) for m in held], index=held)
     grouped = per_month.groupby(calendar)
     frame = pd.DataFrame({"mean_crimes": grouped.mean(), "months": grouped.size()})
     overall = frame["mean_crimes"].mean()

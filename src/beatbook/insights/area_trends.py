@@ -14,13 +14,12 @@ from beatbook.analysis.trends import (
     ALL_CRIME,
     RateChange,
     TrendReport,
-    month_range,
-    shift_months,
     trend_report,
 )
+from beatbook.common.months import add_months, check_month, month_range
 from beatbook.insights.areas import Area
 from beatbook.insights.harm_in_force import harm_weights
-from beatbook.insights.selectors import check_month, crime_points, data_version, months_held
+from beatbook.insights.selectors import crime_points, data_version, months_held
 from beatbook.insights.stored_results import ResultSpec
 from beatbook.insights.trend_charts import monthly_chart_svg, seasonality_chart_svg
 
@@ -46,7 +45,7 @@ def area_trends(
     first = (
         check_month(month_from, label="first month")
         if month_from
-        else shift_months(last, 1 - DEFAULT_MONTHS)
+        else add_months(last, 1 - DEFAULT_MONTHS)
     )
     if first > last:
         raise ValueError(f"The first month ({first}) is after the last ({last}).")
@@ -55,9 +54,9 @@ def area_trends(
             f"No crime data is loaded for {area.description} from {first} to {last}; "
             f"the months held run from {held[0]} to {held[-1]}."
         )
-    earliest = shift_months(first, -12)
+    earliest = add_months(first, -12)
     # A year of history before the period as well, for the seasonal profile.
-    history_from = min(earliest, shift_months(last, -35))
+    history_from = min(earliest, add_months(last, -35))
     crimes = crime_points(
         force_ids=list(area.force_ids),
         month_from=history_from,

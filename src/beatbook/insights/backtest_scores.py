@@ -20,7 +20,7 @@ import pandas as pd
 from django.db.models import Max
 
 from beatbook.analysis.backtest import RESULT_COLUMNS, Progress, run_backtest
-from beatbook.analysis.forecast.months import add_months
+from beatbook.common.months import add_months
 from beatbook.insights.forecast_data import ForceCrimes, area_keys, measure_name
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.models import BacktestScore

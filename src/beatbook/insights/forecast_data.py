@@ -33,9 +33,9 @@ from django.db.models import Count, Max, Min
 
 from beatbook.analysis.forecast.area import area_grid, cells_in_area, cells_with_crime, to_bng
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts, series_by_category
-from beatbook.analysis.forecast.months import add_months, month_range
 from beatbook.analysis.grid import Grid, IntArray
 from beatbook.analysis.harm import check_index
+from beatbook.common.months import add_months, month_range
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.selectors import crime_positions, months_held
 from beatbook.places.geometry import from_geojson

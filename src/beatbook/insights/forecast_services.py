@@ -28,9 +28,9 @@ import pandas as pd
 from beatbook.analysis.backtest import Progress, forecast_scores, summarise
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
 from beatbook.analysis.forecast.methods import FAST_METHODS, METHODS, check_methods
-from beatbook.analysis.forecast.months import add_months, check_month, month_range
 from beatbook.analysis.forecast.selection import Choice, HeldOut, choose_method, held_out
 from beatbook.analysis.grid import FloatArray, Grid, IntArray
+from beatbook.common.months import add_months, check_month, month_range
 from beatbook.insights.backtest_scores import (
     HISTORY_MONTHS,
     month_inputs,

@@ -8,8 +8,8 @@ from django import forms
 
 from beatbook.analysis.harm import HARM_INDEXES, POLICE_UK_CATEGORIES
 from beatbook.analysis.hotspots import METHODS
+from beatbook.common.months import check_month
 from beatbook.insights.harm_in_force import harm_weights
-from beatbook.insights.selectors import check_month
 
 CELL_SIZES = (150, 200, 250, 300, 400, 500)
 METHOD_LABELS = {

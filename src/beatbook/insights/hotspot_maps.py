@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.db.models import Max, Min
-from pyproj import Transformer
 
 from beatbook.analysis.grid import Grid
 from beatbook.analysis.harm import HARM_INDEXES, check_index
@@ -21,14 +20,12 @@ from beatbook.analysis.hotspots import (
     to_csv,
     to_geojson,
 )
+from beatbook.common.projection import to_british_grid, to_wgs84
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.selectors import crime_points, data_version
 from beatbook.insights.stored_results import ResultSpec
 from beatbook.places.models import Force, Neighbourhood
 from beatbook.places.spatial import neighbourhood_index
-
-_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-_TO_WGS84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 
 
 @dataclass(frozen=True)
@@ -119,14 +116,14 @@ def force_bounds(*, force_id: str) -> Bounds | None:
         return None
     lngs = np.array([extent["min_lng"], extent["max_lng"], extent["min_lng"], extent["max_lng"]])
     lats = np.array([extent["min_lat"], extent["min_lat"], extent["max_lat"], extent["max_lat"]])
-    xs, ys = _TO_BNG.transform(lngs, lats)
+    xs, ys = to_british_grid().transform(lngs, lats)
     return (float(np.min(xs)), float(np.min(ys)), float(np.max(xs)), float(np.max(ys)))
 
 
 def cells_in_force(grid: Grid, *, force_id: str) -> npt.NDArray[np.bool_]:
     """Cells whose centre lies in one of the force's neighbourhoods."""
     cx, cy = grid.centres()
-    lng, lat = _TO_WGS84.transform(cx, cy)
+    lng, lat = to_wgs84().transform(cx, cy)
     found = neighbourhood_index(force_id=force_id).lookup(np.asarray(lat), np.asarray(lng))
     return np.asarray([value is not None for value in found], dtype=bool)
 

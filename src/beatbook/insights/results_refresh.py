@@ -28,7 +28,7 @@ from datetime import timedelta
 
 from beatbook.analysis.harm import HARM_INDEXES
 from beatbook.analysis.hotspots import METHODS, HotspotOptions
-from beatbook.analysis.trends import shift_months
+from beatbook.common.months import add_months
 from beatbook.insights.area_trends import trends_params, trends_result_spec
 from beatbook.insights.areas import AreaError, area_resolve
 from beatbook.insights.backtest_store import HEADLINE_CATEGORIES
@@ -84,7 +84,7 @@ def _trends(text: str) -> ResultSpec | None:
 
 def _level(force_id: str, held: list[str], level: int) -> Iterator[ResultSpec | None]:
     last = held[-1]
-    months = (shift_months(last, 1 - HOTSPOT_MONTHS), last)
+    months = (add_months(last, 1 - HOTSPOT_MONTHS), last)
     if level == 1:
         yield _hotspots(force_id, months, "kde", None)
         yield _trends(f"force:{force_id}")

@@ -6,7 +6,6 @@ force's half year (tens of thousands of crimes) loads in well under a second.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from beatbook.analysis.frames import CRIME_POINT_COLUMNS
+from beatbook.common.months import check_month
 from beatbook.opendata.models import Crime
 from beatbook.places.models import Force
 from beatbook.records import versions
@@ -35,17 +35,6 @@ _QUERY_FIELDS = (
     "neighbourhood_id",
     "neighbourhood__name",
 )
-
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def check_month(value: str, *, label: str = "month") -> str:
-    """``value`` if it is a YYYY-MM month, else a ValueError naming ``label``."""
-    if not isinstance(value, str) or not _MONTH.match(value):
-        raise ValueError(
-            f"The {label} must be a month written YYYY-MM (like 2025-01), not {value!r}."
-        )
-    return value
 
 
 def crime_points(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from beatbook.accounts.access import staff_required
 from beatbook.analysis.harm import HARM_INDEXES
 from beatbook.analysis.hotspots import HotspotOptions
-from beatbook.analysis.trends import shift_months
+from beatbook.common.months import add_months
 from beatbook.insights.area_trends import trends_params, trends_result_spec
 from beatbook.insights.areas import area_resolve
 from beatbook.insights.forms import HotspotForm, TrendsForm
@@ -59,7 +59,7 @@ def _hotspot_defaults(forces: AnalysisForces) -> dict[str, Any]:
         return {}
     held = months_held(force_ids=[forces.default])
     last = held[-1] if held else ""
-    first = shift_months(last, 1 - DEFAULT_HOTSPOT_MONTHS) if last else ""
+    first = add_months(last, 1 - DEFAULT_HOTSPOT_MONTHS) if last else ""
     return {
         "force": forces.default,
         "month_from": first,

@@ -21,6 +21,8 @@ from typing import Any
 
 from ninja import NinjaAPI
 
+from beatbook.common.months import MONTH_PATTERN
+
 Json = dict[str, Any]
 
 NO_NUL = r"^[^\u0000]+$"
@@ -56,7 +58,7 @@ LOCATION_ID: Json = {
 }
 MONTH: Json = {
     "type": "string",
-    "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+    "pattern": MONTH_PATTERN,
     "description": (
         "YYYY-MM; the latest month held when absent. A month before the first held is 404, "
         "one after the latest an empty list."

@@ -8,14 +8,13 @@ stripped; a polygon may be closed or open, and pyrozza's repeated ``poly=`` keys
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from beatbook.common.months import is_month
 from beatbook.policeapi.errors import BadRequestError, NotFoundError
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_POLYGON_VERTICES = 10_000
 
 
@@ -48,12 +47,12 @@ def first(params: dict[str, list[str]], key: str) -> str | None:
 def parse_month(raw: str | None) -> str | None:
     """``YYYY-MM`` checked, or None for "the latest month".
 
-    police.uk answers a malformed month (``2026-13``, ``July2026``) with 404, and so do we.
+    police.uk answers a malformed month (``2026-13``, ``July2026``) with 404, and so do we; a
+    year before 1900 too, which police.uk never publishes.
     """
     if raw is None:
         return None
-    match = _MONTH.match(raw)
-    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+    if not is_month(raw) or int(raw[:4]) < 1900:
         raise NotFoundError(f"date must be a month as YYYY-MM, not {raw!r}")
     return raw
 

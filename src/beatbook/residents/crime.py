@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from beatbook.common.months import add_months, month_window
 from beatbook.opendata.models import StopAndSearch
 from beatbook.opendata.selectors import crimes_in_neighbourhood
 from beatbook.places.models import Neighbourhood
@@ -21,18 +22,6 @@ from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 from beatbook.records.versions import cached_for_version
 
 WINDOW = 12
-
-
-def month_shift(month: str, months: int) -> str:
-    """``"2025-03"`` moved by a number of months (negative for earlier)."""
-    year, number = int(month[:4]), int(month[5:7])
-    index = year * 12 + number - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_window(last: str, length: int = WINDOW) -> list[str]:
-    """The ``length`` months ending with ``last``, oldest first."""
-    return [month_shift(last, -offset) for offset in range(length - 1, -1, -1)]
 
 
 def months_held(*, force_id: str, kind: str) -> list[str]:
@@ -132,8 +121,8 @@ def _summarise(neighbourhood: Neighbourhood) -> CrimeSummary | None:
     held = months_held(force_id=neighbourhood.force_id, kind=SourceKind.STREET)
     if not held:
         return None
-    window = month_window(held[-1])
-    previous = month_window(month_shift(held[-1], -WINDOW))
+    window = month_window(held[-1], WINDOW)
+    previous = month_window(add_months(held[-1], -WINDOW), WINDOW)
     compare = all(month in held for month in previous)
     asked = [m for m in window + (previous if compare else []) if m in held]
     rows = (
@@ -226,7 +215,7 @@ def crime_places(neighbourhood: Neighbourhood, *, version: str) -> list[CrimePla
         held = months_held(force_id=neighbourhood.force_id, kind=SourceKind.STREET)
         if not held:
             return []
-        window = [m for m in month_window(held[-1]) if m in held]
+        window = [m for m in month_window(held[-1], WINDOW) if m in held]
         return _places(neighbourhood, window)
 
     return cached_for_version(f"crime-places:{neighbourhood.pk}", version=version, build=build)
@@ -249,7 +238,7 @@ def _stops(neighbourhood: Neighbourhood) -> StopSummary | None:
     held = months_held(force_id=neighbourhood.force_id, kind=SourceKind.STOP_AND_SEARCH)
     if not held:
         return None
-    window = month_window(held[-1])
+    window = month_window(held[-1], WINDOW)
     rows = (
         StopAndSearch.objects.filter(
             neighbourhood_id=neighbourhood.pk, month__in=[m for m in window if m in held]

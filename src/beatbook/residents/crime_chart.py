@@ -7,6 +7,7 @@ from typing import Any
 
 import altair as alt
 
+from beatbook.common.months import short_month_name
 from beatbook.residents.crime import CrimeSummary
 from beatbook.ui.charts import chart_svg
 
@@ -18,17 +19,11 @@ FONT = "Arial, Helvetica, sans-serif"
 
 
 def period_names(summary: CrimeSummary) -> tuple[str, str | None]:
-    latest = f"{_month_label(summary.first_month)} to {_month_label(summary.last_month)}"
+    latest = f"{short_month_name(summary.first_month)} to {short_month_name(summary.last_month)}"
     if summary.previous_months is None:
         return latest, None
     previous = summary.previous_months
-    return latest, f"{_month_label(previous[0])} to {_month_label(previous[-1])}"
-
-
-def _month_label(month: str) -> str:
-    import calendar
-
-    return f"{calendar.month_abbr[int(month[5:7])]} {month[:4]}"
+    return latest, f"{short_month_name(previous[0])} to {short_month_name(previous[-1])}"
 
 
 def _rows(summary: CrimeSummary) -> list[dict[str, Any]]:

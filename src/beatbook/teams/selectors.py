@@ -10,28 +10,19 @@ rules from here (``can_edit``, ``review_cutoff``).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from beatbook.accounts.models import User
 from beatbook.accounts.selectors import neighbourhoods_for_user, team_neighbourhoods_for_user
+from beatbook.common.months import months_before
 from beatbook.places.models import Neighbourhood
 from beatbook.teams.models import Event, NeighbourhoodContact, Priority, TeamMember
 
 # The Guarantee asks for priorities updated in the last three months.
 REVIEW_AFTER_MONTHS = 3
-
-
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same time ``months`` calendar months earlier (31 May less 3 months is 28/29 February)."""
-    month_index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    next_month = date(year + month // 12, month % 12 + 1, 1)
-    last_day = (next_month - timedelta(days=1)).day
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
 
 
 def review_cutoff(now: datetime | None = None) -> datetime:

@@ -18,12 +18,11 @@ and is accepted, as a postcode without a position is simply not drawn on the map
 from __future__ import annotations
 
 import re
-from functools import cache
 
-import pyproj
 import shapely
 from shapely.geometry import shape
 
+from beatbook.common.projection import to_british_grid
 from beatbook.places.models import Neighbourhood, Postcode
 from beatbook.places.postcode import INWARD, OUTWARD, normalise_postcode
 from beatbook.places.selectors import Located, LocateError, locate_postcode
@@ -48,16 +47,11 @@ def postcode_in(text: str) -> str | None:
     return normalise_postcode(outward + inward)
 
 
-@cache
-def _to_british_grid() -> pyproj.Transformer:
-    return pyproj.Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-
-
 def metres_from_boundary(
     neighbourhood: Neighbourhood, *, latitude: float, longitude: float
 ) -> float:
     """How far a point is from the neighbourhood's boundary (0 inside), in metres."""
-    to_grid = _to_british_grid().transform
+    to_grid = to_british_grid().transform
     area = shapely.transform(shape(neighbourhood.boundary), to_grid, interleaved=False)
     point = shapely.Point(to_grid(longitude, latitude))
     return float(area.distance(point))

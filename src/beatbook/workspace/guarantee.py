@@ -22,11 +22,12 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from beatbook.accounts.models import User
+from beatbook.common.months import months_before
 from beatbook.enquiries.models import Question, QuestionStatus
 from beatbook.enquiries.selectors import ResponseStats, question_response_stats
 from beatbook.places.models import Neighbourhood
 from beatbook.teams.models import Priority
-from beatbook.teams.selectors import REVIEW_AFTER_MONTHS, months_before
+from beatbook.teams.selectors import REVIEW_AFTER_MONTHS
 from beatbook.workspace.selectors import workspace_neighbourhoods
 
 PERIODS = {3: "the last 3 months", 6: "the last 6 months", 12: "the last 12 months"}

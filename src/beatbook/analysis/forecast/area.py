@@ -18,18 +18,16 @@ import orjson
 import pandas as pd
 import shapely
 import shapely.geometry
-from pyproj import Transformer
 
 from beatbook.analysis.grid import Grid, IntArray
-
-_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+from beatbook.common.projection import to_british_grid
 
 
 def to_bng(geometries: Sequence[shapely.Geometry]) -> list[shapely.Geometry]:
     """WGS84 (longitude, latitude) geometries projected to the British National Grid."""
     return [
         shapely.transform(
-            geometry, lambda xy: np.column_stack(_TO_BNG.transform(xy[:, 0], xy[:, 1]))
+            geometry, lambda xy: np.column_stack(to_british_grid().transform(xy[:, 0], xy[:, 1]))
         )
         for geometry in geometries
     ]

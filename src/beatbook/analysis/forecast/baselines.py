@@ -14,8 +14,8 @@ import numpy as np
 from scipy import ndimage
 
 from beatbook.analysis.forecast.matrix import CellMonthCounts
-from beatbook.analysis.forecast.months import month_number
 from beatbook.analysis.grid import FloatArray
+from beatbook.common.months import month_number
 
 
 class Forecaster(Protocol):

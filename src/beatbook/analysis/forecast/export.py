@@ -13,6 +13,8 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from beatbook.common.projection import to_wgs84
+
 CELL_COLUMNS = ["easting", "northing", "size_m", "score", "rank"]
 
 
@@ -27,12 +29,7 @@ def cells_geojson(cells: pd.DataFrame, properties: Mapping[str, object] | None =
     size = cells["size_m"].to_numpy(np.float64)
     corners_x = np.stack([x, x + size, x + size, x, x], axis=1)
     corners_y = np.stack([y, y, y + size, y + size, y], axis=1)
-    # pyproj is imported here, not at the top: it costs every forecast command that writes CSV
-    # or nothing a few tenths of a second.
-    from pyproj import Transformer
-
-    to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-    lng, lat = to_wgs84.transform(corners_x, corners_y)
+    lng, lat = to_wgs84().transform(corners_x, corners_y)
     lng, lat = np.round(lng, 6), np.round(lat, 6)
     features = [
         {

@@ -15,8 +15,8 @@ import numpy as np
 from scipy import ndimage
 
 from beatbook.analysis.forecast.matrix import CellMonthCounts
-from beatbook.analysis.forecast.months import month_from_number, month_number
 from beatbook.analysis.grid import FloatArray, IntArray
+from beatbook.common.months import month_from_number, month_number
 
 WINDOWS = (3, 6, 12, 24)
 LAGS = (1, 2, 3)

@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from beatbook.analysis.forecast.months import check_month, month_range
 from beatbook.analysis.grid import FloatArray, Grid, IntArray
+from beatbook.common.months import check_month, month_range
 
 BoolArray = npt.NDArray[np.bool_]
 

@@ -61,8 +61,6 @@ FILE_NAME = re.compile(
     r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9]+(?:-[a-z0-9]+)*?)-"
     r"(?P<kind>street|outcomes|stop-and-search)\.csv$"
 )
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
 
 # A generous box around Great Britain, Northern Ireland, Scilly, Shetland and the Channel
 # approaches: points outside it are not in the UK whatever the projection says.
@@ -84,7 +82,3 @@ def kind_from_header(header: tuple[str, ...]) -> str | None:
         if header == columns:
             return kind
     return None
-
-
-def month_is_valid(month: str) -> bool:
-    return bool(MONTH.match(month))

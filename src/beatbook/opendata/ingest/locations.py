@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from pyproj import Transformer
 
+from beatbook.common.projection import to_british_grid
 from beatbook.places.spatial import PolygonIndex
 
 
@@ -59,22 +59,11 @@ def _hash_keys(keys: list[str]) -> np.ndarray:
         return np.fromiter(map(known.__getitem__, keys), dtype=np.int64, count=len(keys))
 
 
-_PER_THREAD = threading.local()
-
-
-def _to_british_national_grid() -> Transformer:
-    # One per thread: the ingest validates files on several threads, and a pyproj
-    # Transformer is not to be shared between threads.
-    transformer = getattr(_PER_THREAD, "to_bng", None)
-    if transformer is None:
-        transformer = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-        _PER_THREAD.to_bng = transformer
-    return transformer
-
-
 def project(latitude: np.ndarray, longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """WGS84 degrees to EPSG:27700 metres, rounded to whole metres (NaN stays NaN)."""
-    easting, northing = _to_british_national_grid().transform(longitude, latitude)
+    # The ingest validates files on several threads; the shared transformer keeps one PROJ
+    # object per thread itself (see beatbook.common.projection).
+    easting, northing = to_british_grid().transform(longitude, latitude)
     return np.round(np.asarray(easting)), np.round(np.asarray(northing))
 
 

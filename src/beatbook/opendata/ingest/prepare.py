@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from beatbook.core.policeuk import CRIME_TYPES
-from beatbook.opendata.ingest import formats
+from beatbook.common.months import MONTH_PATTERN
+from beatbook.common.policeuk import CRIME_TYPES
 from beatbook.opendata.ingest.locations import Points, points_build
 from beatbook.opendata.ingest.reader import RawFile
 from beatbook.opendata.ingest.results import IngestError, Rejection
@@ -144,7 +144,7 @@ def _crimes_or_outcomes(raw: RawFile, errors: RowErrors, force_names: dict[str, 
 
 
 def _month_of_rows(raw: RawFile, errors: RowErrors, months: pa.Array) -> str:
-    possible = pc.match_substring_regex(months, formats.MONTH.pattern)
+    possible = pc.match_substring_regex(months, MONTH_PATTERN)
     errors.add(pc.invert(possible), "impossible month", months)
     if raw.month:
         errors.add(

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from beatbook.common.months import is_month
 from beatbook.opendata.ingest import formats
 from beatbook.opendata.ingest.discover import InputFile
 from beatbook.opendata.ingest.results import IngestError, Rejection
@@ -132,7 +133,7 @@ def _name_parts(item: InputFile, force_ids: set[str]) -> tuple[str, str]:
     if match is None:
         return "", ""
     month, force_id = match["month"], match["force"]
-    if not formats.month_is_valid(month):
+    if not is_month(month):
         raise IngestError(f"{item.label}: impossible month {month!r} in the file name")
     if force_id not in force_ids:
         raise IngestError(f"{item.label}: unknown police.uk force {force_id!r} in the file name")

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 
+from beatbook.common.projection import bng_to_wgs84
 from beatbook.places.models import Place, PlaceName
-from beatbook.places.projection import bng_to_wgs84
 from beatbook.places.services.common import ImportResult, PlacesImportError, require_file
 
 GEONAMES = "geonames"

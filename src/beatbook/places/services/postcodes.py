@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from django.db.models import Q
 
+from beatbook.common.projection import bng_to_wgs84
 from beatbook.places.models import AreaName, Postcode
 from beatbook.places.postcode import POSTCODE_PATTERN, STORED_PATTERN
-from beatbook.places.projection import bng_to_wgs84
 from beatbook.places.services.bulk import bulk_insert_frame
 from beatbook.places.services.common import (
     ImportResult,

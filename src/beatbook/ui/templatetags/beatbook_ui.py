@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import html
 import math
 from datetime import datetime, timedelta
@@ -15,18 +14,16 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 
-from beatbook.core.policeuk import CRIME_TYPES
+from beatbook.common import months
+from beatbook.common.policeuk import CRIME_TYPES
 
 register = template.Library()
 
 
 @register.filter
 def month_name(value: str) -> str:
-    """``"2025-01"`` as ``"January 2025"``; anything else unchanged."""
-    year, _, month = (value or "").partition("-")
-    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
-        return value
-    return f"{calendar.month_name[int(month)]} {year}"
+    """``"2025-01"`` as ``"January 2025"``; anything that is not a YYYY-MM month unchanged."""
+    return months.month_name(value) if months.is_month(value) else value
 
 
 def govuk_time(moment: datetime) -> str:

@@ -1,5 +1,5 @@
 """police.uk's crime-type vocabulary, shared by the ingest (Django) and the analysis package
-(no Django): this module imports nothing from Django, so both may use it."""
+(no Django): it lives in the pure ``common`` package so that both may use it."""
 
 from __future__ import annotations
 
