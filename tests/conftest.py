@@ -1,7 +1,7 @@
 """Test set-up: a real SQLite file by default, PostgreSQL when DATABASE_URL names one.
 
 Tests that need the real open data in ``../shared/data`` use the ``shared_data`` fixture and
-skip, saying why, where that folder is absent.
+skip, saying why, where that folder is absent, except under CI=true, where its absence fails them.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+from shared_folder import shared_data_folder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -52,9 +54,7 @@ def _empty_rate_buckets() -> None:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"the real open data folder {SHARED_DATA} is not here")
-    return SHARED_DATA
+    return shared_data_folder(SHARED_DATA, os.environ)
 
 
 @pytest.fixture

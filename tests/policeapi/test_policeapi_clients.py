@@ -1,4 +1,4 @@
-"""The public police.uk clients, installed from PyPI, pointed at a live server (reference §9).
+"""The public police.uk clients, pointed at a live server (reference §9).
 
 Each client's every call runs against ``live_server`` with the hand-made world of
 ``police_world``; base URLs are overridden the way §3/§9.1 of the reference describes. The slow
@@ -289,7 +289,10 @@ def test_uk_police_api_async_every_call(base: str, monkeypatch: pytest.MonkeyPat
     asyncio.run(run())
 
 
-UKPOL_CLI = "ukpol-cli==0.0.6"
+# Kept in the repository (see its README): the run installs it without reaching the network.
+UKPOL_CLI_WHEEL = (
+    Path(__file__).parent.parent / "fixtures" / "wheels" / "ukpol_cli-0.0.6-py3-none-any.whl"
+)
 
 
 @pytest.fixture(scope="session")
@@ -298,7 +301,8 @@ def ukpol_path(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     Its metadata pins click<3, which no resolver can satisfy beside schemathesis (click>=8),
     so it is not in the ``test`` extra: it runs on click 8 unchanged, and where it is not
-    installed already it is fetched from PyPI into a folder of its own, without dependencies.
+    installed already it is installed from the wheel under ``tests/fixtures/wheels`` into a
+    folder of its own, without dependencies and with ``--no-index``, so pip never looks online.
     """
     if importlib.util.find_spec("ukpol_cli") is not None:
         return ""
@@ -310,10 +314,12 @@ def ukpol_path(tmp_path_factory: pytest.TempPathFactory) -> str:
             "pip",
             "install",
             "-q",
+            "--no-index",
             "--no-deps",
+            "--disable-pip-version-check",
             "--target",
             str(target),
-            UKPOL_CLI,
+            str(UKPOL_CLI_WHEEL),
         ],
         check=True,
         timeout=300,

@@ -22,8 +22,8 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from beatbook.core.bucket_store import BUSY_TIMEOUT_SECONDS, bucket_file
-from beatbook.policeapi.models import RateBucket
-from beatbook.policeapi.ratelimit import rate_buckets_prune, rate_limit_check
+from beatbook.core.models import RateBucket
+from beatbook.core.ratelimit import rate_buckets_prune, rate_limit_check
 from database_locks import waiting_for_locks_at_most
 
 BEATBOOK = Path(sys.executable).with_name("beatbook")

@@ -125,7 +125,7 @@ ACCESS = {
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
 # rate-limit buckets.
-NOT_SNAPSHOT = {"sessions.Session", "enquiries.ContactDetailAccess", "policeapi.RateBucket"}
+NOT_SNAPSHOT = {"sessions.Session", "enquiries.ContactDetailAccess", "core.RateBucket"}
 
 
 @dataclass

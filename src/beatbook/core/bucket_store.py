@@ -129,8 +129,8 @@ def forget_all() -> None:
 
 
 def _model() -> type[models.Model]:
-    # The buckets' table belongs to the open API's app (their first user).
-    return apps.get_model("policeapi", "RateBucket")
+    # Looked up at call time, so that importing this module never needs the app registry.
+    return apps.get_model("core", "RateBucket")
 
 
 def _pour_in_table(parameters: Parameters) -> tuple[float, bool]:

@@ -20,14 +20,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from beatbook.core.clients import client_address
-from beatbook.core.ratelimit import rate_limit_check
+from beatbook.core.ratelimit import client_limit_check
 from beatbook.enquiries import selectors, services
 from beatbook.enquiries.forms import HONEYPOT_FIELD, AskForm, ReferenceForm
 from beatbook.enquiries.models import Question
-from beatbook.enquiries.ratelimit import submission_allowed
 from beatbook.places.models import Neighbourhood
 
+# Questions one address may send: this many in a burst, and one more each time this many-th
+# of an hour passes (bucket ``ask:<address>``).
+QUESTIONS_PER_HOUR = 5
 # One look-up every two seconds on average, in bursts of up to 20, per address.
 STATUS_PAGES_PER_SECOND = 0.5
 STATUS_PAGES_BURST = 20
@@ -71,7 +72,9 @@ def ask(request: HttpRequest, force_id: str, neighbourhood_id: str) -> HttpRespo
         return _ask_page(request, neighbourhood, form, status=400)
     if not form.is_valid():
         return _ask_page(request, neighbourhood, form)
-    decision = submission_allowed(address=client_address(request))
+    decision = client_limit_check(
+        request, scope="ask", rate=QUESTIONS_PER_HOUR / 3600, burst=QUESTIONS_PER_HOUR
+    )
     if not decision.allowed:
         return _refused(request, neighbourhood, decision.retry_after_minutes)
     try:
@@ -87,8 +90,9 @@ def _status_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        decision = rate_limit_check(
-            key=f"question-status:{client_address(request)}",
+        decision = client_limit_check(
+            request,
+            scope="question-status",
             rate=STATUS_PAGES_PER_SECOND,
             burst=STATUS_PAGES_BURST,
         )

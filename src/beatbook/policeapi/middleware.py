@@ -11,10 +11,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from beatbook.core.clients import client_address
+from beatbook.core.ratelimit import client_limit_check
 from beatbook.policeapi.cache import RESPONSES, Entry, cache_bytes, is_cacheable
 from beatbook.policeapi.errors import BadRequestError
-from beatbook.policeapi.ratelimit import rate_limit_check
 from beatbook.policeapi.responses import error_response
 from beatbook.records.versions import data_version
 
@@ -71,8 +70,9 @@ class OpenApiMiddleware:
             )
         if not settings.API_RATE_LIMIT_ENABLED:
             return None
-        decision = rate_limit_check(
-            key=client_key(request),
+        decision = client_limit_check(
+            request,
+            scope="ip",
             rate=float(settings.API_RATE_LIMIT_PER_SECOND),
             burst=int(settings.API_RATE_LIMIT_BURST),
         )
@@ -139,8 +139,3 @@ def _request_line_length(request: HttpRequest) -> int:
     query = request.META.get("QUERY_STRING", "")
     path = request.META.get("RAW_URI") or (request.path + (f"?{query}" if query else ""))
     return len(request.method or "GET") + 1 + len(path) + len(" HTTP/1.1")
-
-
-def client_key(request: HttpRequest) -> str:
-    """The client's rate-limit bucket: its address (behind a trusted proxy, the forwarded one)."""
-    return f"ip:{client_address(request)[:70]}"

@@ -10,7 +10,6 @@ be used to flood somebody's inbox.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django import forms
@@ -22,8 +21,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from beatbook.core.clients import client_address
-from beatbook.core.ratelimit import rate_limit_check
+from beatbook.core.ratelimit import client_limit_check
 from beatbook.enquiries.outbox import outgoing_email_queue
 
 # Requests for a reset link from one client address: a burst of this many, then this many an
@@ -76,20 +74,20 @@ class ForgottenPasswordView(PasswordResetView):
     email_template_name = "site/password_reset/email.txt"
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        decision = rate_limit_check(
-            key=f"password-reset:{client_address(self.request)}",
+        decision = client_limit_check(
+            self.request,
+            scope="password-reset",
             rate=RESETS_PER_HOUR / 3600,
             burst=RESETS_PER_HOUR,
         )
         if not decision.allowed:
-            minutes = max(1, math.ceil(decision.retry_after / 60))
             response = render(
                 self.request,
                 "site/password_reset/too_many.html",
-                {"minutes": minutes},
+                {"minutes": decision.retry_after_minutes},
                 status=429,
             )
-            response["Retry-After"] = str(math.ceil(decision.retry_after))
+            response["Retry-After"] = str(decision.retry_after)
             return response
         return super().form_valid(form)
 

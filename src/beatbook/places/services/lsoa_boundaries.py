@@ -9,9 +9,9 @@ import numpy as np
 import orjson
 import shapely
 
+from beatbook.core.bulk_write import upsert_rows
 from beatbook.places.geometry import SHAPE_FIELDS, outlines
 from beatbook.places.models import Lsoa
-from beatbook.places.services.bulk import upsert_rows
 from beatbook.places.services.common import (
     ImportResult,
     Loaded,

@@ -6,8 +6,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from beatbook.core.bulk_write import upsert_rows
 from beatbook.places.models import Force, Lsoa
-from beatbook.places.services.bulk import upsert_rows
 from beatbook.places.services.common import (
     ImportResult,
     Loaded,

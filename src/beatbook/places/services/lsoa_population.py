@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from beatbook.core.bulk_write import upsert_rows
 from beatbook.places.models import Lsoa
-from beatbook.places.services.bulk import upsert_rows
 from beatbook.places.services.common import (
     ImportResult,
     Loaded,

@@ -19,9 +19,9 @@ import pandas as pd
 from django.db.models import Q
 
 from beatbook.common.projection import bng_to_wgs84
+from beatbook.core.bulk_write import insert_frame
 from beatbook.places.models import AreaName, Postcode
 from beatbook.places.postcode import POSTCODE_PATTERN, STORED_PATTERN
-from beatbook.places.services.bulk import bulk_insert_frame
 from beatbook.places.services.common import (
     ImportResult,
     Loaded,
@@ -81,7 +81,7 @@ def _load(path: Path, areas: Sequence[str] | None) -> Loaded:
     _check_unique(path, frame)
     frame = _positioned(frame)
     _delete_areas(list(files))
-    loaded = bulk_insert_frame(model=Postcode, frame=frame, text_columns=TEXT_COLUMNS)
+    loaded = insert_frame(model=Postcode, frame=frame, text_columns=TEXT_COLUMNS)
     names = _load_codelist(path, archive)
     without = int(frame["latitude"].isna().sum())
     message = (
