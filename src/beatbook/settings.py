@@ -154,6 +154,8 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The one client-address reader (behind a trusted proxy, the address the proxy forwarded).
+AXES_CLIENT_IP_CALLABLE = "beatbook.core.clients.sign_in_client_address"
 AXES_LOCKOUT_TEMPLATE = "site/locked_out.html"
 AXES_ENABLED = env_bool("LOGIN_PROTECTION_ENABLED", True)
 

@@ -81,3 +81,38 @@ def test_repeated_failures_lock_the_account_with_a_plain_english_page(
     assert "You cannot sign in for now" in response.content.decode()
     assert "15 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _sign_in(client: Client, password: str, forwarded_for: str) -> int:
+    response = client.post(
+        reverse("login"),
+        {"username": "sam", "password": password},
+        REMOTE_ADDR="10.0.0.1",  # the trusted proxy
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+    return response.status_code
+
+
+def test_behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_another(
+    client: Client, staff_user: User, settings
+) -> None:
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.API_TRUST_X_FORWARDED_FOR = True
+    for _ in range(3):
+        _sign_in(client, "wrong", forwarded_for="203.0.113.9")
+
+    assert _sign_in(Client(), PASSWORD, forwarded_for="203.0.113.9") == 429
+    assert _sign_in(Client(), PASSWORD, forwarded_for="198.51.100.7") == 302
+
+
+def test_a_forwarded_value_that_is_not_an_address_counts_against_the_proxy(
+    client: Client, staff_user: User, settings
+) -> None:
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.API_TRUST_X_FORWARDED_FOR = True
+    for _ in range(3):
+        _sign_in(client, "wrong", forwarded_for="not-an-address")
+
+    assert _sign_in(Client(), PASSWORD, forwarded_for="also-not-one") == 429
