@@ -151,7 +151,7 @@ class RefreshInterruptedError(Exception):
 
 def _stop_requested() -> bool:
     """Whether the worker running this sweep is stopping: its sweeper thread
-    (``web.worker.Sweeper``) sets ``stopping`` once the worker has been told to stop."""
+    (``site.worker.Sweeper``) sets ``stopping`` once the worker has been told to stop."""
     stopping = getattr(threading.current_thread(), "stopping", None)
     return isinstance(stopping, threading.Event) and stopping.is_set()
 

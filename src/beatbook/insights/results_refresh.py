@@ -1,7 +1,7 @@
 """Make the analysis pages' usual results before anyone asks: the worker's periodic job.
 
 ``analysis_results_refresh_due`` runs every half minute in ``beatbook worker`` (listed in
-``web.worker.periodic_jobs``). For every force with crime data it makes, if the stored one is
+``site.worker.periodic_jobs``). For every force with crime data it makes, if the stored one is
 missing or was made from older data, what the analysis pages open on and what people ask for
 most, most asked-for first:
 
@@ -114,7 +114,7 @@ def usual_results() -> Iterator[ResultSpec]:
 
 
 def _stop_requested() -> bool:
-    """Whether the worker running this sweep is stopping (``web.worker.Sweeper``)."""
+    """Whether the worker running this sweep is stopping (``site.worker.Sweeper``)."""
     stopping = getattr(threading.current_thread(), "stopping", None)
     return isinstance(stopping, threading.Event) and stopping.is_set()
 

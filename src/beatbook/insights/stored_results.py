@@ -8,7 +8,7 @@ version of the data it was made from; it is served to every process until that d
 Who makes a result:
 
 - the background worker, after each import, for the settings a page opens on (the periodic job
-  ``analysis_results_refresh_due``, listed in ``web.worker.periodic_jobs``);
+  ``analysis_results_refresh_due``, listed in ``site.worker.periodic_jobs``);
 - the worker again, through a task, when a page asks for settings nobody has asked for since the
   data changed. The page waits a moment for it, then says that the result is being prepared and
   checks again by itself (``result_obtain``);
