@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from insights.forecast_db_world import build_forecast_world  # tests/ is on the path
 from django.core.management import call_command
 
 from beatbook.accounts.models import Role
+from insights.forecast_db_world import build_forecast_world  # tests/ is on the path
 
 from .axe import serious_accessibility_problems
 from .support import police_member_create, sign_in
