@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from beatbook.analysis.backtest import run_backtest
+from beatbook.analysis.backtest_settings import BacktestSettings
 from beatbook.analysis.forecast.area import area_grid, cells_in_area, read_force_lsoa_boundaries
 from beatbook.analysis.forecast.matrix import ALL_CRIME, series_by_category
 from beatbook.analysis.forecast.methods import DEFAULT_METHOD
@@ -89,12 +90,16 @@ def test_staffordshire_burglary_forecast_beats_kernel_density_every_month(
         observed_months=held,
         categories=[ALL_CRIME, "burglary"],
     )
+    settings = BacktestSettings.between(
+        "2025-04",
+        "2025-12",
+        methods=("kde", DEFAULT_METHOD),
+        categories=("burglary",),
+        coverages=(0.01, 0.05),
+        history_months=None,
+    )
     results = run_backtest(
-        series={"burglary": series["burglary"]},
-        methods=["kde", DEFAULT_METHOD],
-        months=month_range("2025-04", "2025-12"),
-        coverages=[0.01, 0.05],
-        auxiliary=series[ALL_CRIME],
+        series={"burglary": series["burglary"]}, settings=settings, auxiliary=series[ALL_CRIME]
     )
     table = results.pivot_table(index=["coverage", "month"], columns="method", values="pei_star")
     assert len(table) == 18

@@ -121,10 +121,6 @@ def force_get(force_id: str) -> Force:
     return force
 
 
-def measure_name(harm: str | None) -> str:
-    return "count" if harm is None else f"harm-{check_index(harm)}"
-
-
 def area_keys(force_ids: Sequence[str] | None = None) -> dict[str, str]:
     """Per force, a short key of its LSOA data (which LSOAs, their outline, the latest LSOA
     import); forces without LSOA boundaries are left out."""
