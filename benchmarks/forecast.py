@@ -43,12 +43,12 @@ import pandas as pd
 
 from beatbook.analysis.backtest import forecast_scores, run_backtest, summarise
 from beatbook.analysis.backtest_settings import BacktestSettings
-from beatbook.analysis.forecast.area import area_grid, cells_in_area, read_force_lsoa_boundaries
 from beatbook.analysis.forecast.matrix import ALL_CRIME, series_by_category
 from beatbook.analysis.forecast.methods import METHODS
 from beatbook.analysis.forecast.months import month_range
 from beatbook.analysis.harm import load_harm_weights
 from beatbook.analysis.policeuk_files import read_street_crimes, street_file_months
+from beatbook.analysis.study_area import area_grid, cells_in_area, read_force_lsoa_boundaries
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("BEATBOOK_SHARED_DATA", REPO.parent / "shared" / "data"))

@@ -12,12 +12,12 @@ import pytest
 
 from beatbook.analysis.backtest import run_backtest
 from beatbook.analysis.backtest_settings import BacktestSettings
-from beatbook.analysis.forecast.area import area_grid, cells_in_area, read_force_lsoa_boundaries
 from beatbook.analysis.forecast.matrix import ALL_CRIME, series_by_category
 from beatbook.analysis.forecast.methods import DEFAULT_METHOD
 from beatbook.analysis.harm import load_harm_weights
 from beatbook.analysis.hotspots import HotspotOptions, hotspot_map
 from beatbook.analysis.policeuk_files import read_street_crimes, street_file_months
+from beatbook.analysis.study_area import area_grid, cells_in_area, read_force_lsoa_boundaries
 from beatbook.analysis.trends import month_range, trend_report
 
 pytestmark = pytest.mark.slow

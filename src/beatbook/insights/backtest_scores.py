@@ -20,9 +20,10 @@ from django.db.models import Max
 
 from beatbook.analysis.backtest import RESULT_COLUMNS, Progress, run_backtest
 from beatbook.analysis.backtest_settings import BacktestSettings
-from beatbook.insights.forecast_data import ForceCrimes, area_keys
+from beatbook.insights.forecast_data import ForceCrimes
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.models import BacktestScore
+from beatbook.insights.study_areas import area_keys
 from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 SCORE_COLUMNS = ["coverage", "cells", "captured", "total", "best", "hit_rate", "pai", "pei_star"]

@@ -45,15 +45,13 @@ from beatbook.insights.backtest_store import (
     backtest_state,
 )
 from beatbook.insights.forecast_data import (
-    CRIME_AREA,
-    LSOA_AREA,
     ForceCrimes,
-    area_keys,
     data_version,
     force_crimes_load,
     force_get,
 )
 from beatbook.insights.selectors import months_held
+from beatbook.insights.study_areas import CRIME_AREA, LSOA_AREA, area_keys
 from beatbook.places.models import Force
 
 # A forecast chooses its method on the last SELECTION_MONTHS months back-tested before it, and
