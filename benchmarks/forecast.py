@@ -42,11 +42,12 @@ from pathlib import Path
 import pandas as pd
 
 from beatbook.analysis.backtest import forecast_scores, run_backtest, summarise
-from beatbook.analysis.forecast.area import area_grid, cells_in_area, read_force_lsoa_boundaries
+from beatbook.analysis.backtest_settings import BacktestSettings
 from beatbook.analysis.forecast.matrix import ALL_CRIME, series_by_category
 from beatbook.analysis.forecast.methods import METHODS
 from beatbook.analysis.harm import load_harm_weights
 from beatbook.analysis.policeuk_files import read_street_crimes, street_file_months
+from beatbook.analysis.study_area import area_grid, cells_in_area, read_force_lsoa_boundaries
 from beatbook.common.months import month_range
 
 REPO = Path(__file__).resolve().parent.parent
@@ -94,6 +95,20 @@ def load(force: str, harm: str | None = None) -> dict[str, object]:
     return {"series": series, "auxiliary": counted[ALL_CRIME], "cells": cells, "crimes": crimes}
 
 
+def recorded(first: str, last: str, methods: list[str], harm: str | None) -> BacktestSettings:
+    """The settings of the recordings in docs/benchmarks.md: each forecast learns from every
+    month held before it, as the recordings did (the site keeps to 36 months), seed 0."""
+    return BacktestSettings.between(
+        first,
+        last,
+        methods=tuple(methods),
+        categories=tuple(CATEGORIES if harm is None else [ALL_CRIME]),
+        cell_size=CELL_SIZE,
+        harm=harm,
+        history_months=None,
+    )
+
+
 def record(force: str, harm: str | None, methods: list[str], merge: bool) -> None:
     """Back-test ``methods``; with ``merge``, add them to the results recorded before (every
     forecast is fitted on its own, so methods can be recorded in separate runs)."""
@@ -102,10 +117,8 @@ def record(force: str, harm: str | None, methods: list[str], merge: bool) -> Non
     started = time.perf_counter()
     results = run_backtest(
         series=data["series"],
-        methods=methods,
-        months=month_range(first, last),  # type: ignore[arg-type]
+        settings=recorded(first, last, methods, harm),
         auxiliary=data["auxiliary"],
-        measure="count" if harm is None else f"harm-{harm}",  # type: ignore[arg-type]
         progress=lambda c, m, meth: print(c, m, meth, flush=True) if meth == "last-month" else None,
     )
     seconds = time.perf_counter() - started
@@ -197,9 +210,8 @@ def timings(whole: bool) -> None:
     started = time.perf_counter()
     results = run_backtest(
         series=data["series"],
-        methods=list(METHODS),  # type: ignore[arg-type]
-        months=month_range("2019-01", "2021-09"),
-        auxiliary=data["auxiliary"],  # type: ignore[arg-type]
+        settings=recorded("2019-01", "2021-09", list(METHODS), None),
+        auxiliary=data["auxiliary"],
     )
     total = time.perf_counter() - started
     report_times(results, total)

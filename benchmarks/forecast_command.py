@@ -37,8 +37,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from beatbook.analysis.forecast.area import area_grid, cells_in_area, to_bng  # noqa: E402
 from beatbook.analysis.forecast.matrix import series_by_category  # noqa: E402
+from beatbook.analysis.study_area import area_grid, cells_in_area, to_bng  # noqa: E402
 from beatbook.common.months import month_range  # noqa: E402
 from beatbook.demo.loader import demo_data_load  # noqa: E402
 from beatbook.insights.area_trends import months_held  # noqa: E402

@@ -18,10 +18,24 @@ from beatbook.analysis.backtest import (
     run_backtest,
     summarise,
 )
+from beatbook.analysis.backtest_settings import BacktestSettings
 from beatbook.analysis.forecast.matrix import CellMonthCounts
 from beatbook.analysis.forecast.methods import METHODS
 
 from .forecast_world import series
+
+
+def backtest(
+    series: dict[str, CellMonthCounts], *, history_months: int | None = None, **settings: object
+) -> pd.DataFrame:
+    """``run_backtest`` of the categories in ``series``, every month held learned from unless
+    ``history_months`` says otherwise."""
+    chosen = BacktestSettings(
+        categories=tuple(series),
+        history_months=history_months,
+        **settings,  # type: ignore[arg-type]
+    )
+    return run_backtest(series=series, settings=chosen)
 
 
 def poisoned(counts: CellMonthCounts, month: str) -> CellMonthCounts:
@@ -45,18 +59,16 @@ def test_back_test_scores_are_the_same_whatever_the_later_months_hold() -> None:
     clean = series("2020-01", "2021-12")
     methods = ["mean-12", "poisson-gbm"]
     months = ["2021-03", "2021-04"]
-    first = run_backtest(series={"burglary": clean}, methods=methods, months=months)
-    later = run_backtest(
-        series={"burglary": poisoned(clean, "2021-05")}, methods=methods, months=months
-    )
+    first = backtest({"burglary": clean}, methods=methods, months=months)
+    later = backtest({"burglary": poisoned(clean, "2021-05")}, methods=methods, months=months)
     columns = ["method", "month", "coverage", "captured", "pei_star", "pai", "hit_rate"]
     pd.testing.assert_frame_equal(first[columns], later[columns])
 
 
 def test_months_without_data_or_history_are_not_scored() -> None:
     counts = series("2020-01", "2020-12", missing=("2020-07",))
-    results = run_backtest(
-        series={"all-crime": counts},
+    results = backtest(
+        {"all-crime": counts},
         methods=["last-month"],
         months=["2020-01", "2020-06", "2020-07", "2020-08", "2021-01"],
         coverages=[0.05],
@@ -68,8 +80,8 @@ def test_months_without_data_or_history_are_not_scored() -> None:
 @pytest.mark.parametrize("learned", ["poisson-gbm", "linear-blend"])
 def test_the_learned_methods_beat_last_month_on_stable_rates(learned: str) -> None:
     counts = series("2020-01", "2021-12")
-    results = run_backtest(
-        series={"all-crime": counts},
+    results = backtest(
+        {"all-crime": counts},
         methods=["last-month", learned],
         months=[f"2021-{m:02d}" for m in range(7, 13)],
         coverages=[0.05],
@@ -80,18 +92,18 @@ def test_the_learned_methods_beat_last_month_on_stable_rates(learned: str) -> No
 
 def test_back_tests_are_reproducible() -> None:
     counts = series("2020-01", "2021-06")
-    kwargs = {"series": {"robbery": counts}, "methods": ["poisson-gbm"], "months": ["2021-06"]}
-    first = run_backtest(**kwargs, seed=7)  # type: ignore[arg-type]
-    again = run_backtest(**kwargs, seed=7)  # type: ignore[arg-type]
+    kwargs = {"methods": ["poisson-gbm"], "months": ["2021-06"]}
+    first = backtest({"robbery": counts}, **kwargs, seed=7)
+    again = backtest({"robbery": counts}, **kwargs, seed=7)
     pd.testing.assert_frame_equal(first.drop(columns="seconds"), again.drop(columns="seconds"))
 
 
 def test_an_ensemble_shares_its_members_fits_and_scores_as_if_fitted_alone() -> None:
     counts = series("2020-01", "2021-06")
     months = ["2021-05", "2021-06"]
-    alone = run_backtest(series={"all-crime": counts}, methods=["poisson-ensemble"], months=months)
-    together = run_backtest(
-        series={"all-crime": counts},
+    alone = backtest({"all-crime": counts}, methods=["poisson-ensemble"], months=months)
+    together = backtest(
+        {"all-crime": counts},
         methods=["poisson-ensemble", "poisson-gbm", "poisson-glm"],
         months=months,
     )
@@ -188,12 +200,12 @@ def test_with_a_limited_history_a_months_score_ignores_what_came_long_before() -
     bad[: clean.index_of("2020-06")] = 50.0
     early = CellMonthCounts(grid=clean.grid, cells=clean.cells, months=clean.months, counts=bad)
     kwargs = {"methods": ["mean-12", "linear-blend"], "months": ["2021-06"], "history_months": 12}
-    first = run_backtest(series={"burglary": clean}, **kwargs)  # type: ignore[arg-type]
-    again = run_backtest(series={"burglary": early}, **kwargs)  # type: ignore[arg-type]
+    first = backtest({"burglary": clean}, **kwargs)  # type: ignore[arg-type]
+    again = backtest({"burglary": early}, **kwargs)  # type: ignore[arg-type]
     columns = ["method", "month", "coverage", "captured", "pei_star"]
     pd.testing.assert_frame_equal(first[columns], again[columns])
     # Without the limit, linear-blend's long-run means reach back to the changed months.
-    whole = run_backtest(series={"burglary": early}, methods=["linear-blend"], months=["2021-06"])
+    whole = backtest({"burglary": early}, methods=["linear-blend"], months=["2021-06"])
     assert (
         whole["pei_star"].tolist() != first[first["method"] == "linear-blend"]["pei_star"].tolist()
     )

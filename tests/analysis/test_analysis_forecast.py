@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from beatbook.analysis.forecast.area import area_grid, cells_in_area, cells_with_crime
 from beatbook.analysis.forecast.baselines import (
     LastMonth,
     MeanOfLast,
@@ -32,6 +31,7 @@ from beatbook.analysis.forecast.methods import (
     check_methods,
 )
 from beatbook.analysis.grid import Grid
+from beatbook.analysis.study_area import area_grid, cells_in_area, cells_with_crime
 from beatbook.common.months import add_months, check_month, month_range
 
 from .forecast_world import GRID, points, rates, series

@@ -11,12 +11,13 @@ import pandas as pd
 import pytest
 
 from beatbook.analysis.backtest import run_backtest
-from beatbook.analysis.forecast.area import area_grid, cells_in_area, read_force_lsoa_boundaries
+from beatbook.analysis.backtest_settings import BacktestSettings
 from beatbook.analysis.forecast.matrix import ALL_CRIME, series_by_category
 from beatbook.analysis.forecast.methods import DEFAULT_METHOD
 from beatbook.analysis.harm import load_harm_weights
 from beatbook.analysis.hotspots import HotspotOptions, hotspot_map
 from beatbook.analysis.policeuk_files import read_street_crimes, street_file_months
+from beatbook.analysis.study_area import area_grid, cells_in_area, read_force_lsoa_boundaries
 from beatbook.analysis.trends import trend_report
 from beatbook.common.months import month_range
 
@@ -90,12 +91,16 @@ def test_staffordshire_burglary_forecast_beats_kernel_density_every_month(
         observed_months=held,
         categories=[ALL_CRIME, "burglary"],
     )
+    settings = BacktestSettings.between(
+        "2025-04",
+        "2025-12",
+        methods=("kde", DEFAULT_METHOD),
+        categories=("burglary",),
+        coverages=(0.01, 0.05),
+        history_months=None,
+    )
     results = run_backtest(
-        series={"burglary": series["burglary"]},
-        methods=["kde", DEFAULT_METHOD],
-        months=month_range("2025-04", "2025-12"),
-        coverages=[0.01, 0.05],
-        auxiliary=series[ALL_CRIME],
+        series={"burglary": series["burglary"]}, settings=settings, auxiliary=series[ALL_CRIME]
     )
     table = results.pivot_table(index=["coverage", "month"], columns="method", values="pei_star")
     assert len(table) == 18

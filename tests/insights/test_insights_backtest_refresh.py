@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beatbook.accounts.services import user_create
+from beatbook.analysis.backtest_settings import BacktestSettings
 from beatbook.analysis.forecast.methods import METHODS
 from beatbook.insights.backtest_refresh import (
     backtest_refresh,
@@ -159,9 +160,7 @@ def test_a_quick_or_partial_backtest_is_replaced_by_one_of_every_method(
 ) -> None:
     from beatbook.insights.forecast_services import backtest_run
 
-    backtest_run(
-        force_id="testshire", month_from="2025-05", month_to="2025-06", methods=["mean-12"]
-    )
+    backtest_run("testshire", BacktestSettings.between("2025-05", "2025-06", methods=["mean-12"]))
     due = {d.category for d in backtests_due()}
     assert due == set(HEADLINE_CATEGORIES)
     backtests_refresh_due()

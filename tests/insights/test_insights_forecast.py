@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from scipy import stats
 
 from beatbook.analysis.backtest import summarise
+from beatbook.analysis.backtest_settings import BacktestSettings
 from beatbook.analysis.forecast.methods import FAST_METHODS
 from beatbook.analysis.forecast.selection import choose_method
 from beatbook.common.months import month_range
@@ -168,11 +169,10 @@ def test_backtest_prints_a_table_and_writes_csv_and_chart(testshire: str, tmp_pa
     # whatever the stored summary holds; its score is that of those months.
     forecast = forecast_make(force_id=testshire, month="2025-07", category="burglary")
     results, summary = backtest_run(
-        force_id=testshire,
-        month_from="2025-01",
-        month_to="2025-06",
-        methods=list(FAST_METHODS),
-        categories=["burglary"],
+        testshire,
+        BacktestSettings.between(
+            "2025-01", "2025-06", methods=FAST_METHODS, categories=["burglary"]
+        ),
         store=False,
     )
     months = [f"2025-0{m}" for m in range(1, 7)]
@@ -207,11 +207,7 @@ def test_new_data_makes_the_stored_backtest_stale(testshire: str) -> None:
 
 def test_missing_month_is_skipped_not_scored(testshire: str) -> None:
     results, _ = backtest_run(
-        force_id=testshire,
-        month_from="2024-06",
-        month_to="2024-08",
-        methods=["mean-3"],
-        store=False,
+        testshire, BacktestSettings.between("2024-06", "2024-08", methods=["mean-3"]), store=False
     )
     assert sorted(set(results["month"])) == ["2024-06", "2024-08"]
 
@@ -272,11 +268,10 @@ def test_a_forecast_with_nothing_stored_backtests_the_fast_methods_on_one_read(
     assert forecast.backtest is not None
     # The same numbers as a back-test of those methods run on its own, from scratch.
     results, _ = backtest_run(
-        force_id=testshire,
-        month_from=window[0],
-        month_to=window[-1],
-        methods=list(FAST_METHODS),
-        categories=["burglary"],
+        testshire,
+        BacktestSettings.between(
+            window[0], window[-1], methods=FAST_METHODS, categories=["burglary"]
+        ),
         store=False,
     )
     choice = choose_method(results, months=window[-6:], candidates=FAST_METHODS)

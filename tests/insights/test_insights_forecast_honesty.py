@@ -16,6 +16,7 @@ from django.test import Client
 
 from beatbook.accounts.models import OrganisationKind, Role
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
+from beatbook.analysis.backtest_settings import BacktestSettings
 from beatbook.analysis.forecast.export import cells_csv
 from beatbook.analysis.forecast.methods import FAST_METHODS
 from beatbook.insights.backtest_refresh import backtests_refresh_due
@@ -73,10 +74,8 @@ def test_the_backtest_command_scores_a_month_the_same_whatever_comes_after_it(
     args = ["backtest", "--force", "testshire", "--from", "2025-02", "--to", "2025-02"]
     run(*args, "--methods", ",".join(FAST_METHODS), "--csv", str(one))
     before, _ = backtest_run(
-        force_id="testshire",
-        month_from="2025-01",
-        month_to="2025-06",
-        methods=list(FAST_METHODS),
+        "testshire",
+        BacktestSettings.between("2025-01", "2025-06", methods=FAST_METHODS),
         store=False,
     )
     # The filer's reproduction: crimes in later months, and a new month after the last.
@@ -85,10 +84,8 @@ def test_the_backtest_command_scores_a_month_the_same_whatever_comes_after_it(
     run(*args, "--methods", ",".join(FAST_METHODS), "--csv", str(again))
     assert again.read_text() == one.read_text()
     after, _ = backtest_run(
-        force_id="testshire",
-        month_from="2025-01",
-        month_to="2025-07",
-        methods=list(FAST_METHODS),
+        "testshire",
+        BacktestSettings.between("2025-01", "2025-07", methods=FAST_METHODS),
         store=False,
     )
     earlier = ["2025-01", "2025-02"]

@@ -6,14 +6,17 @@ from pathlib import Path
 import numpy as np
 import orjson
 import pytest
+from beatbook.common.projection import bng_to_wgs84
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from beatbook.analysis.hotspots import HotspotOptions
+from beatbook.insights.forecast_data import force_data_load
 from beatbook.insights.harm_in_force import harm_weights
-from beatbook.insights.hotspot_maps import HotspotRequest, force_bounds, force_hotspots
-from beatbook.places.spatial import forget_cached_indexes
+from beatbook.insights.hotspot_maps import HotspotRequest, force_hotspots
+from beatbook.places.spatial import forget_cached_indexes, neighbourhood_index
 
+from .forecast_db_world import build_forecast_world
 from .insights_world import MARKET, AnalyticsWorld
 
 
@@ -50,15 +53,57 @@ def test_the_market_street_cluster_tops_the_force(world: AnalyticsWorld, method:
     assert (first.easting, first.northing) == (MARKET[0] // 250 * 250, MARKET[1] // 250 * 250)
 
 
-def test_the_study_area_is_the_neighbourhoods(world: AnalyticsWorld) -> None:
-    min_x, min_y, max_x, max_y = force_bounds(force_id="staffordshire") or (0, 0, 0, 0)
-    assert min_x == pytest.approx(388_330 - 1500, abs=30)
-    assert max_y == pytest.approx(347_560 + 1500, abs=30)
+def test_without_lsoa_boundaries_the_study_area_is_drawn_round_the_neighbourhoods(
+    world: AnalyticsWorld,
+) -> None:
     hotspots = force_hotspots(
         request=HotspotRequest(force_id="staffordshire", month_from="2025-01", month_to="2025-02")
     )
+    grid = hotspots.result.grid
+    assert grid.x0 == (388_330 - 1500) // 250 * 250
+    assert grid.y0 + grid.rows * 250 == pytest.approx(347_560 + 1500, abs=250)
     # Between the two squares lies land of neither: not part of the study area.
     assert 0 < hotspots.result.in_area.mean() < 0.6
+
+
+def test_the_cells_centred_in_a_neighbourhood_stay_and_its_edge_cells_join_them(
+    world: AnalyticsWorld,
+) -> None:
+    """The rule before issue 13 (a cell's centre inside a neighbourhood) against the one rule
+    now (the cell overlaps one): every cell kept, plus the edge cells a neighbourhood reaches
+    into without holding their centre; the top places the same."""
+    hotspots = force_hotspots(
+        request=HotspotRequest(force_id="staffordshire", month_from="2025-01", month_to="2025-02")
+    )
+    result = hotspots.result
+    cx, cy = result.grid.centres()
+    lat, lng = bng_to_wgs84(easting=cx, northing=cy)
+    found = neighbourhood_index(force_id="staffordshire").lookup(lat, lng)
+    centred = np.array([value is not None for value in found])
+    assert (result.in_area >= centred).all()
+    assert result.in_area.sum() > centred.sum()
+    assert result.top_places.iloc[0].street_name == "On or near Market Street"
+
+
+def test_hotspots_and_forecasts_share_the_lsoa_study_area(
+    db: None, settings: SettingsWrapper, tmp_path: Path
+) -> None:
+    settings.DATA_DIR = tmp_path / "data"
+    build_forecast_world(months=["2025-01", "2025-02"])
+    hotspots = force_hotspots(
+        request=HotspotRequest(force_id="testshire", month_from="2025-01", month_to="2025-02")
+    )
+    forecast = force_data_load(
+        force_id="testshire",
+        month_from="2025-01",
+        month_to="2025-02",
+        categories=["burglary"],
+        cell_size=250.0,
+    )
+    assert hotspots.area_source == forecast.area_source == "the force's LSOA boundaries"
+    assert hotspots.result.grid == forecast.grid
+    assert np.flatnonzero(hotspots.result.in_area).tolist() == forecast.cells.tolist()
+    assert hotspots.result.crimes_outside_area == 2  # the crime in London, each month
 
 
 def test_harm_weighting_uses_the_table_in_force(world: AnalyticsWorld) -> None:

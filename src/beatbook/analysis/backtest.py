@@ -3,7 +3,7 @@ what happened, and say whether a method beats the best baseline by more than cha
 
 For every scored month ``M`` the method is fitted on ``CellMonthCounts.before(M)``, a copy that
 holds no month from ``M`` on, so no forecast can see the month it is scored on (or any later).
-With ``history_months``, only that many months before ``M`` are offered, so a month's score is
+Only ``BacktestSettings.history_months`` months before ``M`` are offered, so a month's score is
 the same whichever range of months a back-test covers. Months without data are not scored.
 
 Months are not independent (a busy winter is busy for several months), so the intervals come
@@ -22,10 +22,10 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from beatbook.analysis.backtest_settings import BacktestSettings
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
 from beatbook.analysis.forecast.methods import BASELINES, ENSEMBLES, METHODS, check_methods
-from beatbook.analysis.metrics import COVERAGES, scores
-from beatbook.common.months import add_months
+from beatbook.analysis.metrics import scores
 
 RESULT_COLUMNS = [
     "measure",
@@ -64,40 +64,40 @@ def forecast_scores(
 def run_backtest(
     *,
     series: Mapping[str, CellMonthCounts],
-    methods: Sequence[str],
-    months: Sequence[str],
-    coverages: Sequence[float] = COVERAGES,
+    settings: BacktestSettings,
     auxiliary: CellMonthCounts | None = None,
-    measure: str = "count",
-    seed: int = 0,
     progress: Progress | None = None,
-    history_months: int | None = None,
 ) -> pd.DataFrame:
-    """Scores of every method for every category and observed month in ``months``.
+    """Scores of every method for every category and observed month of ``settings``.
 
-    ``auxiliary`` (all-crime counts) is offered to every method for the other categories.
-    ``history_months`` limits what each forecast learns from to that many months before it
-    (every month held before it when ``None``).
+    ``series`` holds a count matrix for each of the settings' categories. ``auxiliary``
+    (all-crime counts) is offered to every method for the other categories. Each forecast
+    learns from at most ``settings.history_months`` months before it.
     An ensemble's members are fitted once per month and shared with the members' own rows;
     ``seconds`` is still what each forecast costs on its own (an ensemble's, its members').
     """
-    check_methods(list(methods))
+    missing = [c for c in settings.categories if c not in series]
+    if missing:
+        raise ValueError(f"No counts were given for {', '.join(missing)}.")
     rows: list[dict[str, object]] = []
-    for category, counts in series.items():
+    for category in settings.categories:
+        counts = series[category]
         aux = None if category == ALL_CRIME else auxiliary
-        for month in _scored_months(counts, months, history_months):
+        for month in _scored_months(counts, settings):
             actual = counts.month_counts(month)
-            history = _history(counts, month, history_months)
-            aux_history = None if aux is None else _history(aux, month, history_months)
+            history = _history(counts, month, settings)
+            aux_history = None if aux is None else _history(aux, month, settings)
             made: dict[str, tuple[np.ndarray, float]] = {}
-            for method in methods:
+            for method in settings.methods:
                 if progress is not None:
                     progress(category, month, method)
-                forecast, seconds = _forecast_once(method, made, history, month, aux_history, seed)
-                for result in scores(forecast, actual, coverages):
+                forecast, seconds = _forecast_once(
+                    method, made, history, month, aux_history, settings.seed
+                )
+                for result in scores(forecast, actual, settings.coverages):
                     rows.append(
                         {
-                            "measure": measure,
+                            "measure": settings.measure,
                             "category": category,
                             "method": method,
                             "month": month,
@@ -134,28 +134,17 @@ def _forecast_once(
     return made[method]
 
 
-def _history(counts: CellMonthCounts, month: str, history_months: int | None) -> CellMonthCounts:
+def _history(counts: CellMonthCounts, month: str, settings: BacktestSettings) -> CellMonthCounts:
     """What a forecast for ``month`` may learn from, with ``month`` itself kept for scoring."""
-    if history_months is None:
-        return counts
-    return counts.between(add_months(month, -history_months), month)
+    first = settings.first_history_month(month)
+    return counts if first is None else counts.between(first, month)
 
 
-def _scored_months(
-    counts: CellMonthCounts, months: Sequence[str], history_months: int | None = None
-) -> list[str]:
-    """Observed months with at least one earlier observed month to learn from (within
-    ``history_months`` of it, when given)."""
+def _scored_months(counts: CellMonthCounts, settings: BacktestSettings) -> list[str]:
+    """Observed months of the settings with at least one earlier observed month to learn from
+    (within the history the settings allow)."""
     observed = dict(zip(counts.months, counts.observed, strict=True))
-    held = [m for m in counts.months if observed[m]]
-    scored = []
-    for month in months:
-        if not observed.get(month, False):
-            continue
-        first = month if history_months is None else add_months(month, -history_months)
-        if any(m < month and (history_months is None or m >= first) for m in held):
-            scored.append(month)
-    return scored
+    return settings.scorable([m for m in counts.months if observed[m]])
 
 
 def block_length(n: int) -> int:

@@ -4,8 +4,9 @@ with the places the top cells fall in, ready to export as GeoJSON or CSV.
 Input is the crime DataFrame of ``insights.selectors.crime_points`` (or of
 ``analysis.policeuk_files``): ``easting``/``northing`` in metres, plus ``street_name``,
 ``lsoa_code``, ``lsoa_name`` and ``neighbourhood_name`` to name the places. Rows without
-coordinates are counted as left out; rows outside the study area (``bounds``) are left out too,
-since police.uk files carry a few crimes recorded far from the force.
+coordinates are counted as left out; rows outside the study area's grid (``bounds``) are left
+out too, since police.uk files carry a few crimes recorded far from the force. What the study
+area is, with boundaries and without, is decided in ``beatbook.analysis.study_area``.
 """
 
 from __future__ import annotations
@@ -25,17 +26,13 @@ import pandas as pd
 from beatbook.analysis.getis_ord import gi_star
 from beatbook.analysis.grid import FloatArray, Grid
 from beatbook.analysis.kde import check_kernel, kernel_density
+from beatbook.analysis.study_area import Bounds, crime_box
 from beatbook.common.projection import to_wgs84
 
 Method = Literal["kde", "gistar"]
 METHODS: tuple[Method, ...] = ("kde", "gistar")
 MIN_HOTSPOT_CELL = 150.0
 MAX_HOTSPOT_CELL = 500.0
-# Without a force boundary, the study area is the box holding the middle 98% of crimes plus
-# this margin: generous for a force, but it leaves out the few recorded a county away.
-FALLBACK_MARGIN_M = 5_000.0
-
-Bounds = tuple[float, float, float, float]
 MaskFunction = Callable[[Grid], npt.NDArray[np.bool_]]
 
 
@@ -128,13 +125,15 @@ def hotspot_map(
     """Score every cell of the study area and name the top places.
 
     ``weights`` (one per crime) makes the map harm-weighted; ``bounds`` (BNG metres) is the study
-    area's box, and ``mask`` says which cells of the grid lie inside the area itself.
+    area's box, and ``mask`` says which cells of the grid lie inside the area itself
+    (``study_area``: ``area_bounds`` and ``area_mask``). Without ``bounds`` the study area is
+    every cell of ``study_area.crime_box``.
     """
     xs = crimes["easting"].to_numpy(dtype=np.float64, na_value=np.nan)
     ys = crimes["northing"].to_numpy(dtype=np.float64, na_value=np.nan)
     ws = None if weights is None else np.asarray(weights, dtype=np.float64)
     located = np.isfinite(xs) & np.isfinite(ys)
-    box = bounds if bounds is not None else _fallback_bounds(xs[located], ys[located])
+    box = bounds if bounds is not None else crime_box(xs[located], ys[located])
     grid = _study_grid(box, options.cell_size)
     cell = grid.cell_index(xs, ys)
     used = cell >= 0
@@ -194,19 +193,6 @@ def _score(
     )
     density = np.where(in_area, density, 0.0)
     return None, None, np.zeros(grid.n_cells, dtype=bool), density
-
-
-def _fallback_bounds(xs: FloatArray, ys: FloatArray) -> Bounds:
-    if xs.size == 0:
-        raise ValueError("There are no crimes with a location to map.")
-    low_x, high_x = np.percentile(xs, [1, 99])
-    low_y, high_y = np.percentile(ys, [1, 99])
-    return (
-        float(low_x) - FALLBACK_MARGIN_M,
-        float(low_y) - FALLBACK_MARGIN_M,
-        float(high_x) + FALLBACK_MARGIN_M,
-        float(high_y) + FALLBACK_MARGIN_M,
-    )
 
 
 def _study_grid(bounds: Bounds, cell_size: float) -> Grid:

@@ -26,9 +26,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from beatbook.analysis.backtest_settings import DEFAULT_CELL_SIZE, BacktestSettings
 from beatbook.analysis.forecast.methods import METHODS
 from beatbook.insights.backtest_store import (
-    DEFAULT_CELL_SIZE,
     HEADLINE_CATEGORIES,
     is_complete,
 )
@@ -196,12 +196,14 @@ def backtest_refresh(*, due: Due, now: datetime | None = None) -> str:
         return "skipped"
     try:
         backtest_run(
-            force_id=due.force_id,
-            month_from=due.month_from,
-            month_to=due.month_to,
-            methods=list(METHODS),
-            categories=[due.category],
-            cell_size=DEFAULT_CELL_SIZE,
+            due.force_id,
+            BacktestSettings.between(
+                due.month_from,
+                due.month_to,
+                methods=tuple(METHODS),
+                categories=(due.category,),
+                cell_size=DEFAULT_CELL_SIZE,
+            ),
             keep_empty=True,
             progress=_Heartbeat(row_id, token),
         )

@@ -1,17 +1,16 @@
 """Back-test scores month by month (``insights.models.BacktestScore``): what each month's
 forecast depends on, the scores still valid for it, and computing the missing ones.
 
-A month's forecast is made from the ``HISTORY_MONTHS`` months before it only, on the study
-area of that month (``ForceCrimes.counts`` with ``area_before`` the month), so its scores are
-the same whichever back-test asks for them and whatever months come later. They are kept with
-a digest of their inputs (``month_inputs``): the street files of those months, the LSOA data,
-the harm table, the seed and ``SCORING_VERSION``; a reload of any of them names another digest
-and the month is scored again.
+A month's forecast is made from the ``BacktestSettings.history_months`` (36) months before it
+only, on the study area of that month (``ForceCrimes.counts`` with ``area_before`` the month),
+so its scores are the same whichever back-test asks for them and whatever months come later.
+They are kept with a digest of their inputs (``month_inputs``, ``BacktestSettings.month_digest``):
+the street files of those months, the LSOA data, the harm table, the seed and the scoring
+version; a reload of any of them names another digest and the month is scored again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 
@@ -20,33 +19,18 @@ import pandas as pd
 from django.db.models import Max
 
 from beatbook.analysis.backtest import RESULT_COLUMNS, Progress, run_backtest
-from beatbook.common.months import add_months
-from beatbook.insights.forecast_data import ForceCrimes, area_keys, measure_name
+from beatbook.analysis.backtest_settings import BacktestSettings
+from beatbook.insights.forecast_data import ForceCrimes
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.models import BacktestScore
+from beatbook.insights.study_areas import area_keys
 from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
-HISTORY_MONTHS = 36
-# Bump when a change to the methods or the scoring changes any month's scores.
-SCORING_VERSION = 2
 SCORE_COLUMNS = ["coverage", "cells", "captured", "total", "best", "hit_rate", "pai", "pei_star"]
 
 
-def scorable_months(held: Sequence[str], months: Sequence[str]) -> list[str]:
-    """Those of ``months`` that are held and have a month held among the ``HISTORY_MONTHS``
-    before them, so can be forecast and scored."""
-    have = sorted(set(held))
-    return [
-        m
-        for m in months
-        if m in have and any(add_months(m, -HISTORY_MONTHS) <= h < m for h in have)
-    ]
-
-
-def month_inputs(
-    *, force_id: str, months: Sequence[str], harm: str | None, seed: int
-) -> dict[str, str]:
-    """Per month, a digest of everything its scores depend on."""
+def month_inputs(*, force_id: str, settings: BacktestSettings) -> dict[str, str]:
+    """Per month of ``settings``, a digest of everything its scores depend on."""
     sources = dict(
         SourceFile.objects.filter(
             kind=SourceKind.STREET, status=SourceStatus.LOADED, force_id=force_id
@@ -56,34 +40,26 @@ def month_inputs(
         .values_list("month", "newest")
     )
     area = area_keys([force_id]).get(force_id, "crimes")
-    weights = harm_weights().version if harm else ""
-    digests = {}
-    for month in months:
-        first = add_months(month, -HISTORY_MONTHS)
-        used = sorted((m, i) for m, i in sources.items() if first <= m <= month)
-        text = repr((SCORING_VERSION, HISTORY_MONTHS, area, weights, seed, used))
-        digests[month] = hashlib.sha256(text.encode()).hexdigest()[:32]
-    return digests
+    weights = harm_weights().version if settings.harm else ""
+    return {
+        month: settings.month_digest(month, sources=sources, area=area, harm_version=weights)
+        for month in settings.months
+    }
 
 
 def scores_stored(
-    *,
-    force_id: str,
-    category: str,
-    cell_size: float,
-    harm: str | None,
-    inputs: dict[str, str],
-    methods: Sequence[str],
+    *, force_id: str, category: str, settings: BacktestSettings, inputs: dict[str, str]
 ) -> pd.DataFrame:
-    """The kept per-month results (``run_backtest``'s columns) still valid for ``inputs``."""
-    measure = measure_name(harm)
+    """The kept per-month results (``run_backtest``'s columns) of ``category`` and the
+    settings' methods still valid for ``inputs``."""
+    measure = settings.measure
     rows = BacktestScore.objects.filter(
         force_id=force_id,
         category=category,
         measure=measure,
-        cell_size=int(cell_size),
+        cell_size=int(settings.cell_size),
         month__in=list(inputs),
-        method__in=list(methods),
+        method__in=list(settings.methods),
     ).values_list("month", "method", "inputs", "scores", "seconds")
     records = [
         {"measure": measure, "category": category, "method": method, "month": month}
@@ -106,7 +82,7 @@ def months_missing(
 
 
 def scores_save(
-    *, force_id: str, cell_size: float, inputs: dict[str, str], results: pd.DataFrame
+    *, force_id: str, settings: BacktestSettings, inputs: dict[str, str], results: pd.DataFrame
 ) -> None:
     """Keep the per-month results (of any categories and methods) under their digests."""
     if results.empty:
@@ -126,7 +102,7 @@ def scores_save(
                 force_id=force_id,
                 category=category,
                 measure=measure,
-                cell_size=int(cell_size),
+                cell_size=int(settings.cell_size),
                 month=month,
                 method=method,
                 inputs=inputs[month],
@@ -149,17 +125,11 @@ def _number(value: object) -> float | int | None:
 
 
 def scores_compute(
-    loaded: ForceCrimes,
-    *,
-    months: Sequence[str],
-    methods: Sequence[str],
-    categories: Sequence[str],
-    seed: int = 0,
-    progress: Progress | None = None,
+    loaded: ForceCrimes, settings: BacktestSettings, *, progress: Progress | None = None
 ) -> pd.DataFrame:
-    """Per-month results of ``methods`` for ``months`` (all scorable, all within what
-    ``loaded`` holds with their history), each month from its own history and study area."""
-    wanted = list(dict.fromkeys(categories))
+    """Per-month results of the settings (every month scorable, all within what ``loaded``
+    holds with their history), each month from its own history and study area."""
+    months = settings.months
     if not months:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     # With LSOAs every month has the same area: count once, each fit kept to its own history.
@@ -167,24 +137,20 @@ def scores_compute(
     frames = []
     for group in groups:
         data = loaded.counts(
-            month_from=add_months(group[0], -HISTORY_MONTHS),
+            month_from=settings.first_history_month(group[0]) or loaded.month_from,
             month_to=group[-1],
-            categories=wanted,
+            categories=settings.categories,
             area_before=group[0],
         )
         frames.append(
             run_backtest(
-                series={c: data.series[c] for c in wanted},
-                methods=list(methods),
-                months=group,
+                series={c: data.series[c] for c in settings.categories},
+                settings=settings.replace(months=tuple(group)),
                 auxiliary=data.auxiliary,
-                measure=measure_name(loaded.harm),
-                seed=seed,
                 progress=progress,
-                history_months=HISTORY_MONTHS,
             )
         )
-    return _ordered(pd.concat(frames, ignore_index=True), methods)
+    return _ordered(pd.concat(frames, ignore_index=True), settings.methods)
 
 
 def _ordered(results: pd.DataFrame, methods: Sequence[str]) -> pd.DataFrame:

@@ -20,12 +20,12 @@ from typing import Any
 import pandas as pd
 from django.utils import timezone
 
+from beatbook.analysis.backtest_settings import DEFAULT_CELL_SIZE, BacktestSettings, measure_name
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import FAST_METHODS, METHODS
-from beatbook.insights.forecast_data import data_version, measure_name
+from beatbook.insights.forecast_data import data_version
 from beatbook.insights.models import Backtest
 
-DEFAULT_CELL_SIZE = 250.0
 # The categories the worker keeps back-tested for every force, counted on the default cells.
 HEADLINE_CATEGORIES = (ALL_CRIME, "burglary", "robbery", "violent-crime")
 
@@ -109,37 +109,33 @@ def backtest_state(
 def backtest_save(
     *,
     force_id: str,
-    categories: Sequence[str],
+    settings: BacktestSettings,
     summary: pd.DataFrame,
-    methods: Sequence[str],
-    month_from: str,
-    month_to: str,
-    cell_size: float,
-    harm: str | None,
     version: str,
     area_source: str,
     seconds: float,
     keep_empty: bool = False,
 ) -> None:
-    """Store the summary of each category, stamped with the data ``version`` it was made
-    from (read before the data was, so an import meanwhile leaves it stale, not wrong).
+    """Store the summary of each category of the settings, stamped with the data ``version``
+    it was made from (read before the data was, so an import meanwhile leaves it stale, not
+    wrong).
 
     A category with no month scored is stored only when ``keep_empty``: otherwise a back-test
     over an empty range would overwrite a good summary with nothing."""
     now = timezone.now()
-    for category in dict.fromkeys(categories):
+    for category in settings.categories:
         rows = summary[summary["category"] == category] if not summary.empty else summary
         if rows.empty and not keep_empty:
             continue
         # Through JSON: NaN (no baseline to compare with, no p-value) becomes null.
         records = json.loads(rows.to_json(orient="records", double_precision=15))
         Backtest.objects.update_or_create(
-            **_key(force_id, category, cell_size, harm),
+            **_key(force_id, category, settings.cell_size, settings.harm),
             defaults={
                 "data_version": version,
-                "methods": list(methods),
-                "month_from": month_from,
-                "month_to": month_to,
+                "methods": list(settings.methods),
+                "month_from": settings.month_from,
+                "month_to": settings.month_to,
                 "area_source": area_source,
                 "rows": records,
                 "made_at": now,

@@ -19,45 +19,39 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from beatbook.analysis.backtest import Progress, forecast_scores, summarise
+from beatbook.analysis.backtest_settings import DEFAULT_CELL_SIZE, BacktestSettings
 from beatbook.analysis.forecast.matrix import ALL_CRIME, CellMonthCounts
-from beatbook.analysis.forecast.methods import FAST_METHODS, METHODS, check_methods
+from beatbook.analysis.forecast.methods import FAST_METHODS, check_methods
 from beatbook.analysis.forecast.selection import Choice, HeldOut, choose_method, held_out
 from beatbook.analysis.grid import FloatArray, Grid, IntArray
-from beatbook.common.months import add_months, check_month, month_range
+from beatbook.common.months import add_months, check_month
 from beatbook.insights.backtest_scores import (
-    HISTORY_MONTHS,
     month_inputs,
     months_missing,
-    scorable_months,
     scores_combine,
     scores_compute,
     scores_save,
     scores_stored,
 )
 from beatbook.insights.backtest_store import (
-    DEFAULT_CELL_SIZE,
     BacktestState,
     backtest_save,
     backtest_state,
 )
 from beatbook.insights.forecast_data import (
-    CRIME_AREA,
-    LSOA_AREA,
     ForceCrimes,
-    area_keys,
     data_version,
     force_crimes_load,
     force_get,
-    measure_name,
 )
 from beatbook.insights.selectors import months_held
+from beatbook.insights.study_areas import CRIME_AREA, LSOA_AREA, area_keys
 from beatbook.places.models import Force
 
 # A forecast chooses its method on the last SELECTION_MONTHS months back-tested before it, and
@@ -138,117 +132,90 @@ class MonthScores:
 def month_scores(
     *,
     force_id: str,
-    months: Sequence[str],
-    methods: Sequence[str],
-    categories: Sequence[str],
-    cell_size: float,
-    harm: str | None,
-    seed: int = 0,
+    settings: BacktestSettings,
     keep: bool = True,
     also_read: tuple[str, str] | None = None,
     progress: Progress | None = None,
 ) -> MonthScores:
-    """Per-month results of ``methods`` for the scorable ``months``: those kept and still valid
-    (when ``keep``), the rest computed (and kept, when ``keep``) from one read of the crimes,
-    which also covers ``also_read`` (first and last month) when given."""
-    held = months_held(force_ids=[force_id])
-    wanted = scorable_months(held, months)
-    inputs = month_inputs(force_id=force_id, months=wanted, harm=harm, seed=seed)
-    kept, missing = [], set()
-    for category in dict.fromkeys(categories):
+    """Per-month results of the settings' methods for their scorable months: those kept and
+    still valid (when ``keep``), the rest computed (and kept, when ``keep``) from one read of
+    the crimes, which also covers ``also_read`` (first and last month) when given."""
+    wanted = settings.replace(months=tuple(settings.scorable(months_held(force_ids=[force_id]))))
+    inputs = month_inputs(force_id=force_id, settings=wanted)
+    kept: list[pd.DataFrame] = []
+    missing: set[str] = set()
+    for category in wanted.categories:
         stored = pd.DataFrame()
         if keep:
             stored = scores_stored(
-                force_id=force_id,
-                category=category,
-                cell_size=cell_size,
-                harm=harm,
-                inputs=inputs,
-                methods=methods,
+                force_id=force_id, category=category, settings=wanted, inputs=inputs
             )
             kept.append(stored)
-        missing.update(months_missing(stored, wanted, methods) if keep else wanted)
-    todo = sorted(missing)
-    spans = [(add_months(todo[0], -HISTORY_MONTHS), todo[-1])] if todo else []
-    spans += [also_read] if also_read else []
-    loaded = None
-    if spans:
-        loaded = force_crimes_load(
-            force_id=force_id,
-            month_from=min(s[0] for s in spans),
-            month_to=max(s[1] for s in spans),
-            cell_size=cell_size,
-            harm=harm,
+        missing.update(
+            months_missing(stored, wanted.months, wanted.methods) if keep else wanted.months
         )
+    todo = wanted.replace(months=tuple(sorted(missing)))
+    loaded = _crimes_read(force_id, todo, also_read)
     made = pd.DataFrame()
-    if todo and loaded is not None:
-        made = scores_compute(
-            loaded,
-            months=todo,
-            methods=methods,
-            categories=categories,
-            seed=seed,
-            progress=progress,
-        )
+    if todo.months and loaded is not None:
+        made = scores_compute(loaded, todo, progress=progress)
         if keep:
-            scores_save(force_id=force_id, cell_size=cell_size, inputs=inputs, results=made)
+            scores_save(force_id=force_id, settings=todo, inputs=inputs, results=made)
     # Kept months first dropped where remade, so no month is counted twice.
-    kept = [k[~k["month"].isin(todo)] for k in kept]
-    return MonthScores(scores_combine([*kept, made], methods, categories), loaded)
+    kept = [k[~k["month"].isin(todo.months)] for k in kept]
+    return MonthScores(scores_combine([*kept, made], wanted.methods, wanted.categories), loaded)
+
+
+def _crimes_read(
+    force_id: str, todo: BacktestSettings, also_read: tuple[str, str] | None
+) -> ForceCrimes | None:
+    """One read of the crimes the ``todo`` months need with their history, and ``also_read``;
+    ``None`` when neither needs any."""
+    spans = (
+        [(todo.first_history_month(todo.month_from) or todo.month_from, todo.month_to)]
+        if todo.months
+        else []
+    )
+    spans += [also_read] if also_read else []
+    if not spans:
+        return None
+    return force_crimes_load(
+        force_id=force_id,
+        month_from=min(s[0] for s in spans),
+        month_to=max(s[1] for s in spans),
+        cell_size=todo.cell_size,
+        harm=todo.harm,
+    )
 
 
 def backtest_run(
-    *,
     force_id: str,
-    month_from: str,
-    month_to: str,
-    methods: Sequence[str] | None = None,
-    categories: Sequence[str] = (ALL_CRIME,),
-    cell_size: float = DEFAULT_CELL_SIZE,
-    harm: str | None = None,
-    seed: int = 0,
+    settings: BacktestSettings,
+    *,
     store: bool = True,
     keep_empty: bool = False,
     progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rolling-origin back-test of ``methods`` over ``month_from``..``month_to``; per-month
-    results and the summary (stored for the forecast page's table when ``store``, with the
-    months' scores; without ``store`` every month is computed afresh). ``progress`` is called
-    before each forecast with the category, month and method."""
-    check_month(month_from, label="first month")
-    check_month(month_to, label="last month")
-    chosen = check_methods(list(methods or METHODS))
+    """Rolling-origin back-test of the settings over their months; per-month results and the
+    summary (stored for the forecast page's table when ``store``, with the months' scores;
+    without ``store`` every month is computed afresh). ``progress`` is called before each
+    forecast with the category, month and method."""
     force = force_get(force_id)
     # Read before the crimes are: an import meanwhile leaves the result stale, never mislabelled.
-    version = data_version(force.pk, harm)
+    version = data_version(force.pk, settings.harm)
     started = time.perf_counter()
-    months = month_range(month_from, month_to)
-    if not any(m in months for m in months_held(force_ids=[force.pk])):
+    if not any(m in settings.months for m in months_held(force_ids=[force.pk])):
         raise ValueError(
-            f"No crime data is loaded for {force.name} from {month_from} to {month_to}."
+            f"No crime data is loaded for {force.name} from {settings.month_from} to "
+            f"{settings.month_to}."
         )
-    scored = month_scores(
-        force_id=force.pk,
-        months=months,
-        methods=chosen,
-        categories=categories,
-        cell_size=cell_size,
-        harm=harm,
-        seed=seed,
-        keep=store,
-        progress=progress,
-    )
-    summary = summarise(scored.results, seed=seed)
+    scored = month_scores(force_id=force.pk, settings=settings, keep=store, progress=progress)
+    summary = summarise(scored.results, seed=settings.seed)
     if store:
         backtest_save(
             force_id=force.pk,
-            categories=categories,
+            settings=settings,
             summary=summary,
-            methods=chosen,
-            month_from=month_from,
-            month_to=month_to,
-            cell_size=cell_size,
-            harm=harm,
             version=version,
             area_source=_area_source(force.pk, scored.loaded),
             seconds=time.perf_counter() - started,
@@ -296,29 +263,21 @@ def forecast_make(
     if method is not None:
         check_methods([method])
     force = force_get(force_id)
+    quick = _quick_settings(force.pk, month, category, cell_size, harm, seed)
     state = backtest_state(force_id=force.pk, category=category, cell_size=cell_size, harm=harm)
-    held = [m for m in months_held(force_ids=[force.pk]) if m < month]
-    window = scorable_months(held, held)[-QUICK_BACKTEST_MONTHS:]
-    candidates = list(FAST_METHODS)
-    first, last = add_months(month, -HISTORY_MONTHS), add_months(month, -1)
-    scores_of = partial(
-        month_scores,
-        force_id=force.pk,
-        categories=[category],
-        cell_size=cell_size,
-        harm=harm,
-        seed=seed,
-    )
-    scored = scores_of(months=window, methods=candidates, also_read=(first, last))
+    first, last = quick.first_history_month(month) or month, add_months(month, -1)
+    scored = month_scores(force_id=force.pk, settings=quick, also_read=(first, last))
     assert scored.loaded is not None  # also_read always reads
     results = scored.results
+    window, candidates = list(quick.months), list(quick.methods)
     selection = window[-SELECTION_MONTHS:]
     if method is not None and method not in candidates:
         # A slow method named: its scores on the months the others are judged on only.
-        named = scores_of(months=selection, methods=[method])
-        results = pd.concat([results, named.results], ignore_index=True)
+        only = quick.replace(months=tuple(selection), methods=(method,))
+        results = pd.concat([results, month_scores(force_id=force.pk, settings=only).results])
+        results = results.reset_index(drop=True)
     if _needs_quick(state) and not results.empty:
-        _quick_summary_save(results, force.pk, category, cell_size, harm, state.version, seed)
+        _quick_summary_save(results, force.pk, quick, state.version)
         state = backtest_state(force_id=force.pk, category=category, cell_size=cell_size, harm=harm)
     choice = choose_method(results, months=selection, candidates=candidates)
     chosen = method or choice.method
@@ -338,7 +297,7 @@ def forecast_make(
         force=data.force,
         month=month,
         category=category,
-        measure=measure_name(harm),
+        measure=quick.measure,
         method=chosen,
         grid=data.grid,
         cells=data.cells,
@@ -362,27 +321,33 @@ def forecast_make(
     )
 
 
+def _quick_settings(
+    force_id: str, month: str, category: str, cell_size: float, harm: str | None, seed: int
+) -> BacktestSettings:
+    """The quick back-test a forecast of ``month`` chooses its method on: the fast methods
+    over the last ``QUICK_BACKTEST_MONTHS`` months held before it that can be scored."""
+    held = [m for m in months_held(force_ids=[force_id]) if m < month]
+    every = BacktestSettings(
+        months=tuple(held),
+        methods=FAST_METHODS,
+        categories=(category,),
+        cell_size=cell_size,
+        harm=harm,
+        seed=seed,
+    )
+    return every.replace(months=tuple(every.scorable(held)[-QUICK_BACKTEST_MONTHS:]))
+
+
 def _quick_summary_save(
-    results: pd.DataFrame,
-    force_id: str,
-    category: str,
-    cell_size: float,
-    harm: str | None,
-    version: str,
-    seed: int,
+    results: pd.DataFrame, force_id: str, quick: BacktestSettings, version: str
 ) -> None:
     """Keep the fast methods' summary over the months back-tested, for the page's table."""
     fast = results[results["method"].isin(FAST_METHODS)]
     months = sorted(fast["month"].unique())
     backtest_save(
         force_id=force_id,
-        categories=[category],
-        summary=summarise(fast, seed=seed),
-        methods=FAST_METHODS,
-        month_from=months[0],
-        month_to=months[-1],
-        cell_size=cell_size,
-        harm=harm,
+        settings=quick.replace(months=tuple(months), methods=FAST_METHODS),
+        summary=summarise(fast, seed=quick.seed),
         version=version,
         area_source=LSOA_AREA if force_id in area_keys([force_id]) else CRIME_AREA,
         seconds=float(fast.drop_duplicates(["month", "method"])["seconds"].sum()),

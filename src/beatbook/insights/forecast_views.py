@@ -13,12 +13,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from beatbook.accounts.access import staff_required
+from beatbook.analysis.backtest_settings import DEFAULT_CELL_SIZE
 from beatbook.analysis.forecast.export import cells_csv, cells_geojson
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import BASELINES, DESCRIPTIONS
 from beatbook.common.months import add_months
 from beatbook.insights.backtest_store import (
-    DEFAULT_CELL_SIZE,
     BacktestState,
     backtest_note,
     backtest_state,

@@ -1,31 +1,26 @@
-"""Hotspots for a force: its crimes from the database, its boundary as the study area, and the
-harm weights in force, handed to ``beatbook.analysis.hotspots``."""
+"""Hotspots for a force: its crimes from the database, its study area (``insights.study_areas``:
+the cells overlapping its LSOAs, as forecasts use, or else its neighbourhoods), and the harm
+weights in force, handed to ``beatbook.analysis.hotspots``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-from django.db.models import Max, Min
-
-from beatbook.analysis.grid import Grid
 from beatbook.analysis.harm import HARM_INDEXES, check_index
 from beatbook.analysis.hotspots import (
-    Bounds,
     HotspotMap,
     HotspotOptions,
     hotspot_map,
     to_csv,
     to_geojson,
 )
-from beatbook.common.projection import to_british_grid, to_wgs84
+from beatbook.analysis.study_area import area_bounds, area_mask
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.selectors import crime_points, data_version
 from beatbook.insights.stored_results import ResultSpec
-from beatbook.places.models import Force, Neighbourhood
-from beatbook.places.spatial import neighbourhood_index
+from beatbook.insights.study_areas import hotspot_study_area
+from beatbook.places.models import Force
 
 
 @dataclass(frozen=True)
@@ -77,55 +72,27 @@ def force_hotspots(*, request: HotspotRequest) -> ForceHotspots:
         table = harm_weights()
         weights = table.weights_for(crimes["category"].to_numpy(), check_index(request.harm))
         version = table.version
-    bounds = force_bounds(force_id=force.pk)
-    if bounds is None and not crimes["easting"].notna().any():
+    area = hotspot_study_area(force.pk, request.options.cell_size)
+    if area is None and not crimes["easting"].notna().any():
         raise ValueError(
             f"{force.name} has no crimes with a location from {request.month_from} to "
-            f"{request.month_to}, and no neighbourhood boundaries to draw an empty map on."
+            f"{request.month_to}, and no boundaries to draw an empty map on."
         )
-    if bounds is None:
+    if area is None:
         result = hotspot_map(crimes, options=request.options, weights=weights)
         source = "the box holding the middle 98% of the force's crimes (no boundaries loaded)"
     else:
+        grid, cells, source = area
         result = hotspot_map(
             crimes,
             options=request.options,
             weights=weights,
-            bounds=bounds,
-            mask=lambda grid: cells_in_force(grid, force_id=force.pk),
+            bounds=area_bounds(grid),
+            mask=lambda on: area_mask(on, (grid, cells)),
         )
-        source = "the force's neighbourhood boundaries"
     return ForceHotspots(
         request=request, force=force, result=result, harm_version=version, area_source=source
     )
-
-
-def force_bounds(*, force_id: str) -> Bounds | None:
-    """The box round the force's neighbourhood boundaries, in BNG metres, if it has any."""
-    extent = (
-        Neighbourhood.objects.filter(force_id=force_id)
-        .exclude(boundary=None)
-        .aggregate(
-            min_lat=Min("min_lat"),
-            max_lat=Max("max_lat"),
-            min_lng=Min("min_lng"),
-            max_lng=Max("max_lng"),
-        )
-    )
-    if any(value is None for value in extent.values()):
-        return None
-    lngs = np.array([extent["min_lng"], extent["max_lng"], extent["min_lng"], extent["max_lng"]])
-    lats = np.array([extent["min_lat"], extent["min_lat"], extent["max_lat"], extent["max_lat"]])
-    xs, ys = to_british_grid().transform(lngs, lats)
-    return (float(np.min(xs)), float(np.min(ys)), float(np.max(xs)), float(np.max(ys)))
-
-
-def cells_in_force(grid: Grid, *, force_id: str) -> npt.NDArray[np.bool_]:
-    """Cells whose centre lies in one of the force's neighbourhoods."""
-    cx, cy = grid.centres()
-    lng, lat = to_wgs84().transform(cx, cy)
-    found = neighbourhood_index(force_id=force_id).lookup(np.asarray(lat), np.asarray(lng))
-    return np.asarray([value is not None for value in found], dtype=bool)
 
 
 def hotspot_params(request: HotspotRequest) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
+from beatbook.analysis.backtest_settings import DEFAULT_CELL_SIZE, BacktestSettings
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import METHODS
 from beatbook.core.checks import COMMAND_CHECKS
-from beatbook.insights.backtest_store import DEFAULT_CELL_SIZE
 from beatbook.insights.forecast_charts import backtest_chart_file
 from beatbook.insights.forecast_services import backtest_run
 
@@ -54,16 +54,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            _, summary = backtest_run(
-                force_id=options["force"],
-                month_from=options["month_from"],
-                month_to=options["month_to"],
-                methods=_names(options["methods"]),
-                categories=_names(options["categories"]) or [ALL_CRIME],
-                cell_size=options["cell_size"],
-                harm=options["harm"],
-                seed=options["seed"],
-            )
+            _, summary = backtest_run(options["force"], settings_from(options))
         except ValueError as error:
             raise CommandError(str(error)) from error
         if summary.empty:
@@ -79,6 +70,19 @@ class Command(BaseCommand):
             summary.to_csv(options["csv"], index=False, float_format="%.6g")
         if options["chart"]:
             options["chart"].write_text(backtest_chart_file(summary))
+
+
+def settings_from(options: dict[str, Any]) -> BacktestSettings:
+    """The command's flags as back-test settings (a ValueError names a bad one)."""
+    return BacktestSettings.between(
+        options["month_from"],
+        options["month_to"],
+        methods=tuple(_names(options["methods"]) or METHODS),
+        categories=tuple(_names(options["categories"]) or [ALL_CRIME]),
+        cell_size=options["cell_size"],
+        harm=options["harm"],
+        seed=options["seed"],
+    )
 
 
 def _number(value: Any, style: str) -> str:

@@ -9,12 +9,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
+from beatbook.analysis.backtest_settings import DEFAULT_CELL_SIZE
 from beatbook.analysis.forecast.export import cells_csv, cells_geojson
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import DESCRIPTIONS, METHODS
 from beatbook.analysis.harm import POLICE_UK_CATEGORIES
 from beatbook.core.checks import COMMAND_CHECKS
-from beatbook.insights.backtest_store import DEFAULT_CELL_SIZE
 from beatbook.insights.forecast_services import Forecast, forecast_make
 
 
