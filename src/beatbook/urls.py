@@ -14,6 +14,15 @@ urlpatterns = [
         RedirectView.as_view(url="/admin/records/sourcefile/%(rest)s", query_string=True),
         name="admin-sourcefile-moved",
     ),
+    # Page assets that moved with their app (ADR 17): a page cached before still finds them.
+    re_path(
+        r"^static/web/(?P<rest>beatbook\.css|beatbook\.js|favicon\.svg)$",
+        RedirectView.as_view(url="/static/ui/%(rest)s", permanent=True),
+    ),
+    path(
+        "static/workspace/workspace.css",
+        RedirectView.as_view(url="/static/teams/teams.css", permanent=True),
+    ),
     path("admin/", admin.site.urls),
     path("", include("beatbook.policeapi.urls")),
     path("", include("beatbook.residents.urls")),

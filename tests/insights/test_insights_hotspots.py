@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import orjson
 import pytest
-from beatbook.common.projection import bng_to_wgs84
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from beatbook.analysis.hotspots import HotspotOptions
+from beatbook.common.projection import bng_to_wgs84
 from beatbook.insights.forecast_data import force_data_load
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.hotspot_maps import HotspotRequest, force_hotspots

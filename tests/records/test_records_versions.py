@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 
 from beatbook.insights.selectors import data_version as analysis_version
@@ -101,10 +100,3 @@ def test_an_analysis_page_of_one_force_moves_with_its_crime_and_with_places() ->
 
     assert unchanged == before
     assert analysis_version(force_ids=["staffordshire"]) != before
-
-
-def test_old_links_to_import_records_in_the_admin_still_work(client: Client) -> None:
-    response = client.get("/admin/opendata/sourcefile/12/change/?x=1")
-
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/records/sourcefile/12/change/?x=1"
