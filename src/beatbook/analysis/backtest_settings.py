@@ -23,10 +23,10 @@ from typing import Any
 
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.analysis.forecast.methods import METHODS, check_methods
-from beatbook.common.months import add_months, check_month, month_range
 from beatbook.analysis.grid import MAX_CELL_SIZE, MIN_CELL_SIZE
 from beatbook.analysis.harm import check_index
 from beatbook.analysis.metrics import COVERAGES
+from beatbook.common.months import add_months, check_month, month_range
 
 DEFAULT_CELL_SIZE = 250.0
 # Every forecast of a month, live or back-tested, learns from the 36 months before it (ADR 8).
