@@ -23,7 +23,7 @@ from beatbook.analysis.backtest_settings import BacktestSettings
 from beatbook.insights.forecast_data import ForceCrimes
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.models import BacktestScore
-from beatbook.insights.study_areas import area_keys
+from beatbook.insights.study_area_cache import area_keys
 from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 SCORE_COLUMNS = ["coverage", "cells", "captured", "total", "best", "hit_rate", "pai", "pei_star"]

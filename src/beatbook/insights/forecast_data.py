@@ -2,7 +2,7 @@
 the data they come from.
 
 Study area (``beatbook.analysis.study_area``, read from the database by
-``insights.study_areas``): the grid cells overlapping the force's own LSOAs; without those,
+``insights.study_area_cache``): the grid cells overlapping the force's own LSOAs; without those,
 the cells holding a crime in the months a forecast learns from, which are all before the month
 forecast (``area_before``): crimes of that month or later never shape the area a forecast of it
 is made and scored on. Crimes recorded outside the study area are left out of both forecasts
@@ -27,7 +27,7 @@ from beatbook.analysis.harm import check_index
 from beatbook.common.months import add_months, month_range
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.selectors import crime_positions, months_held
-from beatbook.insights.study_areas import (
+from beatbook.insights.study_area_cache import (
     LSOA_AREA,
     area_keys,
     crimes_study_area,

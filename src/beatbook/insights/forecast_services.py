@@ -51,7 +51,7 @@ from beatbook.insights.forecast_data import (
     force_get,
 )
 from beatbook.insights.selectors import months_held
-from beatbook.insights.study_areas import CRIME_AREA, LSOA_AREA, area_keys
+from beatbook.insights.study_area_cache import CRIME_AREA, LSOA_AREA, area_keys
 from beatbook.places.models import Force
 
 # A forecast chooses its method on the last SELECTION_MONTHS months back-tested before it, and

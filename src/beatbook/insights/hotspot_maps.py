@@ -1,6 +1,6 @@
-"""Hotspots for a force: its crimes from the database, its study area (``insights.study_areas``:
-the cells overlapping its LSOAs, as forecasts use, or else its neighbourhoods), and the harm
-weights in force, handed to ``beatbook.analysis.hotspots``."""
+"""Hotspots for a force: its crimes from the database, its study area (``study_area_cache``: the
+cells overlapping its LSOAs, as forecasts use, or else its neighbourhoods), and the harm weights
+in force, handed to ``beatbook.analysis.hotspots``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from beatbook.analysis.study_area import area_bounds, area_mask
 from beatbook.insights.harm_in_force import harm_weights
 from beatbook.insights.selectors import crime_points, data_version
 from beatbook.insights.stored_results import ResultSpec
-from beatbook.insights.study_areas import hotspot_study_area
+from beatbook.insights.study_area_cache import hotspot_study_area
 from beatbook.places.models import Force
 
 
