@@ -244,5 +244,5 @@ def test_an_unknown_category_and_a_small_force_are_refused() -> None:
     with pytest.raises(ValueError, match="'burglaries' is not a police.uk crime category"):
         evaluate(crimes, area, "2021-06", category="burglaries")
     small = counts.iloc[:60]
-    with pytest.raises(ValueError, match="too few to make the 39 placebo areas"):
+    with pytest.raises(ValueError, match="too few to make the 40 placebo areas"):
         evaluate_counts(small, area, "2021-06")
