@@ -110,7 +110,7 @@ def _run(src: Path, database_url: str, data_dir: Path, *args: str) -> str:
 
 
 def _beatbook(src: Path, database_url: str, data_dir: Path, *args: str) -> str:
-    call = f"import sys; from beatbook.cli import main; main(['beatbook', *{list(args)!r}])"
+    call = f"from beatbook.cli import main; main(['beatbook', *{list(args)!r}])"
     return _run(src, database_url, data_dir, "-c", call)
 
 
