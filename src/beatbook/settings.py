@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "beatbook.accounts",
     "beatbook.teams",
     "beatbook.enquiries",
+    "beatbook.operations",
     "beatbook.policeapi",
     "beatbook.insights",
     "beatbook.residents",
