@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("beatbook.residents.urls")),
     path("", include("beatbook.enquiries.urls")),
     path("", include("beatbook.teams.urls")),
+    path("", include("beatbook.operations.urls")),
     path("", include("beatbook.workspace.urls")),
     path("", include("beatbook.insights.urls")),
     path("", include("beatbook.site.urls")),

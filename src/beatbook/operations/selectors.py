@@ -116,9 +116,10 @@ def may_contribute(*, user: User, operation: Operation) -> bool:
     if user.is_superuser:
         return True
     mine = organisations_for_user(user=user, roles=CONTRIBUTING_ROLES)
-    return operation.lead_organisation_id in mine or operation.partners.filter(
-        organisation_id__in=mine
-    ).exists()
+    return (
+        operation.lead_organisation_id in mine
+        or operation.partners.filter(organisation_id__in=mine).exists()
+    )
 
 
 def may_change_operation(*, user: User, operation: Operation) -> bool:
