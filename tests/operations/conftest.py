@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings as SettingsWrapper
 
 from .operations_world import OperationsWorld, build_operations_world
 
