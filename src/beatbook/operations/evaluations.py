@@ -49,6 +49,9 @@ class AreaEvaluation:
     months_after: int
     category: str | None
     evaluation: Evaluation
+    # LSOAs of the area with no crime at all in the force's street data, left out when asked
+    # (an operation's area may use LSOA codes of another census than the crime files).
+    left_out: tuple[str, ...] = ()
 
 
 def evaluation_for_area(
@@ -58,10 +61,14 @@ def evaluation_for_area(
     start: str,
     months_after: int = MONTHS_AFTER,
     category: str | None = None,
+    leave_out_unknown: bool = False,
 ) -> AreaEvaluation:
     """Did recorded crime in ``lsoa_codes`` change from ``start`` for ``months_after`` months,
     against what comparable LSOAs of the force predict? ``category`` is a police.uk slug
-    (every crime in the street files when None). Bad input raises EvaluationInputError."""
+    (every crime in the street files when None). Bad input raises EvaluationInputError.
+
+    With ``leave_out_unknown``, LSOAs that have no crime in the force's data are left out (and
+    named in ``left_out``) rather than refused, as long as at least one remains."""
     force = _force(force_id)
     area = _area_codes(lsoa_codes)
     if not is_month(start):
@@ -77,6 +84,11 @@ def evaluation_for_area(
             f"{category!r} is not a police.uk crime category: use one of {', '.join(CATEGORIES)}."
         )
     data = force_lsoa_month_counts(force_id=force.pk, category=category)
+    left_out: tuple[str, ...] = ()
+    if leave_out_unknown:
+        known = {count.lsoa_code for count in data.counts}
+        left_out = tuple(code for code in area if code not in known)
+        area = [code for code in area if code in known] or area
     _check_data(force, data, area, start)
     end = add_months(start, months_after - 1)
     counts, names = _counts_up_to(data, end)
@@ -91,6 +103,7 @@ def evaluation_for_area(
         months_after=months_after,
         category=category,
         evaluation=evaluation,
+        left_out=left_out,
     )
 
 

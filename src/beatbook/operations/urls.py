@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from beatbook.operations import views
+from beatbook.operations import evaluation_views, views
 
 app_name = "operations"
 
@@ -29,4 +29,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # --- door-to-door routes and visits (door_views) ---------------------------------------
     # --- results, summary, posts (results_views) -------------------------------------------
     # --- the evaluation (evaluation_views) -------------------------------------------------
+    path(_STAFF + "<int:pk>/evaluation/", evaluation_views.operation_evaluation, name="evaluation"),
 ]
