@@ -82,9 +82,7 @@ class Command(ServeCommand):
         if not demo_teams_fresh(force_id=FORCE_ID):
             self.stdout.write(str(demo_teams_refresh(force_id=FORCE_ID)))
         if not demo_operations_fresh(force_id=FORCE_ID):
-            operations = demo_operations_refresh(
-                force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS
-            )
+            operations = demo_operations_refresh(force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS)
             self.stdout.write(str(operations))
         if not demo_questions_fresh(force_id=FORCE_ID):
             made = demo_questions_refresh(force_id=FORCE_ID)
