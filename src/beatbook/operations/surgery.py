@@ -100,7 +100,10 @@ def transcript_entries(*, activity: Activity, since: int | None = None) -> list[
         if anchor is not None:
             found = found.filter(answered_at__gte=anchor - LIVE_OVERLAP).exclude(pk=since)
     rows = found.values_list("id", "body", "answer", "answered_at")
-    return [TranscriptEntry(pk, body, answer, at) for pk, body, answer, at in rows]
+    # An answered question always has its time (the database's check surgery_answered_has_answer).
+    return [
+        TranscriptEntry(pk, body, answer, at) for pk, body, answer, at in rows if at is not None
+    ]
 
 
 def moderation_queues(*, activity: Activity) -> dict[str, list[SurgeryQuestion]]:
