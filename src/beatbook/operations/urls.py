@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from beatbook.operations import views
+from beatbook.operations import evaluation_views, surgery_views, views
 
 app_name = "operations"
 
@@ -26,7 +26,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # --- the public operation page (views) -------------------------------------------------
     path("operations/<int:pk>/", views.operation_public, name="public"),
     # --- the online surgery (surgery_views) ------------------------------------------------
+    path("operations/surgery/<int:pk>/", surgery_views.surgery_page, name="surgery"),
+    path("operations/surgery/<int:pk>/live.json", surgery_views.surgery_live, name="surgery-live"),
+    path(
+        _STAFF + "activities/<int:pk>/surgery/",
+        surgery_views.surgery_moderate,
+        name="surgery-moderate",
+    ),
     # --- door-to-door routes and visits (door_views) ---------------------------------------
     # --- results, summary, posts (results_views) -------------------------------------------
     # --- the evaluation (evaluation_views) -------------------------------------------------
+    path(_STAFF + "<int:pk>/evaluation/", evaluation_views.operation_evaluation, name="evaluation"),
 ]
