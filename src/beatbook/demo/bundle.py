@@ -8,15 +8,11 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FORCE_ID = "staffordshire"
-# The LSOAs of Crewe's west end, for its day of action (demo.sample_operations): none until the
-# bundle holds them.
-CREWE_WEST_LSOAS: tuple[str, ...] = ()
-
-# The west end of Crewe (Cheshire Constabulary), for the demo's day of action there (issue 14):
-# the 2011 LSOAs of Cheshire East whose postcodes lie mostly in the Crewe West, Crewe St.
-# Barnabas or Crewe Central wards, west of the town centre. The bundle holds their boundaries,
-# populations, force and postcodes, not their crime. scripts/build_demo_data.py checks this
-# list against that rule when it rebuilds the bundle.
+# The west end of Crewe (Cheshire Constabulary), for its day of action (demo.sample_operations,
+# issue 14): the 2011 LSOAs of Cheshire East whose postcodes lie mostly in the Crewe West, Crewe
+# St. Barnabas or Crewe Central wards, west of the town centre. The bundle holds their
+# boundaries, populations, force and postcodes, not their crime. scripts/build_demo_data.py
+# checks this list against that rule when it rebuilds the bundle.
 CREWE_WEST_LSOAS: tuple[str, ...] = (
     "E01018466",  # Cheshire East 036D
     "E01018467",  # Cheshire East 036E
