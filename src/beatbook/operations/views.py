@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from beatbook.accounts.access import staff_required
 from beatbook.accounts.models import User
-from beatbook.operations import selectors
+from beatbook.operations import selectors, summaries
 from beatbook.operations.models import Operation
 
 
@@ -78,6 +78,7 @@ def operation_public(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.public_operations().select_related("kind", "force", "lead_organisation"), pk=pk
     )
     activities = selectors.public_activities(operation=operation)
+    public_figures = selectors.public_results(operation)
     now = timezone.now()
     return render(
         request,
@@ -87,5 +88,7 @@ def operation_public(request: HttpRequest, pk: int) -> HttpResponse:
             "coming": [a for a in activities if a.end >= now],
             "done": [a for a in activities if a.end < now],
             "partners": operation.partners.select_related("organisation"),
+            "public_figures": public_figures,
+            "what_we_did": summaries.what_we_did(public_figures) if public_figures else [],
         },
     )
