@@ -127,11 +127,18 @@ def _who(figures: OperationFigures) -> list[str]:
     return [p.name for p in figures.partners if p.has_figures]
 
 
+def _everything(counts: dict[str, int]) -> list[str]:
+    """Every clause: the community's, the referrals in one, then the enforcement's."""
+    referrals = _referrals(counts)
+    return [
+        *_clauses(counts, COMMUNITY),
+        *([referrals] if referrals else []),
+        *_clauses(counts, ENFORCEMENT),
+    ]
+
+
 def _partner_paragraph(partner: PartnerFigures) -> str:
-    said = _clauses(partner.counts, COMMUNITY)
-    referrals = _referrals(partner.counts)
-    said += [referrals] if referrals else []
-    said += _clauses(partner.counts, ENFORCEMENT)
+    said = _everything(partner.counts)
     return f"{partner.name} {join(said)}." if said else ""
 
 
@@ -219,7 +226,7 @@ def _referral_post(figures: OperationFigures) -> str:
 
 
 def _thanks_post(figures: OperationFigures, partner: PartnerFigures) -> str:
-    said = _clauses(partner.counts, COMMUNITY + REFERRALS + ENFORCEMENT)
+    said = _everything(partner.counts)
     return _first_that_fits(
         [
             *(

@@ -8,11 +8,15 @@ first page is kept, so the summary is always one page.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.template.loader import render_to_string
 from weasyprint import HTML, Document  # type: ignore[import-untyped]
 from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+
+# WeasyPrint logs each step of every render at INFO: a line per page per try, for one PDF.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Each try: the body's font size in points, and whether the table of partners is drawn.
 DENSITIES: tuple[tuple[float, bool], ...] = ((11, True), (9, True), (8, False))
