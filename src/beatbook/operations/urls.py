@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from beatbook.operations import results_views, views
+from beatbook.operations import evaluation_views, results_views, views
 
 app_name = "operations"
 
@@ -14,7 +14,15 @@ _STAFF = "staff/operations/"
 urlpatterns: list[URLPattern | URLResolver] = [
     # --- planning (views) ------------------------------------------------------------------
     path(_STAFF, views.operation_list, name="list"),
+    path(_STAFF + "new/", views.operation_create, name="create"),
     path(_STAFF + "<int:pk>/", views.operation_detail, name="detail"),
+    path(_STAFF + "<int:pk>/change/", views.operation_edit, name="edit"),
+    path(_STAFF + "<int:pk>/publish/", views.operation_publish, name="publish"),
+    path(_STAFF + "<int:pk>/partners/add/", views.partner_add, name="partner-add"),
+    path(_STAFF + "partners/<int:pk>/remove/", views.partner_remove, name="partner-remove"),
+    path(_STAFF + "<int:pk>/activities/add/", views.activity_add, name="activity-add"),
+    path(_STAFF + "activities/<int:pk>/change/", views.activity_edit, name="activity-edit"),
+    path(_STAFF + "activities/<int:pk>/delete/", views.activity_delete, name="activity-delete"),
     # --- the public operation page (views) -------------------------------------------------
     path("operations/<int:pk>/", views.operation_public, name="public"),
     # --- the online surgery (surgery_views) ------------------------------------------------
@@ -29,4 +37,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(_STAFF + "<int:pk>/summary.pdf", results_views.summary, name="summary-pdf"),
     path(_STAFF + "<int:pk>/posts/", results_views.posts, name="posts"),
     # --- the evaluation (evaluation_views) -------------------------------------------------
+    path(_STAFF + "<int:pk>/evaluation/", evaluation_views.operation_evaluation, name="evaluation"),
 ]
