@@ -87,3 +87,14 @@ def test_crewes_day_of_action_comes_with_its_lsoas(demo: None) -> None:
 def test_the_samples_count_as_fresh_only_on_their_day(demo: None) -> None:
     assert demo_operations_fresh(force_id=FORCE_ID, today=timezone.localdate())
     assert not demo_operations_fresh(force_id=FORCE_ID, today=date(2030, 1, 1))
+
+
+def test_the_past_days_door_to_door_visits_have_walking_routes(demo: None) -> None:
+    day = Operation.objects.get(name__startswith="Longton day of action")
+    doors = day.activities.get(type=ActivityType.DOOR_TO_DOOR)
+    routes = list(doors.routes.all())
+    assert len(routes) == 4
+    assert all(
+        route.stops and route.length_m <= route.nearest_neighbour_length_m for route in routes
+    )
+    assert "Firefighter" in routes[0].visitors

@@ -35,7 +35,9 @@ from beatbook.enquiries.contact_log import Requester, contact_shown_record
 from beatbook.enquiries.models import ContactDetailAccess, ContactPurpose, Question, QuestionStatus
 from beatbook.enquiries.outbox import outgoing_email_queue
 from beatbook.enquiries.services import question_ask
-from beatbook.places.models import Force, Neighbourhood
+from beatbook.operations import services as operations
+from beatbook.operations.models import Activity, ActivityType, AreaChoice, Operation, OperationKind
+from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event, Priority, TeamMember
 
@@ -86,6 +88,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     # A resident's question (who asked, the answer): the answering team only.
     "question": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 404, PARTNER: 404},
     "question by POST": dict.fromkeys(EVERY_STAFF, 405),
+    # Planning an operation: anyone who acts for an organisation (not an analyst).
+    "plan": {**EVERY_STAFF, ANALYST: 403},
+    # An operation: the people of its lead organisation and of its partners (the council).
+    "operation": {**EVERY_STAFF, OTHER_FORCE: 404},
+    # Adding to it: the same, but not read-only roles.
+    "contribute": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 403},
     # Administrators only.
     "administrators": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
 }
@@ -121,6 +129,22 @@ ACCESS = {
     "analytics:forecast": "list",
     "analytics:hotspots-download": "download",
     "analytics:forecast-download": "download",
+    "operations:list": "list",
+    "operations:create": "plan",
+    "operations:detail": "operation",
+    "operations:evaluation": "operation",
+    "operations:edit": "change",
+    "operations:partner-add": "change",
+    "operations:publish": "change by POST",
+    "operations:partner-remove": "change by POST",
+    "operations:activity-add": "contribute",
+    "operations:activity-edit": "change",
+    "operations:activity-delete": "change",
+    "operations:surgery-moderate": "contribute",
+    "operations:results": "operation",
+    "operations:summary-pdf": "operation",
+    "operations:posts": "operation",
+    "operations:activity-results": "change",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -136,6 +160,8 @@ class World:
     priority: Priority
     event: Event
     users: dict[str, User | None] = field(default_factory=dict)
+    operation: Operation | None = None
+    surgery: Activity | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +248,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
         OFFICER: _member("olu", police, officer, neighbourhoods=[longton]),
         ADMINISTRATOR: _user("root", is_superuser=True),
     }
+    world.operation, world.surgery = _operation(police, council, world.users[OFFICER], longton)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -229,6 +256,44 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
         purpose=ContactPurpose.ANSWERING,
     )
     return world
+
+
+def _operation(
+    police: Any, council: Any, lead: Any, longton: Neighbourhood
+) -> tuple[Operation, Activity]:
+    """Longton's week, led by the police with the council as partner, and its online surgery
+    (the police's alone: the council's worker may not change it)."""
+    today = timezone.localdate()
+    operation = operations.operation_create(
+        by=lead,
+        details=operations.OperationDetails(
+            name="Longton week of action",
+            kind=OperationKind.objects.get(slug="week-of-action"),
+            lead=lead,
+            lead_organisation=police,
+            first_day=today,
+            last_day=today + timedelta(days=5),
+            public=True,
+            area_choice=AreaChoice.LSOAS,
+            lsoa_codes=[Lsoa.objects.create(code="E01014220", census_year=2011).code],
+        ),
+    )
+    operations.partner_add(operation=operation, organisation=council, contact_name="Dee")
+    start = timezone.now() + timedelta(days=1)
+    surgery = operations.activity_create(
+        operation=operation,
+        details=operations.ActivityDetails(
+            type=ActivityType.ONLINE_SURGERY,
+            title="Online surgery",
+            start=start,
+            end=start + timedelta(hours=1),
+            online=True,
+            joining_details="On the surgery page",
+            public=True,
+            organisations=[police],
+        ),
+    )
+    return operation, surgery
 
 
 # --- The pages, from the URL resolver ---------------------------------------------------------
@@ -256,8 +321,13 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "team": world.member,
             "priorities": world.priority,
             "events": world.event,
+            "operations": world.operation,
+            "activities": world.surgery,
+            "partners": world.operation.partners.first() if world.operation else None,
         }
-        return str(rows[segment].pk)  # a KeyError: a new kind of page needs a row here
+        row = rows[segment]  # a KeyError: a new kind of page needs a row here
+        assert row is not None
+        return str(row.pk)
     if name in {"object_id", "id"}:
         model = model_admin.model if model_admin is not None else Neighbourhood
         first = model._default_manager.order_by("pk").first()

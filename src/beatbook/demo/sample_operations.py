@@ -32,6 +32,7 @@ from beatbook.accounts.services import membership_grant, organisation_create, us
 from beatbook.demo.people import POLICE
 from beatbook.demo.venues import Venue, venues_by_neighbourhood
 from beatbook.operations import services
+from beatbook.operations.door_lists import DoorListError, visit_routes_build
 from beatbook.operations.models import (
     Activity,
     ActivityResult,
@@ -338,6 +339,15 @@ def _longton_day(longton: Neighbourhood, people: _Cast, day: date) -> Operation:
     _record(
         doors, fire, {Measure.VISITS: 96, Measure.DOORS_ANSWERED: 58, Measure.REFERRALS_FIRE: 9}
     )
+    _routes(
+        doors,
+        [
+            "PC Kofi Walker and Firefighter Jo Shaw",
+            "PCSO Emma Lowe and Firefighter Dan Wright",
+            "PC Priya Khan and Firefighter Tom Bailey",
+            "PCSO Chris Turner and Ali Hughes (council)",
+        ],
+    )
     _record(litter, council, {Measure.LITTER_BAGS: 34, Measure.PEOPLE_ENGAGED: 22})
     _record(
         warrant,
@@ -345,6 +355,14 @@ def _longton_day(longton: Neighbourhood, people: _Cast, day: date) -> Operation:
         {Measure.WARRANTS_EXECUTED: 1, Measure.ARRESTS: 2, Measure.DRUGS_SEIZURES: 1},
     )
     return operation
+
+
+def _routes(activity: Activity, visitors: list[str]) -> None:
+    """Walking routes over the area, one a pair; none where the demo holds no postcodes."""
+    try:
+        visit_routes_build(activity=activity, pairs=len(visitors), visitors=visitors)
+    except DoorListError:
+        return
 
 
 def _policing_week(force: Force, people: _Cast, monday: date) -> Operation:
@@ -445,7 +463,7 @@ def _crewe_day(people: _Cast, day: date, codes: list[str]) -> Operation:
         taking_part.append(organisation)
     centre = Lsoa.objects.filter(code__in=codes).order_by("code").first()
     where = _lsoa_venue(centre, "West End drop-in, community hall")
-    _activity(
+    doors = _activity(
         operation,
         title="Door-to-door visits: county lines and arson prevention",
         type=ActivityType.DOOR_TO_DOOR,
@@ -454,6 +472,15 @@ def _crewe_day(people: _Cast, day: date, codes: list[str]) -> Operation:
         public=True,
         organisations=taking_part[:3],
         **where,
+    )
+    _routes(
+        doors,
+        [
+            "DC Sam Price and Firefighter Laura Okafor",
+            "PC Ravi Patel and housing officer Jo Bailey",
+            "PCSO Aisha Hughes and social worker Tom Shaw",
+            "PC Dan Turner and probation officer Emma Wright",
+        ],
     )
     _activity(
         operation,

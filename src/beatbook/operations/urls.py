@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from beatbook.operations import evaluation_views, results_views, views
+from beatbook.operations import evaluation_views, results_views, surgery_views, views
 
 app_name = "operations"
 
@@ -26,6 +26,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # --- the public operation page (views) -------------------------------------------------
     path("operations/<int:pk>/", views.operation_public, name="public"),
     # --- the online surgery (surgery_views) ------------------------------------------------
+    path("operations/surgery/<int:pk>/", surgery_views.surgery_page, name="surgery"),
+    path("operations/surgery/<int:pk>/live.json", surgery_views.surgery_live, name="surgery-live"),
+    path(
+        _STAFF + "activities/<int:pk>/surgery/",
+        surgery_views.surgery_moderate,
+        name="surgery-moderate",
+    ),
     # --- door-to-door routes and visits (door_views) ---------------------------------------
     # --- results, summary, posts (results_views) -------------------------------------------
     path(

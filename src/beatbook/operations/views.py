@@ -11,11 +11,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from beatbook.accounts.access import staff_required
 from beatbook.accounts.models import Organisation, User
@@ -189,11 +188,12 @@ def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
 def operation_publish(request: HttpRequest, pk: int) -> HttpResponse:
     operation = operation_for_viewer(request, pk)
     if not selectors.may_change_operation(user=viewer(request), operation=operation):
         return _refused(request, operation)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     public = request.POST.get("public") == "yes"
     services.operation_publish(operation=operation, public=public)
     if public:
@@ -230,12 +230,13 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
 def partner_remove(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_object_or_404(OperationPartner.objects.select_related("organisation"), pk=pk)
     operation = operation_for_viewer(request, partner.operation_id)
     if not selectors.may_change_operation(user=viewer(request), operation=operation):
         return _refused(request, operation)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.partner_remove(partner=partner)
     except ValidationError as error:

@@ -82,8 +82,8 @@ class Command(ServeCommand):
         if not demo_teams_fresh(force_id=FORCE_ID):
             self.stdout.write(str(demo_teams_refresh(force_id=FORCE_ID)))
         if not demo_operations_fresh(force_id=FORCE_ID):
-            made = demo_operations_refresh(force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS)
-            self.stdout.write(str(made))
+            operations = demo_operations_refresh(force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS)
+            self.stdout.write(str(operations))
         if not demo_questions_fresh(force_id=FORCE_ID):
             made = demo_questions_refresh(force_id=FORCE_ID)
             self.stdout.write(f"Made {made} sample residents' questions.")
