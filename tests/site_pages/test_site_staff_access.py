@@ -141,6 +141,10 @@ ACCESS = {
     "operations:activity-edit": "change",
     "operations:activity-delete": "change",
     "operations:surgery-moderate": "contribute",
+    "operations:results": "operation",
+    "operations:summary-pdf": "operation",
+    "operations:posts": "operation",
+    "operations:activity-results": "change",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the

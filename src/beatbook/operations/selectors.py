@@ -14,12 +14,13 @@ organisation changes the operation itself.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
 from beatbook.accounts.access import is_staff_member
 from beatbook.accounts.models import Membership, Organisation, Role, User
+from beatbook.operations import operation_results
 from beatbook.operations.models import RESTRICTED_TYPES, Activity, Operation
 from beatbook.places.models import Neighbourhood
 
@@ -156,3 +157,18 @@ def lead_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         pk__in=organisations_for_user(user=user, roles=CONTRIBUTING_ROLES)
     )
+
+
+# --- results (operation_results) -------------------------------------------------------------
+
+
+def public_results(
+    operation: Operation, *, today: date | None = None
+) -> operation_results.OperationFigures | None:
+    """The "what we did" figures anyone may see: nothing until the operation is public and its
+    last day is over (Europe/London); then every activity's figures, one row per partner. A
+    restricted activity's figures count in the totals, but the figures carry no activity's
+    name, place or time."""
+    if not operation.public or not operation_results.operation_ended(operation, today=today):
+        return None
+    return operation_results.operation_figures(operation)

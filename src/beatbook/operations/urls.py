@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from beatbook.operations import evaluation_views, surgery_views, views
+from beatbook.operations import evaluation_views, results_views, surgery_views, views
 
 app_name = "operations"
 
@@ -35,6 +35,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     # --- door-to-door routes and visits (door_views) ---------------------------------------
     # --- results, summary, posts (results_views) -------------------------------------------
+    path(
+        _STAFF + "activities/<int:pk>/results/",
+        results_views.activity_results,
+        name="activity-results",
+    ),
+    path(_STAFF + "<int:pk>/results/", results_views.results, name="results"),
+    path(_STAFF + "<int:pk>/summary.pdf", results_views.summary, name="summary-pdf"),
+    path(_STAFF + "<int:pk>/posts/", results_views.posts, name="posts"),
     # --- the evaluation (evaluation_views) -------------------------------------------------
     path(_STAFF + "<int:pk>/evaluation/", evaluation_views.operation_evaluation, name="evaluation"),
 ]
