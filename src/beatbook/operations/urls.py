@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from beatbook.operations import views
+from beatbook.operations import door_views, views
 
 app_name = "operations"
 
@@ -19,6 +19,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("operations/<int:pk>/", views.operation_public, name="public"),
     # --- the online surgery (surgery_views) ------------------------------------------------
     # --- door-to-door routes and visits (door_views) ---------------------------------------
+    path(_STAFF + "activities/<int:pk>/routes/", door_views.activity_routes, name="routes"),
+    path(_STAFF + "routes/<int:pk>/print/", door_views.route_sheet, name="route-sheet"),
+    path(_STAFF + "routes/<int:pk>/log/", door_views.route_log, name="route-log"),
+    path(_STAFF + "routes/<int:pk>/visits/", door_views.route_visits, name="route-visits"),
     # --- results, summary, posts (results_views) -------------------------------------------
     # --- the evaluation (evaluation_views) -------------------------------------------------
 ]
