@@ -118,14 +118,21 @@ def build_operations_world(first_day: date = date(2026, 3, 2)) -> OperationsWorl
     lsoas = [_lsoa(code, lat, lng) for code, (lat, lng) in zip(LSOA_CODES, CENTRES, strict=True)]
     for postcode, (lat, lng) in zip(POSTCODES, CENTRES, strict=True):
         Postcode.objects.create(
-            postcode=postcode, quality=10, latitude=lat, longitude=lng, easting=391000, northing=343000
+            postcode=postcode,
+            quality=10,
+            latitude=lat,
+            longitude=lng,
+            easting=391000,
+            northing=343000,
         )
     longton = _place(staffordshire, "LONGTON", "Longton", lsoas)
     crewe = _place(cheshire, "CREWE", "Crewe West", [])
 
     police = organisation_create(name="Staffordshire Police", kind="police", force=staffordshire)
     council = organisation_create(
-        name="Stoke-on-Trent City Council", kind=OrganisationKind.LOCAL_AUTHORITY, force=staffordshire
+        name="Stoke-on-Trent City Council",
+        kind=OrganisationKind.LOCAL_AUTHORITY,
+        force=staffordshire,
     )
     fire = organisation_create(
         name="Staffordshire Fire and Rescue",

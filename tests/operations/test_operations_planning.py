@@ -55,7 +55,15 @@ def test_a_drawn_area_holds_the_lsoas_whose_centres_it_holds(world: OperationsWo
                 "area_choice": AreaChoice.POLYGON,
                 "area_polygon": {
                     "type": "Polygon",
-                    "coordinates": [[[-2.14, 52.98], [-2.12, 53.0], [-2.12, 52.98], [-2.14, 53.0], [-2.14, 52.98]]],
+                    "coordinates": [
+                        [
+                            [-2.14, 52.98],
+                            [-2.12, 53.0],
+                            [-2.12, 52.98],
+                            [-2.14, 53.0],
+                            [-2.14, 52.98],
+                        ]
+                    ],
                 },
             },
             "area_polygon",
