@@ -135,14 +135,15 @@ def _build(request: HttpRequest, activity: Activity, form: RouteBuildForm) -> Ht
     door_lists = importlib.import_module("beatbook.operations.door_lists")
 
     try:
-        routes = door_lists.visit_routes_build(
+        door_lists.visit_routes_build(
             activity=activity, pairs=form.cleaned_data["pairs"], visitors=form.visitor_names()
         )
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
         return None
-    messages.success(request, f"Built {len(routes)} route{'s' if len(routes) != 1 else ''}.")
+    built = activity.routes.count()
+    messages.success(request, f"Built {built} walking route{'s' if built != 1 else ''}.")
     return redirect("operations:routes", activity.pk)
 
 
