@@ -31,6 +31,7 @@ _DATA_COMMANDS = {
     "send_emails",
     "forecast",
     "backtest",
+    "evaluate",
 }
 
 

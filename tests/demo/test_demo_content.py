@@ -1,6 +1,6 @@
 """The demo's sample content reads as real (issue 12, item 16), on the demo's own data: events
 at real, distinct public places of each neighbourhood with postcodes the event rules accept,
-Longton's community action week at the venues of issue 14, bios that say something, and no
+bios that say something, and no
 "sample content" line in every text (one notice a page says it: see tests/site_pages)."""
 
 from __future__ import annotations
@@ -47,25 +47,13 @@ def test_every_event_is_at_a_place_the_event_rules_accept(demo: None) -> None:
     assert len(by_neighbourhood) == Neighbourhood.objects.filter(force_id=FORCE_ID).count()
     placed = 0
     for events in by_neighbourhood.values():
-        # (Longton's week goes back to Tesco Extra on the Thursday, as issue 14 plans.)
-        usual = [event for event in events if "action week" not in event.title]
-        in_person = [event.address for event in usual if not event.online]
+        in_person = [event.address for event in events if not event.online]
         # No two events of a neighbourhood at one place, and no made-up "community centre".
         assert len(set(in_person)) == len(in_person), in_person
         assert not any("community centre" in address for address in in_person)
         placed += all(postcode_in(address) for address in in_person)
     # Nearly every neighbourhood's events carry a postcode, and so show on its map.
     assert placed >= 0.95 * len(by_neighbourhood)
-
-
-def test_longtons_week_goes_to_the_venues_of_its_community_action_week(demo: None) -> None:
-    week = Event.objects.filter(title__startswith="Longton community action week").order_by("start")
-    addresses = [event.address for event in week]
-    assert addresses[0].startswith("Tesco Extra Longton car park, Baths Road, ST3 ")
-    assert addresses[1] == "Phoenix Retail Park car park, Longton"
-    assert addresses[2] == ""  # the online surgery
-    assert addresses[3] == addresses[0]
-    assert addresses[4].startswith("Longton Market, ")
 
 
 def test_bios_say_something(demo: None) -> None:

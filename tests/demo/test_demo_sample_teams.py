@@ -71,56 +71,6 @@ def test_every_neighbourhood_gets_a_sample_team_priorities_and_upcoming_events(
     assert SeniorOfficer.objects.filter(sample=True).count() == 2
 
 
-def test_longton_gets_its_community_action_week(force: Force) -> None:
-    """The week issue 14 describes, from the next Monday: the mobile police station at Tesco
-    Extra Longton on Monday and Thursday and at Phoenix Retail Park on Tuesday, an online
-    surgery on Wednesday at 7pm, the deputy commander at Longton Market on Friday 10am-12pm."""
-    today = date(2026, 5, 4)  # a Monday: the week starts on the next one
-    demo_teams_refresh(force_id="staffordshire", today=today)
-    week = Event.objects.filter(
-        neighbourhood__code="longton", title__startswith="Longton community action week"
-    ).order_by("start")
-    plan = [
-        (
-            event.title.removeprefix("Longton community action week: "),
-            f"{timezone.localtime(event.start):%a %H:%M}-{timezone.localtime(event.end):%H:%M}",
-            event.address.split(",")[0],
-        )
-        for event in week
-    ]
-    assert plan == [
-        (
-            "Mobile police station at Tesco Extra Longton, Monday",
-            "Mon 10:00-15:00",
-            "Tesco Extra Longton car park",
-        ),
-        (
-            "Mobile police station at Phoenix Retail Park",
-            "Tue 10:00-15:00",
-            "Phoenix Retail Park car park",
-        ),
-        ("Online surgery with specialist officers", "Wed 19:00-20:00", ""),
-        (
-            "Mobile police station at Tesco Extra Longton, Thursday",
-            "Thu 10:00-15:00",
-            "Tesco Extra Longton car park",
-        ),
-        ("Meet the deputy commander", "Fri 10:00-12:00", "Longton Market"),
-    ]
-    assert week.first().start.date() == date(2026, 5, 11)
-
-
-def test_the_online_surgery_has_joining_details_and_no_address(force: Force) -> None:
-    demo_teams_refresh(force_id="staffordshire", today=date(2026, 5, 4))
-    online = Event.objects.get(neighbourhood__code="longton", type="online-surgery")
-    assert online.online
-    assert online.address == ""
-    assert online.joining_url.startswith("https://")
-    assert online.place.startswith("Online: Join on the day at https://")
-    in_person = Event.objects.filter(neighbourhood__force=force).exclude(pk=online.pk)
-    assert not in_person.filter(online=True).exists()
-
-
 def test_a_refresh_replaces_sample_rows_and_keeps_what_staff_entered(force: Force) -> None:
     longton = Neighbourhood.objects.get(code="longton")
     services.team_member_create(neighbourhood=longton, name="Real Officer", rank="PC")
@@ -164,12 +114,8 @@ def test_sample_events_carry_the_postcode_nearest_the_point_inside_the_neighbour
     Postcode.objects.create(postcode="ST1 1AA", quality=10, latitude=53.020, longitude=-2.180)
     demo_teams_refresh(force_id="staffordshire", today=date(2026, 5, 4))
     longton = Event.objects.filter(neighbourhood__code="longton")
-    in_person = [event for event in longton if not event.online]
-    assert len(in_person) == longton.count() - 1
-    # Phoenix Retail Park is named without a postcode: no point in the data says where it is.
-    placed = [event for event in in_person if "Phoenix" not in event.title]
-    assert len(placed) == len(in_person) - 1
-    assert all(event.address.endswith(", ST3 9ZZ") for event in placed)
+    assert longton.exists()
+    assert all(event.address.endswith(", ST3 9ZZ") for event in longton)
     # Hanley has no bounding box here: its events keep their plain addresses.
     hanley = Event.objects.filter(neighbourhood__code="hanley")
     assert hanley.exists()

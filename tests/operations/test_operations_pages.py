@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 
@@ -49,3 +51,128 @@ def test_an_unpublished_operation_has_no_public_page(world: OperationsWorld) -> 
     world.week.public = False
     world.week.save()
     assert Client().get(reverse("operations:public", args=[world.week.pk])).status_code == 404
+
+
+def _form(**fields: object) -> dict[str, object]:
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def test_the_sergeant_plans_a_day_of_action_through_the_pages(world: OperationsWorld) -> None:
+    from beatbook.operations.models import Operation, OperationKind
+
+    client = _client("sergeant")
+    kind = OperationKind.objects.get(slug="day-of-action")
+    page = client.post(
+        reverse("operations:create"),
+        _form(
+            name="Longton day of action",
+            kind=kind.pk,
+            lead_organisation=world.police.pk,
+            lead=world.sergeant.pk,
+            first_day_day="9",
+            first_day_month="3",
+            first_day_year="2026",
+            last_day_day="9",
+            last_day_month="3",
+            last_day_year="2026",
+            area_choice="lsoas",
+            lsoa_codes="E01014220, E01014221",
+        ),
+    )
+    assert page.status_code == 302, re.findall(r"Error:</span>([^<]*)", page.content.decode())
+    operation = Operation.objects.get(name="Longton day of action")
+    assert operation.lsoas.count() == 2
+    page = client.post(
+        reverse("operations:activity-add", args=[operation.pk]),
+        _form(
+            title="Litter pick on Commerce Street",
+            type="litter-pick",
+            attendance="in-person",
+            venue_name="Commerce Street",
+            venue_address="Commerce Street, Longton, ST3 1AA",
+            day_day="9",
+            day_month="3",
+            day_year="2026",
+            start_time="10:00",
+            end_time="12:00",
+            organisations=[world.police.pk],
+            public="on",
+        ),
+    )
+    assert page.status_code == 302, re.findall(r"Error:</span>([^<]*)", page.content.decode())
+    assert operation.activities.get().public
+
+
+def test_an_activity_on_the_wrong_day_is_refused_with_a_message(world: OperationsWorld) -> None:
+    client = _client("sergeant")
+    before = world.week.activities.count()
+    page = client.post(
+        reverse("operations:activity-add", args=[world.week.pk]),
+        _form(
+            title="Litter pick",
+            type="litter-pick",
+            attendance="in-person",
+            venue_name="Commerce Street",
+            venue_address="Commerce Street, ST3 1AA",
+            day_day="20",
+            day_month="3",
+            day_year="2026",
+            start_time="10:00",
+            end_time="9:00",
+        ),
+    )
+    assert page.status_code == 400
+    assert "during the operation" in page.content.decode() or "ends" in page.content.decode()
+    assert world.week.activities.count() == before
+
+
+def test_publishing_an_enforcement_through_the_form_is_refused(world: OperationsWorld) -> None:
+    page = _client("sergeant").post(
+        reverse("operations:activity-edit", args=[world.enforcement.pk]),
+        _form(
+            title=world.enforcement.title,
+            type="enforcement",
+            attendance="in-person",
+            venue_name="Hidden Close",
+            venue_address="Hidden Close, ST3 1AD",
+            day_day="5",
+            day_month="3",
+            day_year="2026",
+            start_time="05:00",
+            end_time="09:00",
+            organisations=[world.police.pk],
+            public="on",
+        ),
+    )
+    assert page.status_code == 400
+    assert "never published" in page.content.decode()
+    world.enforcement.refresh_from_db()
+    assert not world.enforcement.public
+
+
+def test_an_analyst_may_look_but_not_change(world: OperationsWorld) -> None:
+    client = _client("analyst")
+    assert client.get(reverse("operations:detail", args=[world.week.pk])).status_code == 200
+    assert client.get(reverse("operations:edit", args=[world.week.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("operations:publish", args=[world.week.pk]), {"public": "no"}
+        ).status_code
+        == 403
+    )
+    world.week.refresh_from_db()
+    assert world.week.public
+
+
+def test_the_form_pages_open(world: OperationsWorld) -> None:
+    client = _client("sergeant")
+    for name, args in [
+        ("operations:create", []),
+        ("operations:edit", [world.week.pk]),
+        ("operations:partner-add", [world.week.pk]),
+        ("operations:activity-add", [world.week.pk]),
+        ("operations:activity-edit", [world.mobile_station.pk]),
+        ("operations:activity-delete", [world.mobile_station.pk]),
+        ("operations:list", []),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 200, name

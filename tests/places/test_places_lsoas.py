@@ -179,6 +179,7 @@ class TestPopulation:
         lsoa = Lsoa.objects.get(code="E01000001")
         # The first "Persons" column (all usual residents), without its thousands separator.
         assert lsoa.population_2011 == 1563
+        assert lsoa.households_2011 == 666
         assert (lsoa.msoa_code, lsoa.msoa_name) == ("E02000001", "Testtown 001")
         assert (lsoa.local_authority_code, lsoa.local_authority_name) == (
             "E06000021",
@@ -211,6 +212,19 @@ class TestPopulation:
         assert "names" in result.message
         lsoa = Lsoa.objects.get(code="E01099999")
         assert (lsoa.name, lsoa.census_year, lsoa.population_2021) == ("Testtown 003C", 2021, None)
+
+    def test_a_2011_table_without_households_still_loads(
+        self, places_dir: Path, tmp_path: Path
+    ) -> None:
+        lines = (places_dir / "lsoa-2011-population.csv").read_text().splitlines()
+        path = tmp_path / "population.csv"
+        # Drop the last two columns (Households, Persons per household); no quoted commas there.
+        path.write_text("\n".join(line.rsplit(",", 2)[0] for line in lines) + "\n")
+
+        lsoa_population_import(path=path)
+
+        lsoa = Lsoa.objects.get(code="E01000001")
+        assert (lsoa.population_2011, lsoa.households_2011) == (1563, None)
 
     def test_names_only_leaves_populations_alone(self, lsoas: None, places_dir: Path) -> None:
         lsoa_population_import(path=places_dir / "lsoa-2021-population.csv", names_only=True)

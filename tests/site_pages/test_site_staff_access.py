@@ -35,7 +35,16 @@ from beatbook.enquiries.contact_log import Requester, contact_shown_record
 from beatbook.enquiries.models import ContactDetailAccess, ContactPurpose, Question, QuestionStatus
 from beatbook.enquiries.outbox import outgoing_email_queue
 from beatbook.enquiries.services import question_ask
-from beatbook.places.models import Force, Neighbourhood
+from beatbook.operations import services as operations
+from beatbook.operations.models import (
+    Activity,
+    ActivityType,
+    AreaChoice,
+    Operation,
+    OperationKind,
+    VisitRoute,
+)
+from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event, Priority, TeamMember
 
@@ -86,6 +95,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     # A resident's question (who asked, the answer): the answering team only.
     "question": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 404, PARTNER: 404},
     "question by POST": dict.fromkeys(EVERY_STAFF, 405),
+    # Planning an operation: anyone who acts for an organisation (not an analyst).
+    "plan": {**EVERY_STAFF, ANALYST: 403},
+    # An operation: the people of its lead organisation and of its partners (the council).
+    "operation": {**EVERY_STAFF, OTHER_FORCE: 404},
+    # Adding to it: the same, but not read-only roles.
+    "contribute": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 403},
+    # A JSON address the page's script POSTs to: GET is not allowed, whoever asks.
+    "JSON by POST": dict.fromkeys(EVERY_STAFF, 405),
     # Administrators only.
     "administrators": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
 }
@@ -121,6 +138,22 @@ ACCESS = {
     "analytics:forecast": "list",
     "analytics:hotspots-download": "download",
     "analytics:forecast-download": "download",
+    "operations:list": "list",
+    "operations:create": "plan",
+    "operations:detail": "operation",
+    "operations:evaluation": "operation",
+    "operations:edit": "change",
+    "operations:partner-add": "change",
+    "operations:publish": "change by POST",
+    "operations:partner-remove": "change by POST",
+    "operations:activity-add": "contribute",
+    "operations:activity-edit": "change",
+    "operations:activity-delete": "change",
+    "operations:surgery-moderate": "contribute",
+    "operations:routes": "operation",
+    "operations:route-sheet": "operation",
+    "operations:route-log": "contribute",
+    "operations:route-visits": "JSON by POST",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -136,6 +169,9 @@ class World:
     priority: Priority
     event: Event
     users: dict[str, User | None] = field(default_factory=dict)
+    operation: Operation | None = None
+    surgery: Activity | None = None
+    route: VisitRoute | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +258,8 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
         OFFICER: _member("olu", police, officer, neighbourhoods=[longton]),
         ADMINISTRATOR: _user("root", is_superuser=True),
     }
+    world.operation, world.surgery = _operation(police, council, world.users[OFFICER], longton)
+    world.route = _route(world.operation, police)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -229,6 +267,61 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
         purpose=ContactPurpose.ANSWERING,
     )
     return world
+
+
+def _operation(
+    police: Any, council: Any, lead: Any, longton: Neighbourhood
+) -> tuple[Operation, Activity]:
+    """Longton's week, led by the police with the council as partner, and its online surgery
+    (the police's alone: the council's worker may not change it)."""
+    today = timezone.localdate()
+    operation = operations.operation_create(
+        by=lead,
+        details=operations.OperationDetails(
+            name="Longton week of action",
+            kind=OperationKind.objects.get(slug="week-of-action"),
+            lead=lead,
+            lead_organisation=police,
+            first_day=today,
+            last_day=today + timedelta(days=5),
+            public=True,
+            area_choice=AreaChoice.LSOAS,
+            lsoa_codes=[Lsoa.objects.create(code="E01014220", census_year=2011).code],
+        ),
+    )
+    operations.partner_add(operation=operation, organisation=council, contact_name="Dee")
+    start = timezone.now() + timedelta(days=1)
+    surgery = operations.activity_create(
+        operation=operation,
+        details=operations.ActivityDetails(
+            type=ActivityType.ONLINE_SURGERY,
+            title="Online surgery",
+            start=start,
+            end=start + timedelta(hours=1),
+            online=True,
+            joining_details="On the surgery page",
+            public=True,
+            organisations=[police],
+        ),
+    )
+    return operation, surgery
+
+
+def _route(operation: Operation, police: Any) -> VisitRoute:
+    """A walking route of the week's door-to-door visits (the police's and, as the lead's
+    partner, the council's to log)."""
+    start = timezone.now() + timedelta(days=2)
+    doors = Activity.objects.create(
+        operation=operation,
+        type=ActivityType.DOOR_TO_DOOR,
+        title="Door-to-door visits",
+        start=start,
+        end=start + timedelta(hours=4),
+        venue_name="Longton streets",
+    )
+    doors.organisations.set([police])
+    stop = {"postcode": "ST3 1AA", "latitude": 52.99, "longitude": -2.14, "households": 4}
+    return VisitRoute.objects.create(activity=doors, number=1, stops=[stop], households=4)
 
 
 # --- The pages, from the URL resolver ---------------------------------------------------------
@@ -249,6 +342,8 @@ def _routes(
 def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
     """A real value for one URL argument, so that a refusal is the access check, not a 404 for
     an id that does not exist (the admin's models that hold no row here get a made-up id)."""
+    if name == "pk" and route.endswith("<int:pk>/routes/") and world.route is not None:
+        return str(world.route.activity_id)  # a door-to-door activity's routes
     if name == "pk":
         segment = route.split("<int:pk>")[0].rstrip("/").rsplit("/", 1)[-1]
         rows = {
@@ -256,8 +351,14 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "team": world.member,
             "priorities": world.priority,
             "events": world.event,
+            "operations": world.operation,
+            "activities": world.surgery,
+            "routes": world.route,
+            "partners": world.operation.partners.first() if world.operation else None,
         }
-        return str(rows[segment].pk)  # a KeyError: a new kind of page needs a row here
+        row = rows[segment]  # a KeyError: a new kind of page needs a row here
+        assert row is not None
+        return str(row.pk)
     if name in {"object_id", "id"}:
         model = model_admin.model if model_admin is not None else Neighbourhood
         first = model._default_manager.order_by("pk").first()

@@ -8,6 +8,9 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FORCE_ID = "staffordshire"
+# The LSOAs of Crewe's west end, for its day of action (demo.sample_operations): none until the
+# bundle holds them.
+CREWE_WEST_LSOAS: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

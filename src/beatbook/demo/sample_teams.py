@@ -4,9 +4,9 @@ Every row made here is flagged ``sample``: each page that shows one says, once, 
 sample content (``sample_notice`` in ``beatbook_ui``); the texts themselves read as a real
 team's would. Each refresh replaces the previous sample rows (and touches nothing staff
 entered), so running it at every ``beatbook demo`` start keeps the events in the coming
-fortnight. Events go to real public places of each neighbourhood (``beatbook.demo.venues``);
-Longton gets the community action week of issue 14 (Tesco Extra Longton, Phoenix Retail Park,
-an online surgery, Longton Market). Priorities follow each neighbourhood's commonest crimes.
+fortnight. Events go to real public places of each neighbourhood (``beatbook.demo.venues``),
+except Longton's supermarket and market, where its community action week is held (an operation:
+``beatbook.demo.sample_operations``). Priorities follow each neighbourhood's commonest crimes.
 """
 
 from __future__ import annotations
@@ -79,9 +79,6 @@ _ISSUES = {
     "possession-of-weapons": "People carrying knives and other weapons",
     "other-crime": "Fraud and other crime reported by residents",
 }
-MOBILE = EventType.MOBILE_POLICE_STATION
-# In the plan of the week of action below: the event is held online, with no address.
-ONLINE = "online"
 # A category as a sentence names it ("follows up reports of shoplifting").
 _FOCUS = {
     "anti-social-behaviour": "anti-social behaviour",
@@ -274,98 +271,9 @@ def _events(
     ]
 
 
-def _joining_details(neighbourhood: Neighbourhood) -> str:
-    slug = neighbourhood.code.lower().replace(".", "-")
-    return (
-        f"Join on the day at https://meet.example.police.uk/{slug} (sample link), "
-        f"or email {slug}.npt@example.police.uk to be sent it"
-    )
-
-
-# The public places police.uk publishes in Longton that stand for the week's two venues.
+# The public places police.uk publishes in Longton where its community action week is held
+# (``demo.sample_operations``): the usual events go elsewhere.
 LONGTON_WEEK_KINDS = ("Supermarket car park", "Shopping area")
-
-
-def _longton_places(neighbourhood: Neighbourhood, venues: list[Venue]) -> dict[str, str]:
-    """The week's venues (issue 14), placed at the public places police.uk publishes in Longton:
-    its supermarket car park by Baths Road is Tesco Extra's, its shopping area the market's."""
-    by_kind = {venue.name: venue for venue in venues}
-    fallback = _fallback_venue(neighbourhood, "")
-    tesco, market = (by_kind.get(kind, fallback) for kind in LONGTON_WEEK_KINDS)
-    return {
-        "tesco": _with_postcode(f"Tesco Extra Longton car park, {tesco.street}", tesco.postcode),
-        "phoenix": "Phoenix Retail Park car park, Longton",
-        "market": _with_postcode(f"Longton Market, {market.street}", market.postcode),
-    }
-
-
-def _week_of_action(neighbourhood: Neighbourhood, today: date, venues: list[Venue]) -> list[Event]:
-    """Longton's community action week (issue 14): six days from the next Monday."""
-    monday = today + timedelta(days=(7 - today.weekday()) or 7)
-    day = [monday + timedelta(days=n) for n in range(6)]
-    places = _longton_places(neighbourhood, venues)
-    station = (
-        "<p>Talk to officers and Stoke-on-Trent City Council staff in the mobile police "
-        "station: report a crime, get crime prevention advice or tell us what worries you.</p>"
-    )
-    tesco, phoenix = "at Tesco Extra Longton", "at Phoenix Retail Park"
-    plan = (
-        (
-            f"Mobile police station {tesco}, {day[0]:%A}",
-            MOBILE,
-            places["tesco"],
-            day[0],
-            10,
-            15,
-            station,
-        ),
-        (f"Mobile police station {phoenix}", MOBILE, places["phoenix"], day[1], 10, 15, station),
-        (
-            "Online surgery with specialist officers",
-            EventType.ONLINE_SURGERY,
-            ONLINE,
-            day[2],
-            19,
-            20,
-            "<p>Chat live with specialist officers: send your question before or during the "
-            "surgery.</p>",
-        ),
-        (
-            f"Mobile police station {tesco}, {day[3]:%A}",
-            MOBILE,
-            places["tesco"],
-            day[3],
-            10,
-            15,
-            station,
-        ),
-        (
-            "Meet the deputy commander",
-            EventType.MEET_THE_COMMANDER,
-            places["market"],
-            day[4],
-            10,
-            12,
-            "<p>Stoke-on-Trent's new deputy commander meets residents and business owners, "
-            "with advice on drugs, alcohol and finding work from the council's specialists.</p>",
-        ),
-    )
-    return [
-        Event(
-            neighbourhood=neighbourhood,
-            title=f"Longton community action week: {title}",
-            type=kind,
-            description=description,
-            address="" if address == ONLINE else address,
-            online=address == ONLINE,
-            joining_details=_joining_details(neighbourhood) if address == ONLINE else "",
-            start=_at(when, start),
-            end=_at(when, end),
-            contact_details={"telephone": "101"},
-            sample=True,
-        )
-        for title, kind, address, when, start, end, description in plan
-    ]
 
 
 def _top_categories(force_id: str) -> dict[int, list[str]]:
@@ -460,8 +368,6 @@ def demo_teams_refresh(*, force_id: str, today: date | None = None) -> DemoTeams
         members += _team(neighbourhood, rng, top)
         priorities += _priorities(neighbourhood, top, today)
         if "longton" in neighbourhood.name.lower():
-            events += _week_of_action(neighbourhood, today, places)
-            # The week has the supermarket and the market: the usual events go elsewhere.
             places = [venue for venue in places if venue.name not in LONGTON_WEEK_KINDS]
         events += _events(neighbourhood, rng, today, places)
         if neighbourhood.pk not in taken:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
 
 from beatbook.opendata.models import Crime, Location
-from beatbook.records.models import SourceFile, SourceStatus
+from beatbook.records.models import SourceFile, SourceKind, SourceStatus
 
 
 def crime_months() -> list[str]:
@@ -41,3 +43,48 @@ def crimes_in_neighbourhood(
     return Crime.objects.filter(
         force_id=force_id, month__in=months, neighbourhood_id=neighbourhood_id
     )
+
+
+@dataclass(frozen=True)
+class LsoaMonthCount:
+    """One LSOA's crimes in one month: all of them, and those of the category asked for."""
+
+    lsoa_code: str
+    lsoa_name: str
+    month: str
+    crimes: int
+    chosen: int
+
+
+@dataclass(frozen=True)
+class ForceLsoaCrimes:
+    """A force's street-level crimes counted per LSOA and month, and the months it holds.
+
+    ``months_held`` are the months whose street file is loaded for the force (and any month
+    with a crime): a month not held is unknown, never a month without crime. An LSOA whose
+    crimes were published under two names (boundaries renamed between releases) has a row for
+    each name.
+    """
+
+    counts: tuple[LsoaMonthCount, ...]
+    months_held: tuple[str, ...]
+
+
+def force_lsoa_month_counts(*, force_id: str, category: str | None = None) -> ForceLsoaCrimes:
+    """The force's crimes per LSOA and month in one aggregate query, through
+    ``(force, month)``; ``chosen`` counts only the police.uk ``category`` slug (every crime
+    when None). Crimes published without an LSOA are left out."""
+    chosen = Count("id") if category is None else Count("id", filter=Q(category=category))
+    rows = (
+        Crime.objects.filter(force_id=force_id)
+        .exclude(lsoa_code="")
+        .values_list("lsoa_code", "lsoa_name", "month")
+        .annotate(crimes=Count("id"), chosen=chosen)
+        .order_by()
+    )
+    counts = tuple(LsoaMonthCount(*row) for row in rows)
+    loaded = SourceFile.objects.filter(
+        kind=SourceKind.STREET, force_id=force_id, status=SourceStatus.LOADED
+    ).values_list("month", flat=True)
+    held = {month for month in loaded if month} | {count.month for count in counts}
+    return ForceLsoaCrimes(counts=counts, months_held=tuple(sorted(held)))

@@ -3,9 +3,8 @@ printable sheet, the phone page a visitor logs each door on, and the JSON addres
 script sends queued entries to.
 
 Scoped like every operations page: an activity the user cannot see is a 404; building routes
-or logging doors, for someone who may only look (an analyst), is a 403. The JSON address
-answers in JSON whatever happens, never with a sign-in page, so the script can tell a stored
-entry from one to send again.
+or logging doors, for someone who may only look (an analyst), is a 403. Past the staff check,
+the JSON address answers in JSON, so the script can tell a stored entry from one to send again.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from beatbook.accounts.access import is_staff_member, staff_required
+from beatbook.accounts.access import staff_required
 from beatbook.accounts.models import User
 from beatbook.operations import selectors
 from beatbook.operations.door_forms import (
@@ -138,9 +137,8 @@ def _build(request: HttpRequest, activity: Activity, form: RouteBuildForm) -> Ht
         door_lists.visit_routes_build(
             activity=activity, pairs=form.cleaned_data["pairs"], visitors=form.visitor_names()
         )
-    except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
+    except door_lists.DoorListError as error:
+        form.add_error(None, str(error))
         return None
     built = activity.routes.count()
     messages.success(request, f"Built {built} walking route{'s' if built != 1 else ''}.")
@@ -274,14 +272,18 @@ def _json_error(
     return JsonResponse({"error": message, "errors": errors or {}}, status=status)
 
 
+@staff_required
 @require_POST
 def route_visits(request: HttpRequest, pk: int) -> JsonResponse:
-    """Store one entry sent by the page's script: 201 when new, 200 when already stored."""
-    if not is_staff_member(request.user):
-        return _json_error(403, "Sign in again to send your entries.")
+    """Store one entry sent by the page's script: 201 when new, 200 when already stored.
+
+    The staff check is every staff page's (someone signed out is sent to sign in); the script
+    keeps any entry whose answer is not this JSON naming it, and sends it again later."""
     user = viewer(request)
     try:
         route = _route(user, pk)
+        if request.content_type != "application/json":
+            raise ValidationError({"entry": "Send one entry as a JSON object."})
         payload = json.loads(request.body)
         if not isinstance(payload, dict):
             raise ValidationError({"entry": "Send one entry as a JSON object."})

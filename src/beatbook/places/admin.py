@@ -27,6 +27,7 @@ class LsoaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "force",
         "population_2011",
         "population_2021",
+        "households_2011",
     ]
     list_filter = ["census_year", "force"]
     search_fields = ["code", "name", "msoa_code", "msoa_name", "local_authority_name"]

@@ -64,6 +64,9 @@ class Lsoa(Boundary):
     local_authority_name = models.CharField(max_length=120, blank=True)
     population_2011 = models.PositiveIntegerField(null=True, blank=True)
     population_2021 = models.PositiveIntegerField(null=True, blank=True)
+    households_2011 = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Households in the 2011 census (usual residents' homes)."
+    )
     area_hectares = models.FloatField(null=True, blank=True)
     force = models.ForeignKey(
         Force, null=True, blank=True, on_delete=models.SET_NULL, related_name="lsoas"

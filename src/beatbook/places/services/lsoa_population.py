@@ -46,6 +46,7 @@ class _Row:
     local_authority_code: str = ""
     local_authority_name: str = ""
     area_hectares: float | None = None
+    households: int | None = None
 
 
 _Reader = Callable[[int, list[str]], _Row]
@@ -146,6 +147,10 @@ def _reader_2011(path: Path, header: list[str]) -> _Reader:
         )
     }
 
+    # Households (the door-to-door estimate per postcode, operations.door_lists) is read where
+    # the table has it; an older copy without the column still loads.
+    households_at = header.index("Households") if "Households" in header else None
+
     def read(line: int, cells: list[str]) -> _Row:
         return _Row(
             code=cells[at["LSOA Code"]].strip(),
@@ -157,6 +162,11 @@ def _reader_2011(path: Path, header: list[str]) -> _Reader:
             local_authority_name=cells[at["Local authority name"]].strip()[:120],
             area_hectares=parse_float(
                 cells[at["Hectares"]], path=path, line=line, column="Hectares"
+            ),
+            households=(
+                parse_count(cells[households_at], path=path, line=line, column="Households")
+                if households_at is not None
+                else None
             ),
         )
 
@@ -222,7 +232,13 @@ def _save(rows: list[_Row], *, census: int, names_only: bool, has_details: bool)
     if not names_only:
         fields.append(f"population_{census}")
         update.append(f"population_{census}")
+    with_households = has_details and not names_only
+    if with_households:
+        fields.append("households_2011")
+        update.append("households_2011")
     values = [_values(row, existing.get(row.code), census, names_only) for row in rows]
+    if with_households:
+        values = [(*value, row.households) for value, row in zip(values, rows, strict=True)]
     upsert_rows(model=Lsoa, fields=fields, update=update, rows=values)
 
 

@@ -22,9 +22,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from beatbook.core.bucket_store import bucket_file_beside
-from beatbook.demo.bundle import FORCE_ID
+from beatbook.demo.bundle import CREWE_WEST_LSOAS, FORCE_ID
 from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.people import DemoAdmin, demo_admin_ensure, demo_organisations_ensure
+from beatbook.demo.sample_operations import demo_operations_fresh, demo_operations_refresh
 from beatbook.demo.sample_questions import demo_questions_fresh, demo_questions_refresh
 from beatbook.demo.sample_teams import demo_teams_fresh, demo_teams_refresh
 from beatbook.demo.setup import demo_database_path, demo_password_path
@@ -80,6 +81,9 @@ class Command(ServeCommand):
         # on the first start of each day so that the events stay upcoming.
         if not demo_teams_fresh(force_id=FORCE_ID):
             self.stdout.write(str(demo_teams_refresh(force_id=FORCE_ID)))
+        if not demo_operations_fresh(force_id=FORCE_ID):
+            operations = demo_operations_refresh(force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS)
+            self.stdout.write(str(operations))
         if not demo_questions_fresh(force_id=FORCE_ID):
             made = demo_questions_refresh(force_id=FORCE_ID)
             self.stdout.write(f"Made {made} sample residents' questions.")
