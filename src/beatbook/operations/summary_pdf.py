@@ -9,13 +9,15 @@ first page is kept, so the summary is always one page.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
-from weasyprint import HTML, Document  # type: ignore[import-untyped]
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+
+if TYPE_CHECKING:
+    from weasyprint import Document  # type: ignore[import-untyped]
 
 # WeasyPrint logs each step of every render at INFO: a line per page per try, for one PDF.
+# Set before it is first imported, which parses its own stylesheets and logs that too.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Each try: the body's font size in points, and whether the table of partners is drawn.
@@ -25,6 +27,11 @@ DENSITIES: tuple[tuple[float, bool], ...] = ((11, True), (9, True), (8, False))
 def summary_document(context: dict[str, Any]) -> Document:
     """The rendered summary (``document.pages`` has one page); ``context`` is the template's:
     ``figures`` (``OperationFigures``), ``paragraphs`` and ``operation``."""
+    # Imported here, not at the top: it takes most of a second, and only this page needs it,
+    # so no web worker pays for it before someone asks for a summary.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+
     document: Document | None = None
     for font_size, partners_table in DENSITIES:
         html = render_to_string(
