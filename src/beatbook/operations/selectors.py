@@ -14,7 +14,7 @@ organisation changes the operation itself.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
@@ -156,3 +156,17 @@ def lead_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         pk__in=organisations_for_user(user=user, roles=CONTRIBUTING_ROLES)
     )
+
+
+# --- publishing: the public's operations of a neighbourhood -----------------------------------
+
+
+def public_operations_covering(
+    *, neighbourhood: Neighbourhood, ending_from: date | None = None
+) -> QuerySet[Operation]:
+    """Public operations whose area covers the neighbourhood, newest first; with
+    ``ending_from``, only those whose last day is on or after it (current and recent ones)."""
+    found = public_operations().filter(pk__in=_operations_covering(neighbourhood).values("pk"))
+    if ending_from is not None:
+        found = found.filter(last_day__gte=ending_from)
+    return found.select_related("kind").order_by("-first_day", "name")
