@@ -27,9 +27,9 @@ from django.utils import timezone
 from beatbook.enquiries.models import Question
 from beatbook.enquiries.services import question_ask
 from beatbook.operations.models import Activity
-from beatbook.policeapi.api import api
 from beatbook.places.models import Neighbourhood
 from beatbook.places.spatial import forget_cached_indexes
+from beatbook.policeapi.api import api
 from beatbook.policeapi.cache import RESPONSES
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event
