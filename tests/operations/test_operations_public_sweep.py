@@ -163,6 +163,17 @@ FILLERS: dict[str, Filler] = {
     "enquiries:sent": lambda p: [_get(f"/questions/{p.question.reference}/sent/")],
     # The operation's public page (the world's operation is public).
     "operations:public": lambda p: [_get(f"/operations/{p.world.week.pk}/")],
+    # The online surgery's page and its live answers: the public surgery only; any other
+    # activity's number, the restricted one's included, is not found.
+    "operations:surgery": lambda p: [
+        _get(f"/operations/surgery/{p.world.surgery.pk}/"),
+        _get(f"/operations/surgery/{p.world.enforcement.pk}/", 404),
+    ],
+    "operations:surgery-live": lambda p: [
+        _get(f"/operations/surgery/{p.world.surgery.pk}/live.json"),
+        _get(f"/operations/surgery/{p.world.surgery.pk}/live.json?since=0"),
+        _get(f"/operations/surgery/{p.world.enforcement.pk}/live.json", 404),
+    ],
     # The site.
     "home": lambda p: [_get("/")],
     "login": lambda p: [_get("/accounts/login/")],
