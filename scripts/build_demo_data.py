@@ -5,13 +5,16 @@
 
 The demo is Staffordshire: police.uk street-level crime for 2025 (the archive as published),
 and the places that crime needs, cut down from the national files in the same formats, so the
-demo loads through the same importers as real data:
+demo loads through the same importers as real data. It also holds the places (not the crime)
+of the west end of Crewe, in Cheshire, for the demo's day of action there (issue 14):
 
 - the 2011 LSOAs of the Staffordshire force area (from the LSOA -> force lookup), plus the
-  2011 LSOAs where at least MIN_CRIMES of Staffordshire's crimes fall (border areas);
+  2011 LSOAs where at least MIN_CRIMES of Staffordshire's crimes fall (border areas), plus
+  the west of Crewe: ``CREWE_WEST_LSOAS`` in beatbook/demo/bundle.py, checked here against
+  the rule in ``crewe_west_lsoas`` (see there);
 - their boundaries (GeoJSON, gzipped), 2011 populations, and 2021 populations for those codes
   and for the 2021 codes the crime files use;
-- the lookup rows for Staffordshire;
+- the lookup rows for Staffordshire's LSOAs (force Staffordshire) and Crewe's (Cheshire);
 - OS Code-Point Open laid out as OS ships it, with only the postcodes in those LSOAs (by the
   ONS postcode -> LSOA lookup of May 2022; postcodes newer than that by their position inside
   the LSOA boundaries) and a Codelist.xlsx cut down to the codes they use.
@@ -29,6 +32,7 @@ import io
 import json
 import re
 import shutil
+import sys
 import zipfile
 from collections import Counter
 from collections.abc import Callable
@@ -42,12 +46,23 @@ from pyproj import Transformer
 from shapely.geometry import Point, shape
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+from beatbook.demo.bundle import CREWE_WEST_LSOAS  # noqa: E402 (plain module, no Django)
+
 OUT = REPO / "src" / "beatbook" / "demo" / "data"
+NAME = "demo"  # the output files' names: lsoa-2011-boundaries-demo.geojson.gz and so on
 FORCE_NAME = "Staffordshire"
 CRIME_ZIP = "staffordshire-2025.zip"
 MIN_CRIMES = 5
 POSTCODE_AREAS = ("st", "ws", "de", "b", "wv", "tf", "cw", "sk")
 ZIP_TIME = (2025, 1, 1, 0, 0, 0)
+
+# The west end of Crewe (see crewe_west_lsoas).
+CREWE_FORCE_NAME = "Cheshire"
+CREWE_DISTRICT = "Cheshire East UA"  # as the lookup names it
+CREWE_WARDS = ("Crewe West Ward", "Crewe St. Barnabas Ward", "Crewe Central Ward")
+CREWE_CENTRE_LONGITUDE = -2.44161  # GeoNames' point for Crewe, in the town centre
+CREWE_POSTCODE_AREA = "cw"
 
 
 def crime_lsoa_counts(crime_zip: Path) -> Counter[str]:
@@ -68,7 +83,8 @@ def force_lsoas(lookup: Path) -> list[dict[str, str]]:
         return [row for row in csv.DictReader(handle) if row["Police_force"] == FORCE_NAME]
 
 
-def write_lookup(lookup: Path, codes: set[str], target: Path) -> None:
+def write_lookup(lookup: Path, forces: dict[str, str], target: Path) -> None:
+    """The lookup's rows for the LSOAs in ``forces`` (code -> force name) in that force."""
     with (
         lookup.open(encoding="utf-8-sig", newline="") as handle,
         target.open("w", newline="") as out,
@@ -78,7 +94,62 @@ def write_lookup(lookup: Path, codes: set[str], target: Path) -> None:
         header = next(reader)
         writer.writerow(header)
         code_at, force_at = header.index("LSOA Code"), header.index("Police_force")
-        writer.writerows(r for r in reader if r[code_at] in codes and r[force_at] == FORCE_NAME)
+        writer.writerows(r for r in reader if forces.get(r[code_at]) == r[force_at])
+
+
+def crewe_west_lsoas(source: Path) -> set[str]:
+    """The west end of Crewe: the 2011 LSOAs of Cheshire East (force Cheshire in the lookup)
+    whose live postcodes lie mostly in the Crewe West, Crewe St. Barnabas or Crewe Central
+    wards (the ONS postcode lookup for the LSOA, Code-Point Open for the ward), and whose
+    centroid lies west of Crewe town centre (so also west of the station, which is south-east
+    of it). They are the LSOAs of MSOAs Cheshire East 037 and 039 (less 039B, east of the
+    centre), 036D-E, 043C and 044C."""
+    geography = source / "geography"
+    with (geography / "lsoa-2011-police-force-lookup.csv").open(encoding="utf-8-sig") as handle:
+        cheshire_east = {
+            row["LSOA Code"]
+            for row in csv.DictReader(handle)
+            if row["Police_force"] == CREWE_FORCE_NAME
+            and row["Local authority name"] == CREWE_DISTRICT
+        }
+    with zipfile.ZipFile(source / "postcodes" / "codepo_gb.zip") as archive:
+        wards = {
+            fields[0].replace(" ", ""): fields[9]
+            for fields in csv.reader(
+                archive.read(f"Data/CSV/{CREWE_POSTCODE_AREA}.csv").decode("ascii").splitlines()
+            )
+        }
+        names = area_names(archive.read("Doc/Codelist.xlsx"))
+    counts: dict[str, Counter[str]] = {}
+    lookup = source / "postcodes" / "ons-postcode-lsoa11-lookup-may22-extract.csv.gz"
+    with gzip.open(lookup, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            ward = wards.get(row["pcds"].replace(" ", ""))
+            if row["lsoa11cd"] in cheshire_east and not row["doterm"] and ward:
+                counts.setdefault(row["lsoa11cd"], Counter())[names.get(ward, ward)] += 1
+    with gzip.open(geography / "lsoa-2011-boundaries-ew-generalised.geojson.gz", "rt") as handle:
+        west = {
+            f["properties"]["LSOA11CD"]
+            for f in json.load(handle)["features"]
+            if f["properties"]["LONG"] < CREWE_CENTRE_LONGITUDE
+        }
+    return {
+        code
+        for code, wards_of in counts.items()
+        if code in west and wards_of.most_common(1)[0][0] in CREWE_WARDS
+    }
+
+
+def area_names(codelist: bytes) -> dict[str, str]:
+    """Code-Point Open's area codes to names, from its Codelist.xlsx."""
+    workbook = openpyxl.load_workbook(io.BytesIO(codelist), read_only=True)
+    return {
+        str(row[1]): str(row[0])
+        for sheet in workbook.worksheets
+        if len(sheet.title) == 3
+        for row in sheet.iter_rows(values_only=True)
+        if len(row) > 1 and row[1]
+    }
 
 
 def write_boundaries(source: Path, codes: set[str], target: Path) -> list[dict[str, Any]]:
@@ -220,30 +291,39 @@ def main() -> None:
     for folder in ("policeuk", "geography", "postcodes"):
         (OUT / folder).mkdir(parents=True, exist_ok=True)
 
+    crewe = crewe_west_lsoas(source)
+    if crewe != set(CREWE_WEST_LSOAS):
+        raise SystemExit(
+            "CREWE_WEST_LSOAS in beatbook/demo/bundle.py differs from the rule: "
+            f"the rule adds {sorted(crewe - set(CREWE_WEST_LSOAS))}, "
+            f"drops {sorted(set(CREWE_WEST_LSOAS) - crewe)}"
+        )
+
     shutil.copyfile(policeuk / CRIME_ZIP, OUT / "policeuk" / CRIME_ZIP)
     crime_counts = crime_lsoa_counts(policeuk / CRIME_ZIP)
 
     lookup = geography / "lsoa-2011-police-force-lookup.csv"
     in_force = {row["LSOA Code"] for row in force_lsoas(lookup)}
     busy = {code for code, n in crime_counts.items() if n >= MIN_CRIMES}
+    if crewe & (in_force | busy):
+        raise SystemExit(f"Crewe LSOAs among Staffordshire's: {sorted(crewe & (in_force | busy))}")
     features = write_boundaries(
         geography / "lsoa-2011-boundaries-ew-generalised.geojson.gz",
-        in_force | busy,
-        OUT / "geography" / "lsoa-2011-boundaries-staffordshire.geojson.gz",
+        in_force | busy | crewe,
+        OUT / "geography" / f"lsoa-2011-boundaries-{NAME}.geojson.gz",
     )
     lsoas = {f["properties"]["LSOA11CD"] for f in features}
-    write_lookup(
-        lookup, lsoas, OUT / "geography" / "lsoa-2011-police-force-lookup-staffordshire.csv"
-    )
+    forces = dict.fromkeys(in_force, FORCE_NAME) | dict.fromkeys(crewe, CREWE_FORCE_NAME)
+    write_lookup(lookup, forces, OUT / "geography" / f"lsoa-2011-police-force-lookup-{NAME}.csv")
     pop_2011 = filter_csv(
         geography / "lsoa-2011-population.csv",
-        OUT / "geography" / "lsoa-2011-population-staffordshire.csv",
+        OUT / "geography" / f"lsoa-2011-population-{NAME}.csv",
         column=6,
         codes=lsoas,
     )
     pop_2021 = filter_csv(
         geography / "lsoa-2021-population.csv",
-        OUT / "geography" / "lsoa-2021-population-staffordshire.csv",
+        OUT / "geography" / f"lsoa-2021-population-{NAME}.csv",
         column=1,
         codes=lsoas | set(crime_counts),
     )
@@ -253,10 +333,11 @@ def main() -> None:
     kept, codes = build_codepoint(
         source / "postcodes" / "codepo_gb.zip",
         postcode_filter(features, inside, known),
-        OUT / "postcodes" / "codepo_staffordshire.zip",
+        OUT / "postcodes" / f"codepo_{NAME}.zip",
     )
     print(
-        f"LSOAs: {len(lsoas)} ({len(in_force)} in the force area); 2011 population rows: {pop_2011}"
+        f"LSOAs: {len(lsoas)} ({len(in_force)} in the Staffordshire force area, "
+        f"{len(crewe)} in the west of Crewe); 2011 population rows: {pop_2011}"
     )
     print(f"2021 population rows: {pop_2021}; postcodes: {kept}; area codes used: {len(codes)}")
     total = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import csv
+import gzip
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from beatbook.demo.bundle import DATA_DIR, demo_bundle_checksum, demo_bundle_files
+from beatbook.demo.bundle import (
+    CREWE_WEST_LSOAS,
+    DATA_DIR,
+    demo_bundle_checksum,
+    demo_bundle_files,
+)
 from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.models import DemoBundle
 from beatbook.opendata.models import Crime
@@ -31,7 +39,7 @@ class RecordingProgress:
         self.summaries.append(summary)
 
 
-def test_the_demo_loads_real_staffordshire_data_once_and_a_second_run_loads_nothing() -> None:
+def test_the_demo_loads_staffordshire_and_west_crewe_once_and_a_second_run_loads_nothing() -> None:
     progress = RecordingProgress()
 
     first = demo_data_load(progress=progress)
@@ -49,6 +57,13 @@ def test_the_demo_loads_real_staffordshire_data_once_and_a_second_run_loads_noth
     for place in ("Longton", "Meir", "Hanley"):
         assert any(place in name for name in names), place
     assert Crime.objects.exclude(neighbourhood=None).count() > 100_000
+    crewe = Lsoa.objects.filter(code__in=CREWE_WEST_LSOAS)
+    assert set(crewe.values_list("force_id", flat=True)) == {"cheshire"}
+    assert crewe.count() == len(CREWE_WEST_LSOAS) == 12
+    assert not crewe.filter(boundary=None).exists()
+    assert not crewe.filter(population_2011=None).exists()
+    assert not crewe.filter(neighbourhoods__isnull=False).exists()
+    assert Postcode.objects.filter(postcode__startswith="CW2 7").count() > 50
     assert progress.steps[-1] == "Street-level crime, 2025"
     assert len(progress.summaries) == len(progress.steps) == 7
     assert progress.advances == 12
@@ -91,3 +106,16 @@ def test_the_bundle_is_small_and_carries_its_attribution() -> None:
     assert "Open Government" in attribution
     assert "Royal Mail copyright and database right 2025" in attribution
     assert all(path.is_file() for path in demo_bundle_files().all())
+
+
+def test_the_west_end_of_crewe_is_in_the_bundles_files_in_force_cheshire() -> None:
+    files = demo_bundle_files()
+    with files.forces.open(encoding="utf-8-sig", newline="") as handle:
+        forces = {row["LSOA Code"]: row["Police_force"] for row in csv.DictReader(handle)}
+    with gzip.open(files.boundaries, "rt", encoding="utf-8") as handle:
+        bounded = {f["properties"]["LSOA11CD"] for f in json.load(handle)["features"]}
+
+    assert len(set(CREWE_WEST_LSOAS)) == len(CREWE_WEST_LSOAS)
+    assert all(forces.get(code) == "Cheshire" for code in CREWE_WEST_LSOAS)
+    assert set(CREWE_WEST_LSOAS) <= bounded
+    assert set(forces.values()) == {"Staffordshire", "Cheshire"}

@@ -82,6 +82,10 @@ def test_crewes_day_of_action_comes_with_its_lsoas(demo: None) -> None:
     assert crewe is not None
     assert crewe.force_id == "cheshire"
     assert crewe.partners.count() == 5
+    assert sorted(crewe.lsoas.values_list("code", flat=True)) == sorted(CREWE_WEST_LSOAS)
+    doors = crewe.activities.get(type=ActivityType.DOOR_TO_DOOR)
+    assert doors.routes.count() == 4
+    assert sum(route.households for route in doors.routes.all()) > 1000
 
 
 def test_the_samples_count_as_fresh_only_on_their_day(demo: None) -> None:

@@ -36,7 +36,14 @@ from beatbook.enquiries.models import ContactDetailAccess, ContactPurpose, Quest
 from beatbook.enquiries.outbox import outgoing_email_queue
 from beatbook.enquiries.services import question_ask
 from beatbook.operations import services as operations
-from beatbook.operations.models import Activity, ActivityType, AreaChoice, Operation, OperationKind
+from beatbook.operations.models import (
+    Activity,
+    ActivityType,
+    AreaChoice,
+    Operation,
+    OperationKind,
+    VisitRoute,
+)
 from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event, Priority, TeamMember
@@ -94,6 +101,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "operation": {**EVERY_STAFF, OTHER_FORCE: 404},
     # Adding to it: the same, but not read-only roles.
     "contribute": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 403},
+    # A JSON address the page's script POSTs to: GET is not allowed, whoever asks.
+    "JSON by POST": dict.fromkeys(EVERY_STAFF, 405),
     # Administrators only.
     "administrators": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
 }
@@ -141,6 +150,14 @@ ACCESS = {
     "operations:activity-edit": "change",
     "operations:activity-delete": "change",
     "operations:surgery-moderate": "contribute",
+    "operations:results": "operation",
+    "operations:summary-pdf": "operation",
+    "operations:posts": "operation",
+    "operations:activity-results": "change",
+    "operations:routes": "operation",
+    "operations:route-sheet": "operation",
+    "operations:route-log": "contribute",
+    "operations:route-visits": "JSON by POST",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -158,6 +175,7 @@ class World:
     users: dict[str, User | None] = field(default_factory=dict)
     operation: Operation | None = None
     surgery: Activity | None = None
+    route: VisitRoute | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +263,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
         ADMINISTRATOR: _user("root", is_superuser=True),
     }
     world.operation, world.surgery = _operation(police, council, world.users[OFFICER], longton)
+    world.route = _route(world.operation, police)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -292,6 +311,23 @@ def _operation(
     return operation, surgery
 
 
+def _route(operation: Operation, police: Any) -> VisitRoute:
+    """A walking route of the week's door-to-door visits (the police's and, as the lead's
+    partner, the council's to log)."""
+    start = timezone.now() + timedelta(days=2)
+    doors = Activity.objects.create(
+        operation=operation,
+        type=ActivityType.DOOR_TO_DOOR,
+        title="Door-to-door visits",
+        start=start,
+        end=start + timedelta(hours=4),
+        venue_name="Longton streets",
+    )
+    doors.organisations.set([police])
+    stop = {"postcode": "ST3 1AA", "latitude": 52.99, "longitude": -2.14, "households": 4}
+    return VisitRoute.objects.create(activity=doors, number=1, stops=[stop], households=4)
+
+
 # --- The pages, from the URL resolver ---------------------------------------------------------
 
 
@@ -310,6 +346,8 @@ def _routes(
 def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
     """A real value for one URL argument, so that a refusal is the access check, not a 404 for
     an id that does not exist (the admin's models that hold no row here get a made-up id)."""
+    if name == "pk" and route.endswith("<int:pk>/routes/") and world.route is not None:
+        return str(world.route.activity_id)  # a door-to-door activity's routes
     if name == "pk":
         segment = route.split("<int:pk>")[0].rstrip("/").rsplit("/", 1)[-1]
         rows = {
@@ -319,6 +357,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "events": world.event,
             "operations": world.operation,
             "activities": world.surgery,
+            "routes": world.route,
             "partners": world.operation.partners.first() if world.operation else None,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here

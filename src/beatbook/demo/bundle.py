@@ -8,9 +8,25 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FORCE_ID = "staffordshire"
-# The LSOAs of Crewe's west end, for its day of action (demo.sample_operations): none until the
-# bundle holds them.
-CREWE_WEST_LSOAS: tuple[str, ...] = ()
+# The west end of Crewe (Cheshire Constabulary), for its day of action (demo.sample_operations,
+# issue 14): the 2011 LSOAs of Cheshire East whose postcodes lie mostly in the Crewe West, Crewe
+# St. Barnabas or Crewe Central wards, west of the town centre. The bundle holds their
+# boundaries, populations, force and postcodes, not their crime. scripts/build_demo_data.py
+# checks this list against that rule when it rebuilds the bundle.
+CREWE_WEST_LSOAS: tuple[str, ...] = (
+    "E01018466",  # Cheshire East 036D
+    "E01018467",  # Cheshire East 036E
+    "E01018482",  # Cheshire East 037A
+    "E01018483",  # Cheshire East 037B
+    "E01018484",  # Cheshire East 037C
+    "E01018485",  # Cheshire East 037D
+    "E01018462",  # Cheshire East 039A
+    "E01018496",  # Cheshire East 039C
+    "E01018497",  # Cheshire East 039D
+    "E01018498",  # Cheshire East 039E
+    "E01018488",  # Cheshire East 043C
+    "E01018512",  # Cheshire East 044C
+)
 
 
 @dataclass(frozen=True)
@@ -37,11 +53,11 @@ def demo_bundle_files(directory: Path = DATA_DIR) -> DemoBundleFiles:
     geography = directory / "geography"
     return DemoBundleFiles(
         crime=directory / "policeuk" / "staffordshire-2025.zip",
-        boundaries=geography / "lsoa-2011-boundaries-staffordshire.geojson.gz",
-        population_2011=geography / "lsoa-2011-population-staffordshire.csv",
-        population_2021=geography / "lsoa-2021-population-staffordshire.csv",
-        forces=geography / "lsoa-2011-police-force-lookup-staffordshire.csv",
-        postcodes=directory / "postcodes" / "codepo_staffordshire.zip",
+        boundaries=geography / "lsoa-2011-boundaries-demo.geojson.gz",
+        population_2011=geography / "lsoa-2011-population-demo.csv",
+        population_2021=geography / "lsoa-2021-population-demo.csv",
+        forces=geography / "lsoa-2011-police-force-lookup-demo.csv",
+        postcodes=directory / "postcodes" / "codepo_demo.zip",
     )
 
 

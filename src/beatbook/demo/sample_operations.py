@@ -35,13 +35,13 @@ from beatbook.operations import services
 from beatbook.operations.door_lists import DoorListError, visit_routes_build
 from beatbook.operations.models import (
     Activity,
-    ActivityResult,
     ActivityType,
     AreaChoice,
     Measure,
     Operation,
     OperationKind,
 )
+from beatbook.operations.operation_results import activity_results_record
 from beatbook.places.models import Force, Lsoa, Neighbourhood, Postcode
 
 LONDON = ZoneInfo("Europe/London")
@@ -111,10 +111,8 @@ def _activity(operation: Operation, **fields: object) -> Activity:
 
 
 def _record(activity: Activity, organisation: Organisation, counts: dict[Measure, int]) -> None:
-    ActivityResult.objects.bulk_create(
-        ActivityResult(activity=activity, organisation=organisation, measure=m, count=n)
-        for m, n in counts.items()
-    )
+    by_value = {measure.value: count for measure, count in counts.items()}
+    activity_results_record(activity=activity, organisation=organisation, counts=by_value, by=None)
 
 
 def _venue_fields(venue: Venue, name: str) -> dict[str, object]:

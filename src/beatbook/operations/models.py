@@ -19,6 +19,7 @@ from django.db.models import F, Q
 
 from beatbook.accounts.models import Organisation
 from beatbook.core.models import TimestampedModel
+from beatbook.enquiries.models import Question
 from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.teams.models import Priority
 
@@ -432,6 +433,14 @@ class DoorVisit(models.Model):
     concerns = models.TextField(blank=True)
     concern_action = models.CharField(
         max_length=20, choices=ConcernAction.choices, default=ConcernAction.NONE, blank=True
+    )
+    question = models.OneToOneField(
+        Question,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="door_visit",
+        help_text="The resident question the concern was turned into, raised at the door.",
     )
     visited_at = models.DateTimeField(help_text="When the visitor logged it, by their phone.")
     received_at = models.DateTimeField(auto_now_add=True)

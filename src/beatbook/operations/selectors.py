@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 
 from beatbook.accounts.access import is_staff_member
 from beatbook.accounts.models import Membership, Organisation, Role, User
+from beatbook.operations import operation_results
 from beatbook.operations.models import RESTRICTED_TYPES, Activity, Operation
 from beatbook.places.models import Neighbourhood
 
@@ -170,3 +171,18 @@ def public_operations_covering(
     if ending_from is not None:
         found = found.filter(last_day__gte=ending_from)
     return found.select_related("kind").order_by("-first_day", "name")
+
+
+# --- results (operation_results) -------------------------------------------------------------
+
+
+def public_results(
+    operation: Operation, *, today: date | None = None
+) -> operation_results.OperationFigures | None:
+    """The "what we did" figures anyone may see: nothing until the operation is public and its
+    last day is over (Europe/London); then every activity's figures, one row per partner. A
+    restricted activity's figures count in the totals, but the figures carry no activity's
+    name, place or time."""
+    if not operation.public or not operation_results.operation_ended(operation, today=today):
+        return None
+    return operation_results.operation_figures(operation)

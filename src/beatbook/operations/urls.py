@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from beatbook.operations import evaluation_views, surgery_views, views
+from beatbook.operations import (
+    door_views,
+    evaluation_views,
+    results_views,
+    surgery_views,
+    views,
+)
 
 app_name = "operations"
 
@@ -34,7 +40,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="surgery-moderate",
     ),
     # --- door-to-door routes and visits (door_views) ---------------------------------------
+    path(_STAFF + "activities/<int:pk>/routes/", door_views.activity_routes, name="routes"),
+    path(_STAFF + "routes/<int:pk>/print/", door_views.route_sheet, name="route-sheet"),
+    path(_STAFF + "routes/<int:pk>/log/", door_views.route_log, name="route-log"),
+    path(_STAFF + "routes/<int:pk>/visits/", door_views.route_visits, name="route-visits"),
     # --- results, summary, posts (results_views) -------------------------------------------
+    path(
+        _STAFF + "activities/<int:pk>/results/",
+        results_views.activity_results,
+        name="activity-results",
+    ),
+    path(_STAFF + "<int:pk>/results/", results_views.results, name="results"),
+    path(_STAFF + "<int:pk>/summary.pdf", results_views.summary, name="summary-pdf"),
+    path(_STAFF + "<int:pk>/posts/", results_views.posts, name="posts"),
     # --- the evaluation (evaluation_views) -------------------------------------------------
     path(_STAFF + "<int:pk>/evaluation/", evaluation_views.operation_evaluation, name="evaluation"),
 ]

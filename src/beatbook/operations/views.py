@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from beatbook.accounts.access import staff_required
 from beatbook.accounts.models import Organisation, User
-from beatbook.operations import selectors, services
+from beatbook.operations import selectors, services, summaries
 from beatbook.operations.forms import ActivityForm, OperationForm, PartnerForm, add_service_errors
 from beatbook.operations.models import Activity, Operation, OperationPartner
 from beatbook.places.models import Neighbourhood
@@ -87,6 +87,7 @@ def operation_public(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.public_operations().select_related("kind", "force", "lead_organisation"), pk=pk
     )
     activities = selectors.public_activities(operation=operation)
+    public_figures = selectors.public_results(operation)
     now = timezone.now()
     return render(
         request,
@@ -96,6 +97,8 @@ def operation_public(request: HttpRequest, pk: int) -> HttpResponse:
             "coming": [a for a in activities if a.end >= now],
             "done": [a for a in activities if a.end < now],
             "partners": operation.partners.select_related("organisation"),
+            "public_figures": public_figures,
+            "what_we_did": summaries.what_we_did(public_figures) if public_figures else [],
         },
     )
 
