@@ -37,7 +37,8 @@ BUDGETS = [
     ("/api/staffordshire/SOT.LONGTON", 3),
     ("/api/staffordshire/SOT.LONGTON/boundary", 1),
     ("/api/staffordshire/SOT.LONGTON/people", 2),
-    ("/api/staffordshire/SOT.LONGTON/events", 2),
+    # the neighbourhood, its team's events, the public activities of operations covering it
+    ("/api/staffordshire/SOT.LONGTON/events", 3),
     ("/api/staffordshire/SOT.LONGTON/priorities", 2),
     ("/postcodes/ST31AA", 2),
 ]

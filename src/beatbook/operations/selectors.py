@@ -159,6 +159,20 @@ def lead_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
     )
 
 
+# --- publishing: the public's operations of a neighbourhood -----------------------------------
+
+
+def public_operations_covering(
+    *, neighbourhood: Neighbourhood, ending_from: date | None = None
+) -> QuerySet[Operation]:
+    """Public operations whose area covers the neighbourhood, newest first; with
+    ``ending_from``, only those whose last day is on or after it (current and recent ones)."""
+    found = public_operations().filter(pk__in=_operations_covering(neighbourhood).values("pk"))
+    if ending_from is not None:
+        found = found.filter(last_day__gte=ending_from)
+    return found.select_related("kind").order_by("-first_day", "name")
+
+
 # --- results (operation_results) -------------------------------------------------------------
 
 

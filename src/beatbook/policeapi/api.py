@@ -352,9 +352,10 @@ def neighbourhood_people(request: HttpRequest, force: str, neighbourhood: str) -
     tags=["neighbourhoods"],
 )
 def neighbourhood_events(request: HttpRequest, force: str, neighbourhood: str) -> HttpResponse:
-    """The team's upcoming events, soonest first."""
+    """The team's upcoming events and the public activities of operations covering the
+    neighbourhood, soonest first."""
     found = places.neighbourhood_or_404(force, neighbourhood)
-    return json_response([serialisers.event(item) for item in places.upcoming_events(found)])
+    return json_response([serialisers.listing(item) for item in places.upcoming_listings(found)])
 
 
 @api.get(

@@ -3,7 +3,8 @@
 Those answers change only when an import runs. An answer is reused only while the data version
 it was made at (``records.versions.data_version``, one indexed query per request) is still the
 current one, so every process sees an import at its next request without any shared memory.
-Team, priority and event answers are not cached: staff edit those at any time.
+Team, priority and event answers are not cached: staff edit those at any time, and the events
+route carries operations' public activities, which staff change at any time too.
 """
 
 from __future__ import annotations

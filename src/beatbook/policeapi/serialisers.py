@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from beatbook.operations.activity_place import activity_place
+from beatbook.operations.models import Activity, ActivityType
 from beatbook.places.models import AreaName, Force, Neighbourhood, Postcode
 from beatbook.policeapi.categories import ANTI_SOCIAL_BEHAVIOUR, outcome_code, stop_outcome_id
 from beatbook.policeapi.selectors.crimes import CrimeRow, LocatedCrimes, OutcomeRow
@@ -18,6 +20,7 @@ from beatbook.teams.contact import ordered_contact_details
 from beatbook.teams.models import (
     EngagementMethod,
     Event,
+    EventType,
     NeighbourhoodLink,
     NeighbourhoodLocation,
     Priority,
@@ -233,6 +236,40 @@ def event(item: Event) -> Json:
         "start_date": naive_local(item.start),
         "end_date": naive_local(item.end),
     }
+
+
+# police.uk's event types (the team's own, ``teams.EventType``) for an operation's activities.
+# Enforcement and warrants have none: they never reach the API (``public_activities``).
+ACTIVITY_EVENT_TYPES: dict[str, str] = {
+    ActivityType.MOBILE_POLICE_STATION: EventType.MOBILE_POLICE_STATION,
+    ActivityType.ONLINE_SURGERY: EventType.ONLINE_SURGERY,
+    ActivityType.MEET_THE_COMMANDER: EventType.MEET_THE_COMMANDER,
+    ActivityType.SPECIALIST_ADVICE: EventType.CRIME_PREVENTION,
+    ActivityType.LITTER_PICK: EventType.LITTER_PICK,
+    ActivityType.VEHICLE_CHECKS: EventType.CRIME_PREVENTION,
+    ActivityType.DROP_IN: EventType.SURGERY,
+    ActivityType.DOOR_TO_DOOR: EventType.DOOR_TO_DOOR,
+    ActivityType.HIGH_VISIBILITY_PATROL: EventType.DAY_OF_ACTION,
+    ActivityType.SCHOOL_VISIT: EventType.COMMUNITY_EVENT,
+}
+
+
+def activity(item: Activity) -> Json:
+    """A public activity of an operation, in police.uk's event shape."""
+    return {
+        "contact_details": {},
+        "description": item.description or None,
+        "title": item.title,
+        "address": activity_place(item),
+        "type": ACTIVITY_EVENT_TYPES.get(item.type, EventType.OTHER),
+        "start_date": naive_local(item.start),
+        "end_date": naive_local(item.end),
+    }
+
+
+def listing(item: Event | Activity) -> Json:
+    """A team's event or an operation's public activity, in police.uk's event shape."""
+    return event(item) if isinstance(item, Event) else activity(item)
 
 
 def priority(item: Priority) -> Json:

@@ -1,9 +1,11 @@
-"""Calendar feeds (RFC 5545) of a neighbourhood team's events, made with ``icalendar``.
+"""Calendar feeds (RFC 5545) of a neighbourhood team's events, and of the public activities of
+the operations covering the neighbourhood, made with ``icalendar``.
 
 Times are written in UTC (``DTSTART:20260301T140000Z``), which every calendar program reads
 without a VTIMEZONE; the program shows them in the reader's own time zone. Each event's UID is
 stable (its id and the site's host), so a subscribed calendar updates an event in place when
-the team changes it, rather than adding a copy.
+the team changes it, rather than adding a copy. An activity's UID (``activity-<id>@host``) is
+never an event's (``event-<id>@host``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from django.conf import settings
 from icalendar import Calendar, vGeo
 from icalendar import Event as CalendarEvent
 
+from beatbook.operations.activity_place import activity_place
+from beatbook.operations.models import Activity
 from beatbook.places.models import Neighbourhood
 from beatbook.teams.models import Event
 
@@ -41,6 +45,11 @@ def plain_text(staff_html: str) -> str:
 def event_uid(event: Event) -> str:
     host = urlsplit(settings.SITE_URL).hostname or "beatbook.invalid"
     return f"event-{event.pk}@{host}"
+
+
+def activity_uid(activity: Activity) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "beatbook.invalid"
+    return f"activity-{activity.pk}@{host}"
 
 
 def _calendar(name: str, description: str) -> Calendar:
@@ -90,17 +99,53 @@ def _component(
     return component
 
 
+def _activity_component(
+    activity: Activity, *, url: str, stamp: datetime, position: tuple[float, float] | None
+) -> CalendarEvent:
+    """A public activity (handed over by ``operations.selectors.public_activities`` only)."""
+    component = CalendarEvent()
+    component.add("uid", activity_uid(activity))
+    component.add("dtstamp", _utc(stamp))
+    component.add("created", _utc(activity.created_at))
+    component.add("last-modified", _utc(activity.updated_at))
+    component.add("dtstart", _utc(activity.start))
+    component.add("dtend", _utc(activity.end))
+    component.add("summary", activity.title)
+    parts = [activity.description.strip()]
+    if activity.online:
+        component.add("location", "Online")
+        if activity.joining_details:
+            parts.insert(0, f"Online. How to join: {activity.joining_details}")
+    else:
+        place = activity_place(activity)
+        if place:
+            component.add("location", place)
+        if position is not None:
+            component.add("geo", vGeo(position))
+    parts += [f"Part of {activity.operation.name}.", url]
+    component.add("description", "\n\n".join(part for part in parts if part))
+    component.add("url", url)
+    component.add("categories", [activity.get_type_display()])
+    component.add("status", "CONFIRMED")
+    component.add("transp", "OPAQUE")
+    return component
+
+
 def events_calendar(
     *,
     neighbourhood: Neighbourhood,
     events: Iterable[tuple[Event, str, tuple[float, float] | None]],
     now: datetime,
+    activities: Iterable[tuple[Activity, str, tuple[float, float] | None]] = (),
 ) -> bytes:
-    """A calendar of events, each given with its page address and position (if known)."""
+    """A calendar of events and public activities, each given with its page address and
+    position (if known)."""
     name = f"{neighbourhood.name} neighbourhood team events"
     about = f"Events of the {neighbourhood.name} neighbourhood policing team"
     calendar = _calendar(name, f"{about} ({neighbourhood.force.name}).")
     for event, url, position in events:
         calendar.add_component(_component(event, url=url, stamp=now, position=position))
+    for activity, url, position in activities:
+        calendar.add_component(_activity_component(activity, url=url, stamp=now, position=position))
     data: bytes = calendar.to_ical()
     return data

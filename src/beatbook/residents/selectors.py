@@ -1,11 +1,16 @@
-"""Reads for the residents' pages: a neighbourhood, its team, priorities and events, and the
-boundaries the find-your-neighbourhood map draws."""
+"""Reads for the residents' pages: a neighbourhood, its team, priorities and events, the public
+activities of the operations covering it, and the boundaries the find-your-neighbourhood map
+draws.
+
+Activities are read only through ``operations.selectors.public_activities`` (ADR 18): a
+restricted one (enforcement, warrants) never reaches a page or a feed, before or after it.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import shapely
@@ -13,6 +18,9 @@ from django.db.models import Count, Max
 from django.http import Http404
 from django.urls import reverse
 
+from beatbook.operations.activity_place import activity_position
+from beatbook.operations.models import Activity, Operation
+from beatbook.operations.selectors import public_activities, public_operations_covering
 from beatbook.places.models import Neighbourhood
 from beatbook.records.versions import cached_for_version
 from beatbook.residents.geocode import Position, positions_of_addresses
@@ -31,6 +39,8 @@ from beatbook.teams.models import (
 SIMPLIFY_DEGREES = 0.0003
 # A subscribed calendar keeps events of the last month, so one just held does not vanish.
 FEED_PAST = timedelta(days=31)
+# The page lists operations that are on now, coming, or ended in the last three months.
+RECENT_OPERATIONS = timedelta(days=92)
 
 
 def neighbourhood_get(*, force_id: str, code: str) -> Neighbourhood:
@@ -105,6 +115,69 @@ def event_get(neighbourhood: Neighbourhood, event_id: int) -> PlacedEvent:
     if event is None:
         raise Http404("No such event")
     return _placed([event])[0]
+
+
+@dataclass(frozen=True)
+class PlacedActivity:
+    """A public activity of an operation covering the neighbourhood, with its position."""
+
+    activity: Activity
+    position: Position | None
+
+    @property
+    def sample(self) -> bool:
+        return self.activity.sample
+
+
+def _placed_activities(activities: Any) -> list[PlacedActivity]:
+    rows: list[Activity] = list(activities)
+    unplaced = {a.venue_address for a in rows if not a.online and activity_position(a) is None}
+    positions = positions_of_addresses(address for address in unplaced if address)
+    return [
+        PlacedActivity(
+            activity=a,
+            position=activity_position(a) or (None if a.online else positions.get(a.venue_address)),
+        )
+        for a in rows
+    ]
+
+
+def upcoming_activities(neighbourhood: Neighbourhood, *, now: datetime) -> list[PlacedActivity]:
+    """Public activities not yet over, of the operations covering the neighbourhood."""
+    return _placed_activities(public_activities(neighbourhood=neighbourhood, starting_from=now))
+
+
+def feed_activities(neighbourhood: Neighbourhood, *, now: datetime) -> list[PlacedActivity]:
+    """Public activities for the calendar feed: upcoming ones and those of the last month."""
+    found = public_activities(neighbourhood=neighbourhood, starting_from=now - FEED_PAST)
+    return _placed_activities(found)
+
+
+def activity_get(neighbourhood: Neighbourhood, activity_id: int) -> PlacedActivity:
+    """A public activity of an operation covering the neighbourhood, or 404."""
+    activity = public_activities(neighbourhood=neighbourhood).filter(pk=activity_id).first()
+    if activity is None:
+        raise Http404("No such activity")
+    return _placed_activities([activity])[0]
+
+
+def soonest_first(
+    events: list[PlacedEvent], activities: list[PlacedActivity]
+) -> list[PlacedEvent | PlacedActivity]:
+    """The team's events and the operations' activities in one list, soonest first."""
+
+    def start(item: PlacedEvent | PlacedActivity) -> tuple[datetime, int, int]:
+        if isinstance(item, PlacedEvent):
+            return (item.event.start, 0, item.event.pk)
+        return (item.activity.start, 1, item.activity.pk)
+
+    return sorted([*events, *activities], key=start)
+
+
+def operations_of(neighbourhood: Neighbourhood, *, today: date) -> list[Operation]:
+    """Public operations covering the neighbourhood that are on, coming, or recently over."""
+    since = today - RECENT_OPERATIONS
+    return list(public_operations_covering(neighbourhood=neighbourhood, ending_from=since))
 
 
 def links_of(neighbourhood: Neighbourhood) -> list[NeighbourhoodLink]:

@@ -17,4 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(_PAGE + "crime-locations.geojson", views.crime_places, name="crime-places"),
     path(_PAGE + "events.ics", views.calendar_feed, name="calendar"),
     path(_PAGE + "events/<int:event_id>.ics", views.event_calendar, name="event-calendar"),
+    path(
+        _PAGE + "activities/<int:activity_id>.ics",
+        views.activity_calendar,
+        name="activity-calendar",
+    ),
 ]

@@ -1,5 +1,8 @@
 """The residents' pages: find your neighbourhood, the neighbourhood page, its calendar feeds,
-its crime chart and its map of crime locations. Thin: each view calls finders and selectors."""
+its crime chart and its map of crime locations. Thin: each view calls finders and selectors.
+
+The page and the feeds show the team's events and the public activities of the operations
+covering the neighbourhood (read through ``operations.selectors.public_activities`` only)."""
 
 from __future__ import annotations
 
@@ -14,10 +17,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from beatbook.operations.models import Activity
 from beatbook.places.models import Neighbourhood
 from beatbook.records.versions import cached_for_version, data_version
 from beatbook.residents import crime, find, ical, selectors
 from beatbook.residents.crime_chart import crime_chart_svg
+from beatbook.residents.geocode import Position
 
 # The residents' questions helper provides this template; the page includes it if it exists.
 QUESTIONS_TEMPLATE = "enquiries/includes/neighbourhood_questions.html"
@@ -105,17 +110,21 @@ def _ask_url(neighbourhood: Neighbourhood) -> str | None:
         return None
 
 
-def _event_points(events: list[selectors.PlacedEvent]) -> list[dict[str, Any]]:
-    return [
-        {
-            "lat": placed.position[0],
-            "lng": placed.position[1],
-            "title": placed.event.title,
-            "anchor": f"event-{placed.event.pk}",
-        }
-        for placed in events
-        if placed.position is not None
-    ]
+def _event_points(
+    listed: list[selectors.PlacedEvent | selectors.PlacedActivity],
+) -> list[dict[str, Any]]:
+    points = []
+    for placed in listed:
+        if placed.position is None:
+            continue
+        if isinstance(placed, selectors.PlacedEvent):
+            title, anchor = placed.event.title, f"event-{placed.event.pk}"
+        else:
+            title, anchor = placed.activity.title, f"activity-{placed.activity.pk}"
+        points.append(
+            {"lat": placed.position[0], "lng": placed.position[1], "title": title, "anchor": anchor}
+        )
+    return points
 
 
 def _webcal(request: HttpRequest, path: str) -> str:
@@ -127,7 +136,10 @@ def _webcal(request: HttpRequest, path: str) -> str:
 def neighbourhood_page(request: HttpRequest, force_id: str, neighbourhood_id: str) -> HttpResponse:
     neighbourhood = selectors.neighbourhood_get(force_id=force_id, code=neighbourhood_id)
     version = data_version()
-    events = selectors.upcoming_events(neighbourhood, now=timezone.now())
+    now = timezone.now()
+    events = selectors.upcoming_events(neighbourhood, now=now)
+    activities = selectors.upcoming_activities(neighbourhood, now=now)
+    listed = selectors.soonest_first(events, activities)
     args = [neighbourhood.force_id, neighbourhood.code]
     feed_path = reverse("residents:calendar", args=args)
     questions = _questions_template()
@@ -137,7 +149,10 @@ def neighbourhood_page(request: HttpRequest, force_id: str, neighbourhood_id: st
         "team": selectors.team_of(neighbourhood),
         "priorities": selectors.priorities_of(neighbourhood),
         "events": events,
-        "event_points": _event_points(events),
+        "activities": activities,
+        "listed": listed,
+        "event_points": _event_points(listed),
+        "operations": selectors.operations_of(neighbourhood, today=timezone.localdate(now)),
         "links": selectors.links_of(neighbourhood),
         "locations": selectors.locations_of(neighbourhood),
         "crime": crime.crime_summary(neighbourhood, version=version),
@@ -223,17 +238,31 @@ def _event_url(request: HttpRequest, neighbourhood: Neighbourhood, event_id: int
     return request.build_absolute_uri(f"{page}#event-{event_id}")
 
 
+def _activity_url(request: HttpRequest, activity: Activity) -> str:
+    """An activity's page: its operation's public page."""
+    return request.build_absolute_uri(reverse("operations:public", args=[activity.operation_id]))
+
+
+def _activity_rows(
+    request: HttpRequest, placed: list[selectors.PlacedActivity]
+) -> list[tuple[Activity, str, Position | None]]:
+    return [(p.activity, _activity_url(request, p.activity), p.position) for p in placed]
+
+
 @require_GET
 def calendar_feed(request: HttpRequest, force_id: str, neighbourhood_id: str) -> HttpResponse:
-    """Every current event of the neighbourhood: subscribable (webcal) or downloadable."""
+    """Every current event of the neighbourhood, and the public activities of the operations
+    covering it: subscribable (webcal) or downloadable."""
     neighbourhood = selectors.neighbourhood_get(force_id=force_id, code=neighbourhood_id)
     now = timezone.now()
     placed = selectors.feed_events(neighbourhood, now=now)
+    activities = selectors.feed_activities(neighbourhood, now=now)
     body = ical.events_calendar(
         neighbourhood=neighbourhood,
         events=[
             (p.event, _event_url(request, neighbourhood, p.event.pk), p.position) for p in placed
         ],
+        activities=_activity_rows(request, activities),
         now=now,
     )
     filename = f"{neighbourhood.force_id}-{neighbourhood.code}-events.ics"
@@ -253,3 +282,19 @@ def event_calendar(
         now=timezone.now(),
     )
     return _calendar_response(body, f"event-{event_id}.ics", attachment=True)
+
+
+@require_GET
+def activity_calendar(
+    request: HttpRequest, force_id: str, neighbourhood_id: str, activity_id: int
+) -> HttpResponse:
+    """One public activity of an operation covering the neighbourhood, to add to a calendar."""
+    neighbourhood = selectors.neighbourhood_get(force_id=force_id, code=neighbourhood_id)
+    placed = selectors.activity_get(neighbourhood, activity_id)
+    body = ical.events_calendar(
+        neighbourhood=neighbourhood,
+        events=[],
+        activities=_activity_rows(request, [placed]),
+        now=timezone.now(),
+    )
+    return _calendar_response(body, f"activity-{activity_id}.ics", attachment=True)

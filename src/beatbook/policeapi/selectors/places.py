@@ -1,4 +1,6 @@
-"""Forces, neighbourhoods and what the teams publish about them."""
+"""Forces, neighbourhoods and what the teams publish about them, with the public activities
+of the operations covering a neighbourhood (through ``operations.selectors.public_activities``
+only: enforcement and warrants never reach the API)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import orjson
 import shapely
 from django.utils import timezone
 
+from beatbook.operations.models import Activity
+from beatbook.operations.selectors import public_activities
 from beatbook.places.models import Force, Neighbourhood, Postcode
 from beatbook.places.postcode import normalise_postcode
 from beatbook.places.selectors import LocateError, neighbourhood_of_point
@@ -92,6 +96,18 @@ def upcoming_events(neighbourhood: Neighbourhood) -> list[Event]:
     events = Event.objects.filter(neighbourhood=neighbourhood).exclude(end__lt=now)
     events = events.exclude(end__isnull=True, start__lt=now)
     return list(events.order_by("start", "id"))
+
+
+def upcoming_listings(neighbourhood: Neighbourhood) -> list[Event | Activity]:
+    """The team's events and the public activities of operations covering the neighbourhood,
+    not yet over, soonest first (an event before an activity starting at the same moment)."""
+    now = timezone.now()
+    activities = public_activities(neighbourhood=neighbourhood, starting_from=now)
+
+    def start(item: Event | Activity) -> tuple[Any, int, int]:
+        return (item.start, 0 if isinstance(item, Event) else 1, item.pk)
+
+    return sorted([*upcoming_events(neighbourhood), *activities], key=start)
 
 
 def priorities(neighbourhood: Neighbourhood) -> list[Priority]:
