@@ -89,7 +89,8 @@ def plan_the_week(page: Any, url: str, today: date) -> Operation:
     page.get_by_label("Name", exact=True).fill(NAME)
     page.get_by_label("Community action week").check()
     page.get_by_role("group", name="Lead organisation").get_by_label("Staffordshire Police").check()
-    fill_date(page, "first_day", today)
+    # From yesterday, so a surgery starting five minutes ago is in it even just after midnight.
+    fill_date(page, "first_day", today - timedelta(days=1))
     fill_date(page, "last_day", today + timedelta(days=5))
     page.get_by_label("What residents are told (optional)").fill(
         "Stoke South's team and the council are in Longton all week."
@@ -184,7 +185,8 @@ def test_the_longton_week_from_plan_to_published_results(browser: Any, site: str
     check(resident)
     resident.goto(f"{url}/neighbourhoods/staffordshire/LONGTON/")
     neighbourhood = resident.locator("main").inner_text()
-    assert "Mobile police station at Tesco Extra Longton" in neighbourhood
+    assert NAME in neighbourhood  # under "Days and weeks of action"
+    assert "Online surgery with specialist officers" in neighbourhood  # on now, with the events
     assert ENFORCEMENT not in resident.content()
 
     # The online surgery: asked, moderated, answered, and seen without a reload.
@@ -214,7 +216,7 @@ def test_the_longton_week_from_plan_to_published_results(browser: Any, site: str
     phone = mobile.new_page()
     log = f"/staff/operations/routes/{route.pk}/log/"
     phone.goto(f"{url}/accounts/login/?next={log}")
-    sign_in(phone, "fire")
+    sign_in(phone, "coordinator")
     phone.wait_for_url(f"**{log}")
     check(phone)
     assert phone.evaluate(WIDTH) <= PHONE["width"]
