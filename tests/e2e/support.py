@@ -12,9 +12,10 @@ from django.db import connection, transaction
 
 from beatbook.accounts.models import OrganisationKind, User
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
-from beatbook.demo.bundle import FORCE_ID
+from beatbook.demo.bundle import CREWE_WEST_LSOAS, FORCE_ID
 from beatbook.demo.loader import demo_data_load
 from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
+from beatbook.demo.sample_operations import demo_operations_refresh
 from beatbook.demo.sample_questions import demo_questions_refresh
 from beatbook.demo.sample_teams import demo_teams_refresh
 from beatbook.enquiries.models import ContactDetailAccess
@@ -86,10 +87,12 @@ def contact_log_empty() -> None:
 
 
 def demo_site_make(*, password_file: Path) -> Any:
-    """What ``beatbook demo`` makes: its data, sample teams, questions, organisations and its
-    administrator (returned, with ``password`` set to what was written to password_file)."""
+    """What ``beatbook demo`` makes: its data, sample teams, operations, questions and
+    organisations, and its administrator (returned, with ``password`` set to what was written
+    to password_file)."""
     demo_data_load()
     demo_teams_refresh(force_id=FORCE_ID)
+    demo_operations_refresh(force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS)
     demo_questions_refresh(force_id=FORCE_ID)
     demo_organisations_ensure()
     return demo_admin_ensure(password_file=password_file)

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from beatbook.demo.bundle import FORCE_ID
 from beatbook.enquiries.models import Question
+from beatbook.operations.models import Operation
 from beatbook.places.models import Neighbourhood
 
 from .phone import PHONE
@@ -77,8 +78,15 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
     hood = reverse("residents:neighbourhood", args=[FORCE_ID, longton.code])
     question = Question.objects.filter(neighbourhood=longton).order_by("asked_at").first()
     assert question is not None
+    week = Operation.objects.get(sample=True, name="Longton community action week")
+    day = Operation.objects.get(sample=True, name__startswith="Longton day of action")
+    surgery = week.activities.get(type="online-surgery")
+    doors = day.activities.get(type="door-to-door")
     resident = [
         ("home", "/", _nothing),
+        ("operation", reverse("operations:public", args=[week.pk]), _nothing),
+        ("operation-what-we-did", reverse("operations:public", args=[day.pk]), _nothing),
+        ("surgery", reverse("operations:surgery", args=[surgery.pk]), _nothing),
         ("find-neighbourhood", "/neighbourhoods/", _maps_drawn),
         ("neighbourhood", hood, _maps_drawn),
         ("ask-question", reverse("enquiries:ask", args=[FORCE_ID, longton.code]), _nothing),
@@ -97,6 +105,16 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
         ("analysis-trends", reverse("analytics:trends"), _trends),
         ("analysis-forecast", reverse("analytics:forecast"), _forecast),
         ("outbox", reverse("enquiries:outbox"), _nothing),
+        ("operations", reverse("operations:list"), _nothing),
+        ("operation-staff", reverse("operations:detail", args=[week.pk]), _nothing),
+        ("operation-results", reverse("operations:results", args=[day.pk]), _nothing),
+        ("operation-routes", reverse("operations:routes", args=[doors.pk]), _maps_drawn),
+        (
+            "operation-evaluation",
+            reverse("operations:evaluation", args=[day.pk])
+            + "?start=2025-06&months_after=3&category=",
+            _nothing,
+        ),
     ]
     return resident, staff
 
