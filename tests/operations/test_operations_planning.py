@@ -187,3 +187,27 @@ def test_dates_cannot_shrink_past_an_activity(world: OperationsWorld) -> None:
         services.operation_update(operation=world.week, details=details)
     world.week.refresh_from_db()
     assert world.week.last_day == date(2026, 3, 7)
+
+
+def test_an_activity_across_the_october_clock_change_keeps_its_london_times(
+    world: OperationsWorld,
+) -> None:
+    # The clocks go back at 2am on Sunday 25 October 2026: 01:30 happens twice; 00:30 is BST.
+    operation = services.operation_create(
+        by=world.sergeant,
+        details=_details(world, first_day=date(2026, 10, 24), last_day=date(2026, 10, 25)),
+    )
+    night = services.activity_create(
+        operation=operation,
+        details=_activity(
+            world,
+            type=ActivityType.HIGH_VISIBILITY_PATROL,
+            title="Night-time economy patrol",
+            start=london(date(2026, 10, 25), 0, 30),
+            end=london(date(2026, 10, 25), 3),
+        ),
+    )
+    night.refresh_from_db()
+    assert night.start.isoformat() == "2026-10-24T23:30:00+00:00"
+    assert night.end.isoformat() == "2026-10-25T03:00:00+00:00"
+    assert (night.end - night.start).total_seconds() == 3.5 * 3600
