@@ -112,7 +112,7 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
         (
             "operation-evaluation",
             reverse("operations:evaluation", args=[day.pk])
-            + "?start=2025-06&months_after=3&category=",
+            + "?start=2025-09&months_after=3&category=",
             _nothing,
         ),
     ]

@@ -116,14 +116,16 @@ def _record(activity: Activity, organisation: Organisation, counts: dict[Measure
 
 
 def _venue_fields(venue: Venue, name: str) -> dict[str, object]:
-    address = f"{name}, {venue.street}, {venue.postcode}" if venue.postcode else name
+    address = f"{venue.street}, {venue.postcode}" if venue.postcode else venue.street
     fields: dict[str, object] = {"venue_name": name, "venue_address": address}
     if venue.latitude and venue.longitude:
         fields.update(latitude=venue.latitude, longitude=venue.longitude)
     return fields
 
 
-def _venue_near(latitude: float, longitude: float, name: str) -> dict[str, object]:
+def _venue_near(
+    latitude: float, longitude: float, name: str, town: str = "Longton"
+) -> dict[str, object]:
     """A venue at the postcode nearest a point (the point itself where none is near)."""
     box = Postcode.objects.filter(
         latitude__range=(latitude - 0.01, latitude + 0.01),
@@ -139,17 +141,20 @@ def _venue_near(latitude: float, longitude: float, name: str) -> dict[str, objec
     if nearest is None:
         return {
             "venue_name": name,
-            "venue_address": name,
+            "venue_address": town,
             "latitude": latitude,
             "longitude": longitude,
         }
-    return {"venue_name": name, "venue_address": f"{name}, {nearest[0]}"}
+    return {"venue_name": name, "venue_address": f"{town}, {nearest[0]}"}
 
 
 def _central_venue(neighbourhood: Neighbourhood, name: str) -> dict[str, object]:
     """A place at the neighbourhood's heart (its inside point)."""
     return _venue_near(
-        float(neighbourhood.centre_lat or 0.0), float(neighbourhood.centre_lng or 0.0), name
+        float(neighbourhood.centre_lat or 0.0),
+        float(neighbourhood.centre_lng or 0.0),
+        name,
+        town=neighbourhood.name,
     )
 
 
@@ -495,8 +500,8 @@ def _crewe_day(people: _Cast, day: date, codes: list[str]) -> Operation:
 
 def _lsoa_venue(lsoa: Lsoa | None, name: str) -> dict[str, object]:
     if lsoa is None or lsoa.centre_lat is None or lsoa.centre_lng is None:
-        return {"venue_name": name, "venue_address": name}
-    return _venue_near(float(lsoa.centre_lat), float(lsoa.centre_lng), name)
+        return {"venue_name": name, "venue_address": "Crewe"}
+    return _venue_near(float(lsoa.centre_lat), float(lsoa.centre_lng), name, town="Crewe")
 
 
 def _people(force: Force) -> _Cast:
