@@ -176,3 +176,35 @@ def test_the_form_pages_open(world: OperationsWorld) -> None:
         ("operations:list", []),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def test_people_of_the_taking_part_organisations_can_be_assigned(world: OperationsWorld) -> None:
+    client = _client("sergeant")
+    page = client.get(reverse("operations:activity-edit", args=[world.mobile_station.pk]))
+    text = page.content.decode()
+    assert 'name="staff"' in text
+    assert f'value="{world.coordinator.pk}"' in text  # the council is a partner
+    assert f'value="{world.cheshire_officer.pk}"' not in text
+    answer = client.post(
+        reverse("operations:activity-edit", args=[world.mobile_station.pk]),
+        _form(
+            title=world.mobile_station.title,
+            type="mobile-police-station",
+            attendance="in-person",
+            venue_name="Tesco Extra Longton",
+            venue_address="Tesco Extra, Longton, ST3 1AA",
+            day_day="2",
+            day_month="3",
+            day_year="2026",
+            start_time="10:00",
+            end_time="14:00",
+            organisations=[world.police.pk, world.council.pk],
+            staff=[world.sergeant.pk, world.coordinator.pk],
+            public="on",
+        ),
+    )
+    assert answer.status_code == 302
+    assigned = set(world.mobile_station.staff.values_list("username", flat=True))
+    assert assigned == {"sergeant", "coordinator"}
+    detail = client.get(reverse("operations:detail", args=[world.week.pk])).content.decode()
+    assert "coordinator" in detail

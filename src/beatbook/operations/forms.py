@@ -32,6 +32,13 @@ from beatbook.teams.models import Priority
 
 
 class _Named(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """People by their full names (``User.__str__``), not their user names."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+class _NamedMultiple(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj)
 
@@ -295,6 +302,13 @@ class ActivityForm(GovukForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    staff = _NamedMultiple(
+        label="People assigned (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="From the organisations taking part in the operation.",
+    )
     public = forms.BooleanField(
         label="Publish it to residents",
         required=False,
@@ -313,6 +327,13 @@ class ActivityForm(GovukForm):
         ]
         self.fields["organisations"].queryset = (  # type: ignore[attr-defined]
             Organisation.objects.filter(pk__in=taking_part).order_by("name")
+        )
+        self.fields["staff"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                is_active=True, is_staff=True, memberships__organisation__in=taking_part
+            )
+            .distinct()
+            .order_by("first_name", "last_name", "username")
         )
 
     def clean(self) -> dict[str, Any]:
@@ -345,6 +366,7 @@ class ActivityForm(GovukForm):
             venue_address=data["venue_address"].strip(),
             public=data["public"],
             organisations=list(data["organisations"]),
+            staff=list(data["staff"]),
         )
 
 
@@ -364,6 +386,7 @@ def _activity_initial(activity: Activity) -> dict[str, Any]:
         "end_day": end_day if end_day != day else None,
         "end_time": end_time,
         "organisations": list(activity.organisations.values_list("pk", flat=True)),
+        "staff": list(activity.staff.values_list("pk", flat=True)),
         "public": activity.public,
     }
 

@@ -65,7 +65,7 @@ def operation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     operation = operation_for_viewer(request, pk)
     user = viewer(request)
     activities = selectors.activities_for_user(user=user, operation=operation).prefetch_related(
-        "organisations"
+        "organisations", "staff"
     )
     return render(
         request,
