@@ -22,7 +22,13 @@ from zoneinfo import ZoneInfo
 from beatbook.accounts.models import Organisation, OrganisationKind, Role, User
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
 from beatbook.operations import services
-from beatbook.operations.models import Activity, ActivityType, AreaChoice, Operation, OperationKind
+from beatbook.operations.models import (
+    Activity,
+    ActivityType,
+    AreaChoice,
+    Operation,
+    OperationKind,
+)
 from beatbook.places.models import Force, Lsoa, Neighbourhood, Postcode
 
 PASSWORD = "correct horse battery staple"

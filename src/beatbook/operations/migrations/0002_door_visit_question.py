@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enquiries', '0005_contact_detail_access_plural'),
-        ('operations', '0002_kinds_and_advice'),
+        ('operations', '0001_initial'),
     ]
 
     operations = [
