@@ -17,6 +17,7 @@ from icalendar import Calendar
 
 from beatbook.operations import services
 from beatbook.operations.models import RESTRICTED_TYPES, Activity, ActivityType
+from beatbook.operations.operation_results import activity_results_record
 from beatbook.places.spatial import forget_cached_indexes
 from beatbook.policeapi.cache import RESPONSES
 from beatbook.policeapi.serialisers import ACTIVITY_EVENT_TYPES
@@ -119,8 +120,19 @@ def test_an_operation_recently_over_is_on_the_page_and_one_long_over_is_not(
     forget_cached_indexes()
     world = build_operations_world(first_day=timezone.localdate() - timedelta(days=40))
 
-    assert client.get(PAGE).context["operations"] == [world.week]
+    assert [shown.operation for shown in client.get(PAGE).context["operations"]] == [world.week]
     assert client.get(PAGE).context["listed"] == []  # its activities are over
+    # Once it is over, one sentence of what it did, from the recorded figures.
+    activity_results_record(
+        activity=world.mobile_station,
+        organisation=world.police,
+        counts={"people-engaged": 37},
+        by=None,
+    )
+    page = client.get(PAGE).content.decode()
+    assert "spoke to 37 people" in page
+    assert f'href="/operations/{world.week.pk}/#what-we-did"' in page
+    assert "Nightjar" not in page
 
     world.week.first_day -= timedelta(days=200)
     world.week.last_day -= timedelta(days=200)

@@ -186,3 +186,13 @@ def public_results(
     if not operation.public or not operation_results.operation_ended(operation, today=today):
         return None
     return operation_results.operation_figures(operation)
+
+
+def public_what_we_did_headline(operation: Operation, *, today: date | None = None) -> str:
+    """The first sentence of the operation's public "what we did" (the whole operation in one
+    sentence), or "" before it has ended or when nothing was recorded."""
+    from beatbook.operations.summaries import what_we_did
+
+    figures = public_results(operation, today=today)
+    paragraphs = what_we_did(figures) if figures is not None else []
+    return paragraphs[0] if paragraphs else ""

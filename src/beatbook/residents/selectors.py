@@ -20,7 +20,11 @@ from django.urls import reverse
 
 from beatbook.operations.activity_place import activity_position
 from beatbook.operations.models import Activity, Operation
-from beatbook.operations.selectors import public_activities, public_operations_covering
+from beatbook.operations.selectors import (
+    public_activities,
+    public_operations_covering,
+    public_what_we_did_headline,
+)
 from beatbook.places.models import Neighbourhood
 from beatbook.records.versions import cached_for_version
 from beatbook.residents.geocode import Position, positions_of_addresses
@@ -174,10 +178,28 @@ def soonest_first(
     return sorted([*events, *activities], key=start)
 
 
-def operations_of(neighbourhood: Neighbourhood, *, today: date) -> list[Operation]:
-    """Public operations covering the neighbourhood that are on, coming, or recently over."""
+@dataclass(frozen=True)
+class OperationShown:
+    """A public operation on the neighbourhood page, with what it did once it is over."""
+
+    operation: Operation
+    what_we_did: str
+
+    @property
+    def sample(self) -> bool:
+        """Whether it is the demo's sample content (for the page's one notice)."""
+        return bool(self.operation.sample)
+
+
+def operations_of(neighbourhood: Neighbourhood, *, today: date) -> list[OperationShown]:
+    """Public operations covering the neighbourhood that are on, coming, or recently over; the
+    ones that are over say in a sentence what they did."""
     since = today - RECENT_OPERATIONS
-    return list(public_operations_covering(neighbourhood=neighbourhood, ending_from=since))
+    covering = public_operations_covering(neighbourhood=neighbourhood, ending_from=since)
+    return [
+        OperationShown(operation, public_what_we_did_headline(operation, today=today))
+        for operation in covering
+    ]
 
 
 def links_of(neighbourhood: Neighbourhood) -> list[NeighbourhoodLink]:
