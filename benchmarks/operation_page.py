@@ -76,16 +76,18 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def _fifty(longton: Neighbourhood) -> Operation:
-    """Ten activities a day for five days, the first half already held, with results."""
-    Operation.objects.filter(name=NAME).delete()
+def _fifty(longton: Neighbourhood, days_ago: int = 2) -> Operation:
+    """Ten activities a day for five days from ``days_ago`` days ago, with results: under way
+    by default (half held), over when ``days_ago`` is more than four."""
+    name = f"{NAME}, from {days_ago} days ago"
+    Operation.objects.filter(name=name).delete()
     operation = Operation.objects.filter(sample=True, name__startswith="Longton community").first()
     assert operation is not None, "the demo's sample operations are missing"
-    first = timezone.localdate() - timedelta(days=2)
+    first = timezone.localdate() - timedelta(days=days_ago)
     week = services.operation_create(
         by=operation.lead,
         details=services.OperationDetails(
-            name=NAME,
+            name=name,
             kind=OperationKind.objects.get(slug="week-of-action"),
             lead=operation.lead,
             lead_organisation=operation.lead_organisation,
@@ -136,12 +138,17 @@ def main() -> None:
     longton = Neighbourhood.objects.filter(name__startswith="Longton").order_by("name").first()
     assert longton is not None
     operation = _fifty(longton)
+    ended = _fifty(longton, days_ago=10)
     pages = {
         "operation page (50 activities)": f"/operations/{operation.pk}/",
+        "operation page, over (50 activities, what we did)": f"/operations/{ended.pk}/",
         "baseline: neighbourhood page": f"/neighbourhoods/{longton.force_id}/{longton.code}/",
     }
     print(f"{platform.node()}: {os.cpu_count()} cores, SQLite, {RUNS} warm runs a page")
     client = Client()
+    # The process's own first request pays for Django's start (URLs, templates, imports):
+    # the home page takes it, so each page's "first" below is its own cold cost.
+    print(f"the process's first request (home page): {timed(client, '/', 1)[0]:.1f} ms")
     first = {name: timed(client, path, 1)[0] for name, path in pages.items()}
     warm = {name: timed(client, path, RUNS) for name, path in pages.items()}
     for name in pages:
@@ -150,13 +157,14 @@ def main() -> None:
             f"{name}: first {first[name]:.1f} ms, p50 {p(values, 50):.1f} ms, "
             f"p99 {p(values, 99):.1f} ms"
         )
-    ours, base = warm[next(iter(pages))], warm["baseline: neighbourhood page"]
-    print(
-        f"ratio to the baseline: p50 {p(ours, 50) / p(base, 50):.2f}x, "
-        f"p99 {p(ours, 99) / p(base, 99):.2f}x"
-    )
-    verdict = "meets" if p(ours, 99) < GOAL_MS else "MISSES"
-    print(f"goal p99 < {GOAL_MS:.0f} ms: {verdict}")
+    base = warm["baseline: neighbourhood page"]
+    for name in list(pages)[:2]:
+        ours = warm[name]
+        verdict = "meets" if p(ours, 99) < GOAL_MS else "MISSES"
+        print(
+            f"{name}: ratio to the baseline p50 {p(ours, 50) / p(base, 50):.2f}x, "
+            f"p99 {p(ours, 99) / p(base, 99):.2f}x; goal p99 < {GOAL_MS:.0f} ms: {verdict}"
+        )
 
 
 if __name__ == "__main__":
