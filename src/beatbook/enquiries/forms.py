@@ -12,7 +12,14 @@ from beatbook.enquiries.services import ANSWER_MAX, BODY_MAX, NAME_MAX, SUBJECT_
 HONEYPOT_FIELD = "leave_this_empty"
 
 
-class AskForm(forms.Form):
+class ResidentForm(forms.Form):
+    """A form residents send: it carries the honeypot box that people never see or fill."""
+
+    def honeypot_filled(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+
+class AskForm(ResidentForm):
     kind = forms.ChoiceField(
         label="Is this a question or a concern?",
         choices=QuestionKind.choices,
@@ -55,9 +62,6 @@ class AskForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com"
         },
     )
-
-    def honeypot_filled(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
 
 
 class AnswerForm(forms.Form):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django import forms
 
-from beatbook.enquiries.forms import HONEYPOT_FIELD
+from beatbook.enquiries.forms import ResidentForm
 from beatbook.operations.surgery import ANSWER_MAX, NAME_MAX, QUESTION_MAX, REASON_MAX
 
 
-class SurgeryAskForm(forms.Form):
+class SurgeryAskForm(ResidentForm):
     body = forms.CharField(
         label="Your question",
         help_text="Do not include anyone’s personal details. To report a crime, call 101 "
@@ -37,9 +37,6 @@ class SurgeryAskForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com"
         },
     )
-
-    def honeypot_filled(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
 
 
 class SurgeryRejectForm(forms.Form):
