@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "beatbook.operations",
     "beatbook.policeapi",
     "beatbook.insights",
+    "beatbook.tasking",
     "beatbook.residents",
     "beatbook.workspace",
     "beatbook.site",

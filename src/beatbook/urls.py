@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("beatbook.operations.urls")),
     path("", include("beatbook.workspace.urls")),
     path("", include("beatbook.insights.urls")),
+    path("", include("beatbook.tasking.urls")),
     path("", include("beatbook.site.urls")),
 ]
