@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 
 from beatbook.accounts.models import Organisation
@@ -245,7 +246,7 @@ def request_initial(request: TaskingRequest) -> dict[str, Any]:
     }
 
 
-class Decision(forms.TextChoices):
+class Decision(models.TextChoices):
     APPROVE = "approve", "Approve it"
     DECLINE = "decline", "Decline it"
 

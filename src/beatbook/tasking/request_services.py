@@ -43,6 +43,7 @@ from beatbook.tasking.request_places import cells_outside
 from beatbook.ui.templatetags.beatbook_ui import govuk_time
 
 LONDON = ZoneInfo("Europe/London")
+UTC = ZoneInfo("UTC")
 MAX_OFFICERS = 10
 MAX_DAYS = 92  # about three months: a longer need is a new request, decided afresh
 # The skill a tactic needs of every officer sent (slug, name); other skills (drugs, driver...)
@@ -425,8 +426,10 @@ def request_share(
 def request_windows(
     request: TaskingRequest, starts: datetime, ends: datetime
 ) -> list[tuple[datetime, datetime]]:
-    """The request's daily hours on each of its days, as aware London datetimes, clipped to
-    [``starts``, ``ends``]; empty pieces are left out.
+    """The request's daily hours on each of its days (London wall-clock hours), clipped to
+    [``starts``, ``ends``]; empty pieces are left out. They are aware datetimes in UTC: Python
+    subtracts and compares two datetimes of the same zone by their wall clocks, so London
+    datetimes would make the night the clocks go back an hour too short.
 
     A window whose close is not after its open runs into the next day. A wall-clock time the
     clocks skip (1:30am on the last Sunday of March) is read as the moment after the jump, and
@@ -437,9 +440,9 @@ def request_windows(
         close_day = day if request.hours_to > request.hours_from else day + timedelta(days=1)
         opens = _london(day, request.hours_from)
         closes = _london(close_day, request.hours_to)
-        start, end = max(opens, starts), min(closes, ends)
+        start, end = max(opens, starts.astimezone(UTC)), min(closes, ends.astimezone(UTC))
         if end > start:
-            found.append((start.astimezone(LONDON), end.astimezone(LONDON)))
+            found.append((start.astimezone(UTC), end.astimezone(UTC)))
         day += timedelta(days=1)
     return found
 
