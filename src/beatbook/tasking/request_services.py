@@ -345,7 +345,9 @@ def request_update(
             setattr(current, name, value)
         current.save()
         current.skills.set(_skills_for(details))
-    return current
+    # The caller's object shows the change too, so a later save() never puts the old back.
+    request.refresh_from_db()
+    return request
 
 
 def request_withdraw(*, user: User, request: TaskingRequest) -> TaskingRequest:
@@ -361,7 +363,9 @@ def request_withdraw(*, user: User, request: TaskingRequest) -> TaskingRequest:
             )
         current.status = RequestStatus.WITHDRAWN
         current.save(update_fields=["status", "updated_at"])
-    return current
+    # The caller's object shows the change too, so a later save() never puts the old back.
+    request.refresh_from_db()
+    return request
 
 
 def _decide(user: User, request: TaskingRequest, status: str, reason: str) -> TaskingRequest:
@@ -381,7 +385,9 @@ def _decide(user: User, request: TaskingRequest, status: str, reason: str) -> Ta
         current.save(
             update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"]
         )
-    return current
+    # The caller's object shows the change too, so a later save() never puts the old back.
+    request.refresh_from_db()
+    return request
 
 
 def request_approve(*, user: User, request: TaskingRequest, reason: str = "") -> TaskingRequest:
