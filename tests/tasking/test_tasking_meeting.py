@@ -131,7 +131,8 @@ def test_the_sergeant_sees_the_force_and_the_inspector_their_neighbourhoods(
 
     assert {r.title for r in force.new_requests} == {"Longton new", "Meir new"}
     assert [r.title for r in mine.new_requests] == ["Longton new"]
-    assert force.waiting == 1 and mine.waiting == 0
+    assert force.waiting == 1
+    assert mine.waiting == 0
     assert [r.title for r in force.coming] == ["Longton new"]
     assert (force.visits_planned, force.visits_done, force.visits_logged) == (3, 2, 3)
     assert (mine.visits_planned, mine.visits_done) == (2, 1)
@@ -174,7 +175,7 @@ def test_the_page_says_there_is_no_crime_data_rather_than_working_it_out(
 
     text = page.content.decode()
     assert "No crime data is loaded for Staffordshire" in text
-    assert "Link officers" in text and "Not named yet" in text
-    assert (
-        bad.status_code == 400 and "last day must be the same as or after" in bad.content.decode()
-    )
+    assert "Link officers" in text
+    assert "Not named yet" in text
+    assert bad.status_code == 400
+    assert "last day must be the same as or after" in bad.content.decode()

@@ -88,8 +88,9 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_made(
 
 
 def test_a_priority_of_another_neighbourhood_is_refused(world: RequestsWorld) -> None:
-    from beatbook.teams import services as teams
     from django.utils import timezone
+
+    from beatbook.teams import services as teams
 
     meir_priority = teams.priority_create(
         neighbourhood=world.meir, issue="Speeding", issue_date=timezone.now()

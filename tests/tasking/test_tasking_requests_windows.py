@@ -63,7 +63,8 @@ def test_the_night_the_clocks_go_forward_is_an_hour_shorter() -> None:
 
     ((start, end),) = found
     assert end - start == timedelta(hours=7)
-    assert start == at(saturday, 22) and end == at(sunday, 6)
+    assert start == at(saturday, 22)
+    assert end == at(sunday, 6)
 
 
 def test_the_night_the_clocks_go_back_is_an_hour_longer() -> None:
@@ -119,6 +120,7 @@ def test_approved_requests_for_a_shift_are_the_forces_approved_ones_in_it(db: No
     )
 
     assert found == [urgent, tonight]
-    assert waiting.status == RequestStatus.SUBMITTED and waiting not in found
+    assert waiting.status == RequestStatus.SUBMITTED
+    assert waiting not in found
     assert early == []  # 10pm to 2am: nothing in an early shift
     assert other_force == []
