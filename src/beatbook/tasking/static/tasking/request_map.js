@@ -79,7 +79,8 @@
     fetchCells({ south: b.getSouth(), west: b.getWest(), north: b.getNorth(), east: b.getEast() })
       .then(function (answer) {
         (answer.cells || []).forEach(function (cell) {
-          var shape = L.polygon(latLngs(cell.outline), GRID);
+          // Each square is named by a class, so it can be found (and tested) by its key.
+          var shape = L.polygon(latLngs(cell.outline), L.extend({ className: "app-cell-" + cell.key }, GRID));
           shape.on("click", function () { add(cell); write(); });
           grid.addLayer(shape);
         });
