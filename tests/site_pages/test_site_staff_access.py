@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -45,6 +45,8 @@ from beatbook.operations.models import (
     VisitRoute,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
+from beatbook.tasking.models import ProblemLink, Tactic, TaskingRequest
+from beatbook.tasking.request_services import RequestDetails, request_create
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event, Priority, TeamMember
 
@@ -105,6 +107,22 @@ EXPECTED: dict[str, dict[str, int]] = {
     "JSON by POST": dict.fromkeys(EVERY_STAFF, 405),
     # Administrators only.
     "administrators": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
+    # Asking the tasking team for help: anyone in a neighbourhood team (not read-only roles).
+    "tasking ask": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
+    # A tasking request: its neighbourhood's team, the force's tasking sergeants, and partners
+    # it is shared with (this one is shared with none).
+    "tasking request": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 404, PARTNER: 404},
+    "tasking request by POST": {
+        OTHER_FORCE: 404,
+        ANALYST: 404,
+        PARTNER: 404,
+        OFFICER: 405,
+        ADMINISTRATOR: 405,
+    },
+    # Approving or declining it: the force's tasking sergeants only.
+    "tasking decision": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 404, PARTNER: 404, OFFICER: 403},
+    # The tasking meeting: tasking sergeants and neighbourhood inspectors (none in this world).
+    "tasking meeting": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
 }
 ACCESS = {
     "staff": "list",
@@ -158,6 +176,15 @@ ACCESS = {
     "operations:route-sheet": "operation",
     "operations:route-log": "contribute",
     "operations:route-visits": "JSON by POST",
+    "tasking:request-list": "list",
+    "tasking:request-create": "tasking ask",
+    "tasking:request-cells": "download",
+    "tasking:request-detail": "tasking request",
+    "tasking:request-edit": "tasking request",
+    "tasking:request-share": "tasking request",
+    "tasking:request-withdraw": "tasking request by POST",
+    "tasking:request-decide": "tasking decision",
+    "tasking:meeting": "tasking meeting",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -176,6 +203,7 @@ class World:
     operation: Operation | None = None
     surgery: Activity | None = None
     route: VisitRoute | None = None
+    tasking_request: TaskingRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +292,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     }
     world.operation, world.surgery = _operation(police, council, world.users[OFFICER], longton)
     world.route = _route(world.operation, police)
+    world.tasking_request = _tasking_request(world)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -328,6 +357,30 @@ def _route(operation: Operation, police: Any) -> VisitRoute:
     return VisitRoute.objects.create(activity=doors, number=1, stops=[stop], households=4)
 
 
+def _tasking_request(world: World) -> TaskingRequest:
+    """Longton's request to the tasking team, made by its officer and shared with no one."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    return request_create(
+        user=world.users[OFFICER],  # type: ignore[arg-type]
+        neighbourhood=world.longton,
+        details=RequestDetails(
+            title="Speeding on the high street",
+            problem="Speeding every evening.",
+            link=ProblemLink.PRIORITY,
+            priority=world.priority,
+            cells=["E391000N343500"],
+            first_day=tomorrow,
+            last_day=tomorrow,
+            hours_from=time(18),
+            hours_to=time(20),
+            tactic=Tactic.HIGH_VISIBILITY,
+            officers_wanted=1,
+            minutes_wanted=30,
+            evidence="Residents' speed watch.",
+        ),
+    )
+
+
 # --- The pages, from the URL resolver ---------------------------------------------------------
 
 
@@ -359,6 +412,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "activities": world.surgery,
             "routes": world.route,
             "partners": world.operation.partners.first() if world.operation else None,
+            "requests": world.tasking_request,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here
         assert row is not None
