@@ -643,12 +643,11 @@ def plan_issue(*, user: User, plan: PatrolPlan) -> PatrolPlan:
     return plan
 
 
-def hand_visit_start(plan: PatrolPlan, clock: str) -> datetime:
-    """The moment in the plan's shift with the London clock time ``clock`` ("HH:MM"): on the
-    shift's first day, or the next day for a night shift's small hours."""
-    hours, minutes = (int(part) for part in clock.split(":"))
+def hand_visit_start(plan: PatrolPlan, clock: time) -> datetime:
+    """The moment in the plan's shift at the London clock time ``clock``: on the shift's first
+    day, or the next day for a night shift's small hours."""
     start = plan.starts.astimezone(LONDON)
-    moment = datetime.combine(start.date(), time(hours, minutes), tzinfo=LONDON)
+    moment = datetime.combine(start.date(), clock, tzinfo=LONDON)
     if moment < start:
-        moment = datetime.combine(start.date() + timedelta(days=1), time(hours, minutes), LONDON)
+        moment = datetime.combine(start.date() + timedelta(days=1), clock, tzinfo=LONDON)
     return moment
