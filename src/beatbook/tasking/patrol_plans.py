@@ -403,13 +403,15 @@ def plan_make(
                 }
             )
         candidates = cells_within(candidates, outline)
-    chosen = {c.key: c for c in candidates[: rules.places]}
+    week = _week_visits(force=force, day=date, other_than=existing)
+    # The most valuable cells the week's caps still allow visits to.
+    open_cells = [c for c in candidates if week.get(c.key, 0) < rules.week_cap]
+    chosen = {c.key: c for c in open_cells[: rules.places]}
     requests = _approved_requests(force=force, starts=starts, ends=ends) if unit == Unit.NTT else []
     every = {c.key: c for c in worths.cells}
     required = _request_places(requests, every, starts=starts, ends=ends, rules=rules)
     places = {key: _Place(cell, windows=((starts, ends),)) for key, cell in chosen.items()}
     places.update(required)
-    week = _week_visits(force=force, day=date, other_than=existing)
     problems = _caps(places, week, rules)
     if problems:
         raise ValidationError(problems)
@@ -424,6 +426,8 @@ def plan_make(
         )
     except PlanInfeasible as error:
         raise ValidationError(_named(error.reasons, places)) from None
+    except ValueError as error:  # an instance the planner finds malformed: say so plainly
+        raise ValidationError(str(error)) from None
     with transaction.atomic():
         plan = existing or PatrolPlan(
             force=force, unit=unit, neighbourhood=neighbourhood, date=date, shift_kind=shift_kind

@@ -34,7 +34,6 @@ import pandas as pd
 import shapely
 from django.core.exceptions import ValidationError
 from shapely.geometry import shape as geojson_shape
-from shapely.ops import transform as shape_transform
 
 from beatbook.analysis.forecast.matrix import ALL_CRIME
 from beatbook.common.months import add_months
@@ -168,7 +167,13 @@ def neighbourhood_shape(neighbourhood: Neighbourhood) -> shapely.Geometry | None
         outlines = [geojson_shape(lsoa.boundary) for lsoa in lsoas if lsoa.boundary]
     if not outlines:
         return None
-    return shape_transform(to_british_grid().transform, shapely.union_all(outlines))
+    project = to_british_grid().transform
+
+    def to_grid(coords: np.ndarray) -> np.ndarray:
+        xs, ys = project(coords[:, 0], coords[:, 1])
+        return np.column_stack([xs, ys])
+
+    return shapely.transform(shapely.union_all(outlines), to_grid)
 
 
 def cells_within(cells: list[CellWorth], outline: shapely.Geometry) -> list[CellWorth]:
