@@ -13,7 +13,7 @@ from beatbook.places.models import Force, Neighbourhood
 from beatbook.tasking import selectors
 from beatbook.tasking.models import Officer, PatrolPlan, ShiftKind, Unit
 from beatbook.tasking.patrol_plans import HandVisit, hand_visit_start
-from beatbook.tasking.shifts import LONDON, shift_kinds_ensure
+from beatbook.tasking.shifts import DEFAULT_SHIFTS, LONDON, shift_kinds_ensure
 from beatbook.teams.fields import GovukDateField, GovukTimeField
 from beatbook.teams.forms import GovukForm
 from beatbook.ui.templatetags.beatbook_ui import govuk_time
@@ -62,13 +62,15 @@ class PlanMakeForm(GovukForm):
         self.user = user
         forces = _forces_to_plan(user)
         self.fields["force"].choices = [(f.pk, f.name) for f in forces]
-        kinds: dict[str, ShiftKind] = {}
-        for force in forces[:1]:
-            for kind in shift_kinds_ensure(force=force):
-                kinds.setdefault(kind.slug, kind)
+        # The shifts' names and times as the first force keeps them, or as every force starts
+        # (a GET writes nothing: a force's shifts are made when a plan is made for it).
+        kinds = {
+            k.slug: (k.name, k.starts, k.ends)
+            for k in ShiftKind.objects.filter(force__in=forces[:1]).order_by("order")
+        } or {slug: (name, a, b) for slug, name, a, b in DEFAULT_SHIFTS}
         self.fields["shift"].choices = [
-            (k.slug, f"{k.name} ({govuk_time_of(k.starts)} to {govuk_time_of(k.ends)})")
-            for k in kinds.values()
+            (slug, f"{name} ({govuk_time_of(a)} to {govuk_time_of(b)})")
+            for slug, (name, a, b) in kinds.items()
         ]
         teams: list[tuple[str, str]] = []
         if selectors.tasking_forces_for_user(user=user).exists():
@@ -87,6 +89,7 @@ class PlanMakeForm(GovukForm):
         force = Force.objects.get(pk=force_id)
         data["force_obj"] = force
         if slug:
+            shift_kinds_ensure(force=force)
             kind = ShiftKind.objects.filter(force=force, slug=slug).first()
             if kind is None:
                 self.add_error("shift", f"{force.name} has no such shift")
