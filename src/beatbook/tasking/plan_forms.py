@@ -19,6 +19,13 @@ from beatbook.teams.forms import GovukForm
 from beatbook.ui.templatetags.beatbook_ui import govuk_time
 
 NTT = "ntt"
+
+
+def _choices(field: forms.Field) -> forms.ChoiceField:
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 SEED_MAX = 2**31 - 1
 
 
@@ -61,14 +68,14 @@ class PlanMakeForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.user = user
         forces = _forces_to_plan(user)
-        self.fields["force"].choices = [(f.pk, f.name) for f in forces]
+        _choices(self.fields["force"]).choices = [(f.pk, f.name) for f in forces]
         # The shifts' names and times as the first force keeps them, or as every force starts
         # (a GET writes nothing: a force's shifts are made when a plan is made for it).
         kinds = {
             k.slug: (k.name, k.starts, k.ends)
             for k in ShiftKind.objects.filter(force__in=forces[:1]).order_by("order")
         } or {slug: (name, a, b) for slug, name, a, b in DEFAULT_SHIFTS}
-        self.fields["shift"].choices = [
+        _choices(self.fields["shift"]).choices = [
             (slug, f"{name} ({govuk_time_of(a)} to {govuk_time_of(b)})")
             for slug, (name, a, b) in kinds.items()
         ]
@@ -77,12 +84,12 @@ class PlanMakeForm(GovukForm):
             teams.append((NTT, "The tasking team (NTT)"))
         neighbourhoods = selectors.team_neighbourhoods(user=user).order_by("force__name", "name")
         teams += [(f"npt-{n.pk}", f"{n.name} neighbourhood team") for n in neighbourhoods]
-        self.fields["team"].choices = teams
+        _choices(self.fields["team"]).choices = teams
         if forces and not self.is_bound:
             self.initial.setdefault("force", forces[0].pk)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         force_id, team, slug = data.get("force"), data.get("team"), data.get("shift")
         if not force_id:
             return data
@@ -120,10 +127,10 @@ class VisitRowForm(forms.Form):
         self, *args: Any, officers: list[Officer], places: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].choices = [("", "Choose an officer")] + [
+        _choices(self.fields["officer"]).choices = [("", "Choose an officer")] + [
             (o.pk, f"{o.collar_number} {o.name}") for o in officers
         ]
-        self.fields["place"].choices = [("", "Choose a place"), *places]
+        _choices(self.fields["place"]).choices = [("", "Choose a place"), *places]
 
     @property
     def is_blank(self) -> bool:
@@ -131,7 +138,7 @@ class VisitRowForm(forms.Form):
         return not (data.get("officer") or data.get("place") or data.get("start"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("remove") or self.is_blank:
             return data
         for name, what in (("officer", "an officer"), ("place", "a place"), ("start", "a time")):
@@ -178,12 +185,15 @@ def visit_formset(plan: PatrolPlan, officers: list[Officer], data: Any = None) -
         for p in plan.places.order_by("-value")
     ]
     initial = [
-        {"officer": v.officer_id, "place": v.place.key, "start": v.starts.astimezone(LONDON)}
+        {"officer": v.officer_id, "place": v.place.key, "start": v.starts.astimezone(LONDON).time()}
         for v in plan.visits.select_related("place").order_by("officer__collar_number", "order")
     ]
-    for row in initial:
-        row["start"] = row["start"].time()
-    formset: BaseVisitFormSet = VisitFormSet(
-        data, initial=initial, officers=officers, places=places, prefix="visits"
+    formset = VisitFormSet(
+        data,
+        initial=initial,
+        prefix="visits",
+        officers=officers,  # type: ignore[call-arg]
+        places=places,
     )
+    assert isinstance(formset, BaseVisitFormSet)
     return formset

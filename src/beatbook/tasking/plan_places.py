@@ -27,7 +27,7 @@ import io
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -46,7 +46,7 @@ from beatbook.places.models import Force, Neighbourhood
 from beatbook.places.selectors import neighbourhood_of_point
 from beatbook.tasking.patrol_cells import CELL_SIZE_M
 
-HARM = "cchi"
+HARM: Literal["cchi"] = "cchi"
 # Methods whose scores are not expected counts (or harm), so are scaled to the recent total.
 RELATIVE_METHODS = frozenset({"kde", "prospective"})
 REASON_MONTHS = 3
@@ -204,7 +204,7 @@ def reasons_add(worths: Worths, cells: list[CellWorth]) -> None:
     located = located.assign(cell=keys)
     wanted = {c.key for c in cells}
     by_cell: dict[str, pd.DataFrame] = dict(
-        iter(located[located["cell"].isin(wanted)].groupby("cell"))  # type: ignore[arg-type]
+        iter(located[located["cell"].isin(wanted)].groupby("cell"))
     )
     last = add_months(worths.month, -1)
     recent_months = [add_months(last, -i) for i in range(REASON_MONTHS)]
