@@ -2,6 +2,8 @@
 
 ``beatbook ingest FILE``, ``beatbook locate ST4 1AA``, ``beatbook demo``, ``beatbook serve``...
 Commands that load data create the database schema first, so they work on an empty database.
+``beatbook plan`` (a patrol plan from a file, ``planning.patrol_command``) needs no database
+and no settings: it runs before Django is set up.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ def main(argv: list[str] | None = None) -> None:
     standalone_process_mark(argv is None)
     argv = list(sys.argv if argv is None else argv)
     command = _command_name(argv)
+    if command == "plan":
+        from beatbook.planning.patrol_command import main as plan_main
+
+        sys.exit(plan_main(argv[2:]))
     if command is not None:
         argv[1] = command
     if command == "demo":

@@ -280,6 +280,30 @@ CONTENT_SECURITY_POLICY = {
 # Analysis: a local harm-weights table (CSV, shaped like the packaged one) in its place.
 HARM_WEIGHTS_FILE = env_str("HARM_WEIGHTS_FILE", "")
 
+# Tasking's patrol plans (issue 15): the planner's rules and the fairness caps a plan is made
+# with (docs/configuration.md says what each does).
+PATROL_PLACES = env_int("BEATBOOK_PATROL_PLACES", 200, minimum=1)
+PATROL_SHIFT_CAP = env_int("BEATBOOK_PATROL_SHIFT_CAP", 2, minimum=1)
+PATROL_WEEK_CAP = env_int("BEATBOOK_PATROL_WEEK_CAP", 6, minimum=1)
+PATROL_VISIT_MINUTES = env_int("BEATBOOK_PATROL_VISIT_MINUTES", 15, minimum=1)
+PATROL_MIN_GAP_MINUTES = env_int("BEATBOOK_PATROL_MIN_GAP_MINUTES", 60, minimum=0)
+PATROL_SPEED_KMH = env_float("BEATBOOK_PATROL_SPEED_KMH", 20.0)
+PATROL_TIME_LIMIT = env_int("BEATBOOK_PATROL_TIME_LIMIT", 10, minimum=1)
+try:
+    PATROL_REPEAT_VALUES = tuple(
+        float(v) for v in env_list("BEATBOOK_PATROL_REPEAT_VALUES", ["1", "0.5", "0.25"])
+    )
+except ValueError:
+    raise ImproperlyConfigured(
+        "BEATBOOK_PATROL_REPEAT_VALUES must be numbers separated by commas, like 1,0.5,0.25"
+    ) from None
+if PATROL_SPEED_KMH <= 0:
+    raise ImproperlyConfigured("BEATBOOK_PATROL_SPEED_KMH must be more than 0")
+if not PATROL_REPEAT_VALUES or any(v < 0 for v in PATROL_REPEAT_VALUES):
+    raise ImproperlyConfigured(
+        "BEATBOOK_PATROL_REPEAT_VALUES must be one or more numbers of 0 or more"
+    )
+
 # The open API (police.uk-compatible, under /api/).
 API_AREA_LIMIT = env_int("API_AREA_LIMIT", 10_000, minimum=1)
 API_RATE_LIMIT_ENABLED = env_bool("API_RATE_LIMIT_ENABLED", True)

@@ -45,8 +45,22 @@ from beatbook.operations.models import (
     VisitRoute,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
-from beatbook.tasking.models import ProblemLink, Tactic, TaskingRequest
+from beatbook.tasking.models import (
+    Duty,
+    Officer,
+    PatrolPlan,
+    PlanPlace,
+    PlanVisit,
+    ProblemLink,
+    Rank,
+    ShiftKind,
+    Station,
+    Tactic,
+    TaskingRequest,
+    Unit,
+)
 from beatbook.tasking.request_services import RequestDetails, request_create
+from beatbook.tasking.shifts import shift_times
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event, Priority, TeamMember
 
@@ -105,6 +119,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "contribute": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 403},
     # A JSON address the page's script POSTs to: GET is not allowed, whoever asks.
     "JSON by POST": dict.fromkeys(EVERY_STAFF, 405),
+    # A patrol plan (tasking): the tasking sergeants, its team, and the officers on it.
+    "patrol plan": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 404, PARTNER: 404},
+    # Making a patrol plan: tasking sergeants and neighbourhood teams (Carol's, in Cheshire).
+    "make a patrol plan": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
+    "patrol plan by POST": dict.fromkeys(EVERY_STAFF, 405),
     # Administrators only.
     "administrators": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
     # Asking the tasking team for help: anyone in a neighbourhood team (not read-only roles).
@@ -185,6 +204,15 @@ ACCESS = {
     "tasking:request-withdraw": "tasking request by POST",
     "tasking:request-decide": "tasking decision",
     "tasking:meeting": "tasking meeting",
+    "tasking:plan-list": "list",
+    "tasking:plan-make": "make a patrol plan",
+    "tasking:plan-detail": "patrol plan",
+    "tasking:plan-change": "patrol plan",
+    "tasking:plan-issue": "patrol plan by POST",
+    "tasking:plan-officer": "patrol plan",
+    "tasking:plan-briefing": "patrol plan",
+    "tasking:plan-calendar": "patrol plan",
+    "tasking:my-shift": "list",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -204,6 +232,7 @@ class World:
     surgery: Activity | None = None
     route: VisitRoute | None = None
     tasking_request: TaskingRequest | None = None
+    patrol_plan: PatrolPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -293,6 +322,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     world.operation, world.surgery = _operation(police, council, world.users[OFFICER], longton)
     world.route = _route(world.operation, police)
     world.tasking_request = _tasking_request(world)
+    world.patrol_plan = _patrol_plan(staffs, longton)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -381,6 +411,57 @@ def _tasking_request(world: World) -> TaskingRequest:
     )
 
 
+def _patrol_plan(force: Force, longton: Neighbourhood) -> PatrolPlan:
+    """Longton team's plan for tomorrow's early shift: one officer, one visit."""
+    station = Station.objects.create(force=force, name="Longton", latitude=52.99, longitude=-2.13)
+    officer = Officer.objects.create(
+        force=force,
+        collar_number="1234",
+        name="PC Shah",
+        rank=Rank.CONSTABLE,
+        unit=Unit.NPT,
+        neighbourhood=longton,
+        station=station,
+    )
+    kind = ShiftKind.objects.create(
+        force=force, slug="early", name="Early", starts=time(7), ends=time(15)
+    )
+    day = timezone.localdate() + timedelta(days=1)
+    starts, ends = shift_times(kind=kind, day=day)
+    Duty.objects.create(officer=officer, date=day, shift_kind=kind, starts=starts, ends=ends)
+    plan = PatrolPlan.objects.create(
+        force=force,
+        unit=Unit.NPT,
+        neighbourhood=longton,
+        date=day,
+        shift_kind=kind,
+        starts=starts,
+        ends=ends,
+        rules={"visit_minutes": 15},
+    )
+    place = PlanPlace.objects.create(
+        plan=plan,
+        key="E393000N343000",
+        easting=393000,
+        northing=343000,
+        latitude=52.99,
+        longitude=-2.14,
+        value=1.0,
+        neighbourhood=longton,
+        reasons={"harm_shift": 1.0, "harm_month": 90.0, "forecast_month": "2026-01"},
+    )
+    visit_start = starts + timedelta(hours=1)
+    PlanVisit.objects.create(
+        plan=plan,
+        officer=officer,
+        place=place,
+        order=1,
+        starts=visit_start,
+        ends=visit_start + timedelta(minutes=15),
+    )
+    return plan
+
+
 # --- The pages, from the URL resolver ---------------------------------------------------------
 
 
@@ -413,6 +494,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "routes": world.route,
             "partners": world.operation.partners.first() if world.operation else None,
             "requests": world.tasking_request,
+            "plans": world.patrol_plan,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here
         assert row is not None
@@ -427,6 +509,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
         "content_type_id": str(ContentType.objects.get_for_model(Neighbourhood).pk),
         "app_label": "enquiries",
         "url": "no-such-page/",
+        "officer_pk": str(world.patrol_plan.visits.get().officer_id) if world.patrol_plan else "",
     }
     return values[name]
 
