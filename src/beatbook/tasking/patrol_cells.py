@@ -13,7 +13,6 @@ from typing import Any
 
 import shapely
 from shapely.geometry import shape as geojson_shape
-from shapely.ops import transform as shape_transform
 
 from beatbook.common.projection import bng_to_wgs84, to_british_grid
 
@@ -83,7 +82,7 @@ def cells_in_polygon(geojson: dict[str, Any]) -> list[Cell]:
     shape = geojson_shape(geojson)
     if shape.is_empty or not shape.is_valid:
         raise ValueError("The area drawn is not a closed shape that does not cross itself.")
-    grid_shape = shape_transform(to_british_grid().transform, shape)
+    grid_shape = shapely.transform(shape, to_british_grid().transform, interleaved=False)
     min_x, min_y, max_x, max_y = grid_shape.bounds
     columns = range(math.floor(min_x / CELL_SIZE_M), math.floor(max_x / CELL_SIZE_M) + 1)
     rows = range(math.floor(min_y / CELL_SIZE_M), math.floor(max_y / CELL_SIZE_M) + 1)
