@@ -26,37 +26,28 @@ from beatbook.planning.patrol import (
 from .patrol_referee import instance, officer, place, referee
 
 SRC = Path(__file__).resolve().parents[2] / "src"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def example() -> dict[str, Any]:
-    return {
-        "shift": {"start": "2026-12-07T07:00:00+00:00", "end": "2026-12-07T15:00:00+00:00"},
-        "officers": [
-            {
-                "id": "PC 101",
-                "base": {"lat": 53.0232, "lng": -2.1745},
-                "skills": ["driver"],
-                "available": [
-                    ["2026-12-07T07:00:00+00:00", "2026-12-07T11:00:00+00:00"],
-                    ["2026-12-07T12:00:00+00:00", "2026-12-07T15:00:00+00:00"],
-                ],
-            },
-            {"id": "PCSO 7", "base": {"lat": 53.0232, "lng": -2.1745}},
-        ],
-        "places": [
-            {"id": "Market Square", "lat": 53.0246, "lng": -2.1780, "value": 4.5, "max_visits": 3},
-            {
-                "id": "Bus station",
-                "lat": 53.0262,
-                "lng": -2.1707,
-                "value": 2.0,
-                "windows": [["2026-12-07T13:00:00+00:00", "2026-12-07T14:00:00+00:00"]],
-                "min_visits": 1,
-            },
-            {"id": "Car park", "lat": 53.03, "lng": -2.16, "value": 1.0, "skills": ["driver"]},
-        ],
-        "rules": {"min_gap_minutes": 45},
-    }
+    """The worked example of docs/planning.md: its first JSON block."""
+    text = (DOCS / "planning.md").read_text(encoding="utf-8")
+    block = text.split("```json\n", 1)[1].split("```", 1)[0]
+    data: dict[str, Any] = json.loads(block)
+    return data
+
+
+def test_the_documented_example_plans_as_the_page_says() -> None:
+    problem = instance_from_json(example())
+
+    plan = patrol_plan(problem, time_limit=2.0, seed=1)
+
+    assert plan_violations(problem, plan.routes) == []
+    assert referee(problem, plan.routes) == []
+    # Everything fits (the page's point): the square 3 times, the bus station, the car park.
+    assert plan.objective == pytest.approx(4.5 * 1.75 + 2.0 + 1.0)
+    assert plan.bound == pytest.approx(plan.objective)
+    assert plan.visits == 5
 
 
 def test_an_instance_round_trips_and_missing_keys_take_their_defaults() -> None:
