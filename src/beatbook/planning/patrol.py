@@ -16,8 +16,9 @@ How (see each module's docstring):
 2. quick necessary conditions name what cannot be met, if anything (``patrol_bounds``);
 3. the greedy plan is made (``patrol_greedy``): it is the baseline, and where the search
    starts;
-4. OR-Tools' routing solver improves it by guided local search, with seeded noise on the
-   values and a deterministic budget of solutions (``patrol_search``);
+4. a large neighbourhood search improves it: step by step, two officers' routes are partly
+   emptied and refilled by OR-Tools' routing solver, with seeded noise on the values and a
+   deterministic number of steps (``patrol_search``);
 5. the plan is checked against every rule; the better of it and the greedy plan by the true
    values is returned, with a proven upper bound on the best possible objective
    (``patrol_bounds``).
