@@ -19,12 +19,12 @@ from django.db.models import Count
 
 from beatbook.places.models import Force, Neighbourhood
 from beatbook.planning.patrol import PatrolInstance, PatrolOfficer, PatrolPlace, PatrolRules
+from beatbook.tasking import request_services
 from beatbook.tasking.models import (
     Duty,
     Officer,
     PatrolPlan,
     PlanVisit,
-    RequestStatus,
     Tactic,
     TaskingRequest,
 )
@@ -133,38 +133,20 @@ def planner_officers(
 def request_windows(
     request: TaskingRequest, starts: datetime, ends: datetime
 ) -> tuple[list[tuple[datetime, datetime]], float]:
-    """The request's hours that fall in [starts, ends], and the share of a day's hours they
-    are (so a request whose evening runs into the night shares its minutes between shifts).
-    (Requests' ``request_windows`` takes its place once it is written.)"""
-    first = max(request.first_day, starts.astimezone(LONDON).date() - timedelta(days=1))
-    last = min(request.last_day, ends.astimezone(LONDON).date())
-    windows: list[tuple[datetime, datetime]] = []
-    share = 0.0
-    day = first
-    while day <= last:
-        opens = datetime.combine(day, request.hours_from, tzinfo=LONDON)
-        end_day = day if request.hours_to > request.hours_from else day + timedelta(days=1)
-        closes = datetime.combine(end_day, request.hours_to, tzinfo=LONDON)
-        low, high = max(opens, starts), min(closes, ends)
-        if high > low:
-            windows.append((low.astimezone(LONDON), high.astimezone(LONDON)))
-            share += (high - low) / (closes - opens)
-        day += timedelta(days=1)
-    return windows, share
+    """The request's hours that fall in [starts, ends] (``request_services.request_windows``),
+    and the share of one day's hours they are, so a request whose evening runs into the night
+    shares its minutes between the shifts. Lengths are real durations (UTC), so a window on
+    the night the clocks change is as long as it really is."""
+    windows = request_services.request_windows(request, starts, ends)
+    daily = request_services.window_minutes(request.hours_from, request.hours_to)
+    minutes = sum((end - start).total_seconds() / 60 for start, end in windows)
+    share = minutes / daily if daily else 0.0
+    return [(start.astimezone(LONDON), end.astimezone(LONDON)) for start, end in windows], share
 
 
 def approved_requests(*, force: Force, starts: datetime, ends: datetime) -> list[TaskingRequest]:
-    """The force's approved requests with hours in the shift, most urgent first.
-    (Requests' ``approved_requests_for`` takes its place once it is written.)"""
-    urgency = {"high": 0, "medium": 1, "low": 2}
-    found = TaskingRequest.objects.filter(
-        force=force,
-        status=RequestStatus.APPROVED,
-        first_day__lte=ends.astimezone(LONDON).date(),
-        last_day__gte=starts.astimezone(LONDON).date() - timedelta(days=1),
-    ).prefetch_related("skills")
-    applying = [r for r in found if request_windows(r, starts, ends)[0]]
-    return sorted(applying, key=lambda r: (urgency.get(r.urgency, 3), r.pk))
+    """The force's approved requests with hours in the shift, most urgent first."""
+    return request_services.approved_requests_for(force=force, starts=starts, ends=ends)
 
 
 def week_visits(*, force: Force, day: date, other_than: PatrolPlan | None) -> dict[str, int]:
