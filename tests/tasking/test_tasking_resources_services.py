@@ -108,9 +108,7 @@ def test_a_neighbourhood_officer_belongs_to_a_neighbourhood_of_their_own_force(
         details=_details(world, neighbourhood=world.longton),
     )
     assert errors == {
-        "neighbourhood": [
-            "Only a neighbourhood team officer has a neighbourhood: leave it empty"
-        ]
+        "neighbourhood": ["Only a neighbourhood team officer has a neighbourhood: leave it empty"]
     }
 
 
@@ -243,9 +241,9 @@ def test_overlapping_or_double_duties_are_refused(world: ResourcesWorld) -> None
 
 def test_a_duty_on_another_forces_shift_is_refused(world: ResourcesWorld) -> None:
     cheshire_early = world.cheshire.shift_kinds.get(slug="early")
-    assert _refused(
-        rosters.duty_add, officer=world.ntt_pc, kind=cheshire_early, day=MONDAY
-    ) == {"officer": ["The early shift is another force's"]}
+    assert _refused(rosters.duty_add, officer=world.ntt_pc, kind=cheshire_early, day=MONDAY) == {
+        "officer": ["The early shift is another force's"]
+    }
 
 
 def test_a_roster_puts_officers_on_chosen_weekdays_and_keeps_what_is_there(
@@ -368,7 +366,9 @@ def test_without_a_duty_an_abstraction_is_at_most_a_day(world: ResourcesWorld) -
         hours=Decimal("24.5"),
     )
     assert errors == {
-        "hours": ["Ade Okafor has 24 hours in a day on Monday 2 March 2026: enter 24 hours or fewer"]
+        "hours": [
+            "Ade Okafor has 24 hours in a day on Monday 2 March 2026: enter 24 hours or fewer"
+        ]
     }
     errors = _refused(
         rosters.abstraction_record,

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -502,8 +502,10 @@ def abstraction_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def _link_neighbourhoods(request: HttpRequest) -> QuerySet[Neighbourhood]:
     """A tasking sergeant's force's neighbourhoods, and the user's own teams'."""
     user = viewer(request)
-    sergeant = Neighbourhood.objects.filter(force__in=selectors.tasking_forces_for_user(user=user))
-    return (sergeant | selectors.team_neighbourhoods(user=user)).distinct()
+    return Neighbourhood.objects.filter(
+        Q(force__in=selectors.tasking_forces_for_user(user=user))
+        | Q(pk__in=selectors.team_neighbourhoods(user=user).values("pk"))
+    )
 
 
 @tasking_required
