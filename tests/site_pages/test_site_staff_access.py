@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -45,6 +46,10 @@ from beatbook.operations.models import (
     VisitRoute,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
+from beatbook.tasking import resources as tasking_resources
+from beatbook.tasking import rosters
+from beatbook.tasking.models import Abstraction, Duty, Officer, Rank, Station, Unit
+from beatbook.tasking.shifts import shift_kinds_ensure
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event, Priority, TeamMember
 
@@ -103,6 +108,20 @@ EXPECTED: dict[str, dict[str, int]] = {
     "contribute": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 403},
     # A JSON address the page's script POSTs to: GET is not allowed, whoever asks.
     "JSON by POST": dict.fromkeys(EVERY_STAFF, 405),
+    # Tasking (ADR 19): for tasking sergeants, neighbourhood teams and officers; not for analysts
+    # or partners. The neighbourhood's officer and the other force's officer see their teams.
+    "tasking": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
+    # Adding officers, stations and duties: a tasking sergeant (here, only the administrator).
+    "tasking sergeant": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
+    # Changing one of the force's officers, stations or links: the team sees it, may not change.
+    "tasking change": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 403, PARTNER: 403, OFFICER: 403},
+    "tasking change by POST": {
+        OTHER_FORCE: 404,
+        ANALYST: 403,
+        PARTNER: 403,
+        OFFICER: 403,
+        ADMINISTRATOR: 405,
+    },
     # Administrators only.
     "administrators": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
 }
@@ -158,6 +177,22 @@ ACCESS = {
     "operations:route-sheet": "operation",
     "operations:route-log": "contribute",
     "operations:route-visits": "JSON by POST",
+    "tasking:index": "tasking",
+    "tasking:officers": "tasking",
+    "tasking:officer-create": "tasking sergeant",
+    "tasking:officer-edit": "tasking change",
+    "tasking:officer-status": "tasking change by POST",
+    "tasking:stations": "tasking",
+    "tasking:station-create": "tasking sergeant",
+    "tasking:station-edit": "tasking change",
+    "tasking:rota": "tasking",
+    "tasking:rota-add": "tasking sergeant",
+    "tasking:duty-remove": "tasking change by POST",
+    # Longton's team records its officers' abstractions.
+    "tasking:abstractions": "tasking",
+    "tasking:abstraction-delete": "change by POST",
+    "tasking:links": "tasking",
+    "tasking:link-set": "tasking change",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -176,6 +211,15 @@ class World:
     operation: Operation | None = None
     surgery: Activity | None = None
     route: VisitRoute | None = None
+    tasking: TaskingRows | None = None
+
+
+@dataclass(frozen=True)
+class TaskingRows:
+    station: Station
+    officer: Officer
+    duty: Duty
+    abstraction: Abstraction
 
 
 @dataclass(frozen=True)
@@ -264,6 +308,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     }
     world.operation, world.surgery = _operation(police, council, world.users[OFFICER], longton)
     world.route = _route(world.operation, police)
+    world.tasking = _tasking(staffs, longton)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -328,6 +373,31 @@ def _route(operation: Operation, police: Any) -> VisitRoute:
     return VisitRoute.objects.create(activity=doors, number=1, stops=[stop], households=4)
 
 
+def _tasking(force: Force, longton: Neighbourhood) -> TaskingRows:
+    """Longton's neighbourhood officer on today's early shift, with two hours of it abstracted."""
+    station = tasking_resources.station_create(
+        force=force, name="Longton", latitude=52.988, longitude=-2.133
+    )
+    officer = tasking_resources.officer_create(
+        force=force,
+        details=tasking_resources.OfficerDetails(
+            collar_number="3100",
+            name="Jo Bloggs",
+            rank=Rank.CONSTABLE,
+            unit=Unit.NPT,
+            station=station,
+            neighbourhood=longton,
+        ),
+    )
+    today = timezone.localdate()
+    early = shift_kinds_ensure(force=force)[0]
+    duty = rosters.duty_add(officer=officer, kind=early, day=today)
+    abstraction = rosters.abstraction_record(
+        officer=officer, day=today, reason="training", hours=Decimal(2)
+    )
+    return TaskingRows(station=station, officer=officer, duty=duty, abstraction=abstraction)
+
+
 # --- The pages, from the URL resolver ---------------------------------------------------------
 
 
@@ -359,6 +429,11 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "activities": world.surgery,
             "routes": world.route,
             "partners": world.operation.partners.first() if world.operation else None,
+            "stations": world.tasking.station if world.tasking else None,
+            "officers": world.tasking.officer if world.tasking else None,
+            "duties": world.tasking.duty if world.tasking else None,
+            "abstractions": world.tasking.abstraction if world.tasking else None,
+            "links": world.longton,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here
         assert row is not None

@@ -58,7 +58,8 @@ def test_a_neighbourhood_officer_sees_their_team_and_the_tasking_team_only(
     world: ResourcesWorld,
 ) -> None:
     page = _as(world.longton_officer).get("/staff/tasking/officers/").content.decode()
-    assert "Jo Bloggs" in page and "Priya Shah" in page
+    assert "Jo Bloggs" in page
+    assert "Priya Shah" in page
     assert "Ade Okafor" not in page  # Meir's team
     assert "Cat Lowe" not in page  # Cheshire's
     assert "Add an officer" not in page
@@ -144,7 +145,8 @@ def test_the_sergeant_puts_officers_on_a_shift_and_sees_the_weeks_rota(
     assert response.status_code == 302
     assert Duty.objects.count() == 14
     rota = client.get(response["Location"]).content.decode()
-    assert "Priya Shah" in rota and "3pm to 11pm" in rota
+    assert "Priya Shah" in rota
+    assert "3pm to 11pm" in rota
     # The same roster again adds nothing; an overlapping one is refused and names the clash.
     again = client.post("/staff/tasking/rota/add/", data)
     assert again.status_code == 302
@@ -222,7 +224,8 @@ def test_the_sergeant_names_link_officers_and_teams_see_theirs(world: ResourcesW
     link = LinkOfficer.objects.get()
     assert (link.officer, link.commander) == (world.ntt_pc, world.longton_inspector)
     page = _as(world.longton_inspector).get("/staff/tasking/links/").content.decode()
-    assert "Priya Shah" in page and "Meir" not in page
+    assert "Priya Shah" in page
+    assert "Meir" not in page
     assert _as(world.sergeant).post(url, {"officer": "", "commander": ""}).status_code == 302
     assert not LinkOfficer.objects.exists()
 

@@ -168,7 +168,8 @@ def test_a_link_officer_must_be_replaced_before_they_leave_or_change_team(
     )
     assert list(errors) == ["unit"]
     world.ntt_pc.refresh_from_db()
-    assert world.ntt_pc.active and world.ntt_pc.unit == Unit.NTT
+    assert world.ntt_pc.active
+    assert world.ntt_pc.unit == Unit.NTT
 
 
 # --- Link officers ---------------------------------------------------------------------------
