@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from beatbook.tasking.models import (
 from beatbook.tasking.resources import OfficerDetails
 from beatbook.teams.fields import GovukDateField
 from beatbook.teams.forms import GovukForm
+from beatbook.ui.templatetags.beatbook_ui import govuk_time
 
 __all__ = [
     "AbstractionForm",
@@ -52,6 +54,18 @@ class _Labelled(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj)
+
+
+def shift_label(kind: ShiftKind) -> str:
+    """A shift with its times as GOV.UK writes them: "Late, 3pm to 11pm"."""
+    day = date(2026, 1, 5)  # any winter day: only the clock times are read
+    starts, ends = (datetime.combine(day, at) for at in (kind.starts, kind.ends))
+    return f"{kind.name}, {govuk_time(starts)} to {govuk_time(ends)}"
+
+
+class _Shift(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return shift_label(obj)
 
 
 class StationForm(GovukForm):
@@ -186,7 +200,7 @@ class RosterForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one officer"},
     )
-    shift = forms.ModelChoiceField(
+    shift = _Shift(
         label="Shift",
         queryset=ShiftKind.objects.none(),
         widget=forms.RadioSelect,

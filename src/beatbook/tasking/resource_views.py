@@ -394,7 +394,8 @@ def rota_add(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             already = f" ({made.already_on} were already on)" if made.already_on else ""
-            messages.success(request, f"{made.made} duties are on the rota{already}.")
+            duties = "1 duty is" if made.made == 1 else f"{made.made} duties are"
+            messages.success(request, f"{duties} on the rota{already}.")
             week = data["first_day"] - timedelta(days=data["first_day"].weekday())
             units = {o.unit for o in data["officers"]}
             shown = units.pop() if len(units) == 1 else Unit.NTT
