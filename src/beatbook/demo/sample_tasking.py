@@ -209,6 +209,7 @@ def _shift(officer_index: int, day: date, kinds: dict[str, ShiftKind]) -> ShiftK
 def _rota(officers: list[Officer], days: list[date], kinds: dict[str, ShiftKind]) -> int:
     made = 0
     for index, officer in enumerate(officers):
+        shifts: list[tuple[date, ShiftKind | None]]
         if officer.rank == Rank.INSPECTOR:
             shifts = [(day, kinds["early"]) for day in days if day.weekday() < 5]
         else:
