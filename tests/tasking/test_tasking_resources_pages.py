@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from beatbook.tasking import resources, rosters
 from beatbook.tasking.models import Abstraction, Duty, LinkOfficer, Officer, Station, Unit
+from beatbook.tasking.selectors import may_use_tasking
+from beatbook.tasking.tasking_nav import tasking_navigation
 
 from .tasking_world_resources import MONDAY, ResourcesWorld, build_resources_world
 
@@ -238,3 +240,27 @@ def test_a_superuser_chooses_the_force_first(world: ResourcesWorld) -> None:
     resources.officer_deactivate(officer=world.crewe_pc)
     assert "Cat Lowe" not in _as(world.admin).get("/staff/tasking/officers/").content.decode()
     assert "Cat Lowe" in _as(world.admin).get("/staff/tasking/officers/?left=yes").content.decode()
+
+
+def test_the_navigation_offers_tasking_to_exactly_those_who_may_use_it(
+    world: ResourcesWorld,
+) -> None:
+    world.ntt_pc.user = world.partner  # a partner who is also an officer: "my plan" is theirs
+    world.ntt_pc.save()
+    people = [
+        world.sergeant,
+        world.longton_officer,
+        world.longton_inspector,
+        world.meir_officer,
+        world.analyst,
+        world.partner,
+        world.cheshire_sergeant,
+        world.admin,
+    ]
+    for user in people:
+        request = RequestFactory().get("/")
+        request.user = user
+        shown = tasking_navigation(request)["tasking_reachable"]()
+        assert shown == may_use_tasking(user=user), user.username
+    assert may_use_tasking(user=world.partner)
+    assert not may_use_tasking(user=world.analyst)
