@@ -126,19 +126,37 @@ def test_the_rota_and_abstractions_fit_a_phone(browser: Any, tasking_site: Site)
         page.goto(tasking_site.url + "/staff/tasking/")
         _record_abstraction(page)
         assert Abstraction.objects.get().hours == 2
+        # The sergeant's pages have actions in their last columns: the tables scroll, the
+        # page does not.
+        _sergeant_create()
+        context.clear_cookies()
+        page.goto(tasking_site.url + "/accounts/login/")
+        sign_in(page, "sgt")
+        page.wait_for_url("**/")
+        for path in (
+            "/staff/tasking/officers/",
+            "/staff/tasking/stations/",
+            "/staff/tasking/rota/",
+        ):
+            page.goto(tasking_site.url + path)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"{path} scrolls sideways on a phone ({width}px)"
     finally:
         context.close()
 
 
-def test_a_sergeant_puts_an_officer_on_a_shift(page: Any, tasking_site: Site) -> None:
-    force = Force.objects.get(pk="staffordshire")
+def _sergeant_create() -> None:
     police_member_create(
-        force=force,
+        force=Force.objects.get(pk="staffordshire"),
         organisation_name="Staffordshire Police NTT",
         username="sgt",
         role=Role.TASKING_SERGEANT,
         is_staff=True,
     )
+
+
+def test_a_sergeant_puts_an_officer_on_a_shift(page: Any, tasking_site: Site) -> None:
+    _sergeant_create()
     today = timezone.localdate()
     page.goto(tasking_site.url + "/accounts/login/")
     sign_in(page, "sgt")
