@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "beatbook.ui.context_processors.site",
+                "beatbook.tasking.tasking_nav.tasking_navigation",
             ],
         },
     },

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -45,7 +46,10 @@ from beatbook.operations.models import (
     VisitRoute,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
+from beatbook.tasking import resources as tasking_resources
+from beatbook.tasking import rosters
 from beatbook.tasking.models import (
+    Abstraction,
     Duty,
     Officer,
     PatrolPlan,
@@ -60,7 +64,7 @@ from beatbook.tasking.models import (
     Unit,
 )
 from beatbook.tasking.request_services import RequestDetails, request_create
-from beatbook.tasking.shifts import shift_times
+from beatbook.tasking.shifts import shift_kinds_ensure, shift_times
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event, Priority, TeamMember
 
@@ -124,6 +128,20 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Making a patrol plan: tasking sergeants and neighbourhood teams (Carol's, in Cheshire).
     "make a patrol plan": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
     "patrol plan by POST": dict.fromkeys(EVERY_STAFF, 405),
+    # Tasking (ADR 19): for tasking sergeants, neighbourhood teams and officers; not for analysts
+    # or partners. The neighbourhood's officer and the other force's officer see their teams.
+    "tasking": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
+    # Adding officers, stations and duties: a tasking sergeant (here, only the administrator).
+    "tasking sergeant": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
+    # Changing one of the force's officers, stations or links: the team sees it, may not change.
+    "tasking change": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 403, PARTNER: 403, OFFICER: 403},
+    "tasking change by POST": {
+        OTHER_FORCE: 404,
+        ANALYST: 403,
+        PARTNER: 403,
+        OFFICER: 403,
+        ADMINISTRATOR: 405,
+    },
     # Administrators only.
     "administrators": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
     # Asking the tasking team for help: anyone in a neighbourhood team (not read-only roles).
@@ -213,6 +231,22 @@ ACCESS = {
     "tasking:plan-briefing": "patrol plan",
     "tasking:plan-calendar": "patrol plan",
     "tasking:my-shift": "list",
+    "tasking:index": "tasking",
+    "tasking:officers": "tasking",
+    "tasking:officer-create": "tasking sergeant",
+    "tasking:officer-edit": "tasking change",
+    "tasking:officer-status": "tasking change by POST",
+    "tasking:stations": "tasking",
+    "tasking:station-create": "tasking sergeant",
+    "tasking:station-edit": "tasking change",
+    "tasking:rota": "tasking",
+    "tasking:rota-add": "tasking sergeant",
+    "tasking:duty-remove": "tasking change by POST",
+    # Longton's team records its officers' abstractions.
+    "tasking:abstractions": "tasking",
+    "tasking:abstraction-delete": "change by POST",
+    "tasking:links": "tasking",
+    "tasking:link-set": "tasking change",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -233,6 +267,15 @@ class World:
     route: VisitRoute | None = None
     tasking_request: TaskingRequest | None = None
     patrol_plan: PatrolPlan | None = None
+    tasking: TaskingRows | None = None
+
+
+@dataclass(frozen=True)
+class TaskingRows:
+    station: Station
+    officer: Officer
+    duty: Duty
+    abstraction: Abstraction
 
 
 @dataclass(frozen=True)
@@ -321,6 +364,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     }
     world.operation, world.surgery = _operation(police, council, world.users[OFFICER], longton)
     world.route = _route(world.operation, police)
+    world.tasking = _tasking(staffs, longton)
     world.tasking_request = _tasking_request(world)
     world.patrol_plan = _patrol_plan(staffs, longton)
     # A row of the contact-detail record, so its admin pages name a real one.
@@ -413,7 +457,7 @@ def _tasking_request(world: World) -> TaskingRequest:
 
 def _patrol_plan(force: Force, longton: Neighbourhood) -> PatrolPlan:
     """Longton team's plan for tomorrow's early shift: one officer, one visit."""
-    station = Station.objects.create(force=force, name="Longton", latitude=52.99, longitude=-2.13)
+    station = Station.objects.get(force=force, name="Longton")  # made by ``_tasking``
     officer = Officer.objects.create(
         force=force,
         collar_number="1234",
@@ -423,9 +467,7 @@ def _patrol_plan(force: Force, longton: Neighbourhood) -> PatrolPlan:
         neighbourhood=longton,
         station=station,
     )
-    kind = ShiftKind.objects.create(
-        force=force, slug="early", name="Early", starts=time(7), ends=time(15)
-    )
+    kind = ShiftKind.objects.get(force=force, slug="early")  # made by ``_tasking``
     day = timezone.localdate() + timedelta(days=1)
     starts, ends = shift_times(kind=kind, day=day)
     Duty.objects.create(officer=officer, date=day, shift_kind=kind, starts=starts, ends=ends)
@@ -462,6 +504,31 @@ def _patrol_plan(force: Force, longton: Neighbourhood) -> PatrolPlan:
     return plan
 
 
+def _tasking(force: Force, longton: Neighbourhood) -> TaskingRows:
+    """Longton's neighbourhood officer on today's early shift, with two hours of it abstracted."""
+    station = tasking_resources.station_create(
+        force=force, name="Longton", latitude=52.988, longitude=-2.133
+    )
+    officer = tasking_resources.officer_create(
+        force=force,
+        details=tasking_resources.OfficerDetails(
+            collar_number="3100",
+            name="Jo Bloggs",
+            rank=Rank.CONSTABLE,
+            unit=Unit.NPT,
+            station=station,
+            neighbourhood=longton,
+        ),
+    )
+    today = timezone.localdate()
+    early = shift_kinds_ensure(force=force)[0]
+    duty = rosters.duty_add(officer=officer, kind=early, day=today)
+    abstraction = rosters.abstraction_record(
+        officer=officer, day=today, reason="training", hours=Decimal(2)
+    )
+    return TaskingRows(station=station, officer=officer, duty=duty, abstraction=abstraction)
+
+
 # --- The pages, from the URL resolver ---------------------------------------------------------
 
 
@@ -495,6 +562,11 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "partners": world.operation.partners.first() if world.operation else None,
             "requests": world.tasking_request,
             "plans": world.patrol_plan,
+            "stations": world.tasking.station if world.tasking else None,
+            "officers": world.tasking.officer if world.tasking else None,
+            "duties": world.tasking.duty if world.tasking else None,
+            "abstractions": world.tasking.abstraction if world.tasking else None,
+            "links": world.longton,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here
         assert row is not None

@@ -19,9 +19,8 @@ from django.db.models import Count
 
 from beatbook.places.models import Force, Neighbourhood
 from beatbook.planning.patrol import PatrolInstance, PatrolOfficer, PatrolPlace, PatrolRules
-from beatbook.tasking import request_services
+from beatbook.tasking import request_services, rosters
 from beatbook.tasking.models import (
-    Duty,
     Officer,
     PatrolPlan,
     PlanVisit,
@@ -94,21 +93,15 @@ def officers_on_duty(
     unit: str,
     neighbourhood: Neighbourhood | None,
 ) -> dict[Officer, list[tuple[datetime, datetime]]]:
-    """The unit's active officers with a duty overlapping the shift, and those duties' hours.
-    (Resources' ``officers_available`` takes its place once it is written.)"""
-    duties = Duty.objects.filter(
-        officer__force=force,
-        officer__active=True,
-        officer__unit=unit,
-        starts__lt=ends,
-        ends__gt=starts,
-    ).select_related("officer__station")
-    if neighbourhood is not None:
-        duties = duties.filter(officer__neighbourhood=neighbourhood)
-    found: dict[Officer, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for duty in duties.order_by("officer__collar_number", "starts"):
-        found[duty.officer].append((duty.starts.astimezone(LONDON), duty.ends.astimezone(LONDON)))
-    return dict(found)
+    """The unit's active officers free during the shift, and their free hours in it: their
+    duties less their abstractions (``rosters.officers_available``)."""
+    available = rosters.officers_available(
+        force=force, starts=starts, ends=ends, unit=unit, neighbourhood=neighbourhood
+    )
+    return {
+        officer: [(start.astimezone(LONDON), end.astimezone(LONDON)) for start, end in intervals]
+        for officer, intervals in available
+    }
 
 
 def planner_officers(

@@ -19,7 +19,7 @@ from beatbook.accounts.access import is_staff_member
 from beatbook.accounts.models import Membership, Role, User
 from beatbook.accounts.selectors import neighbourhoods_for_user
 from beatbook.places.models import Force, Neighbourhood
-from beatbook.tasking.models import Officer, PatrolPlan, PlanVisit, TaskingRequest
+from beatbook.tasking.models import Officer, PatrolPlan, PlanVisit, TaskingRequest, Unit
 
 # The neighbourhood team roles that may ask the tasking team for help.
 REQUESTING_ROLES: tuple[str, ...] = (
@@ -124,3 +124,65 @@ def may_log_result(*, user: User, visit: PlanVisit) -> bool:
     if visit.officer.user_id == user.pk and visit.officer.active:
         return True
     return may_change_plan(user=user, plan=visit.plan)
+
+
+# --- Resources: officers, stations, the rota, abstractions and link officers (h2) -------------
+
+
+def may_use_tasking(*, user: User) -> bool:
+    """Whether the user has any part in tasking: a tasking sergeant, a neighbourhood team member
+    (a team role), or an officer with a record here. Analysts and partners have none: the
+    tasking pages, and the navigation's link to them, are not theirs."""
+    if not is_staff_member(user):
+        return False
+    if user.is_superuser or officer_for_user(user=user) is not None:
+        return True
+    return tasking_forces_for_user(user=user).exists() or team_neighbourhoods(user=user).exists()
+
+
+def resource_forces_for_user(*, user: User) -> QuerySet[Force]:
+    """The forces whose stations and tasking team the user sees: those they are a tasking
+    sergeant of, and those of their teams' neighbourhoods."""
+    if not is_staff_member(user):
+        return Force.objects.none()
+    if user.is_superuser:
+        return Force.objects.all()
+    teams = team_neighbourhoods(user=user).values("force")
+    return Force.objects.filter(
+        Q(pk__in=tasking_forces_for_user(user=user).values("pk")) | Q(pk__in=teams)
+    )
+
+
+def officers_for_user(*, user: User) -> QuerySet[Officer]:
+    """The officers the user sees: every officer of a force they are a tasking sergeant of; the
+    neighbourhood officers of their teams and the tasking team of those teams' forces; and
+    themselves."""
+    if not is_staff_member(user):
+        return Officer.objects.none()
+    if user.is_superuser:
+        return Officer.objects.all()
+    teams = team_neighbourhoods(user=user)
+    return Officer.objects.filter(
+        Q(force__in=tasking_forces_for_user(user=user))
+        | Q(unit=Unit.NPT, neighbourhood__in=teams)
+        | Q(unit=Unit.NTT, force__in=teams.values("force"))
+        | Q(user=user)
+    ).distinct()
+
+
+def abstraction_officers_for_user(*, user: User) -> QuerySet[Officer]:
+    """The neighbourhood officers whose abstractions the user records: their teams' officers
+    (team roles), or every neighbourhood officer of a force they are a tasking sergeant of."""
+    if not is_staff_member(user):
+        return Officer.objects.none()
+    npt = Officer.objects.filter(unit=Unit.NPT)
+    if user.is_superuser:
+        return npt
+    return npt.filter(
+        Q(force__in=tasking_forces_for_user(user=user))
+        | Q(neighbourhood__in=team_neighbourhoods(user=user))
+    ).distinct()
+
+
+def may_record_abstraction(*, user: User, officer: Officer) -> bool:
+    return abstraction_officers_for_user(user=user).filter(pk=officer.pk).exists()

@@ -6,6 +6,10 @@ Three of the Guarantee's standards (operating model §3.9) are things Beatbook h
 - priorities published and updated in the last three months;
 - a meaningful answer to a resident's question within 72 hours.
 
+It also shows the share of neighbourhood officers' hours abstracted (taken away from
+neighbourhood duty) per team and ISO week, from the rota and abstractions kept in ``tasking``
+(``tasking.rosters.abstraction_shares``); this page only shows it.
+
 Everything is counted in the database or in one pass over one query's rows: the number of
 queries does not grow with the number of neighbourhoods.
 """
@@ -14,8 +18,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
@@ -26,12 +30,15 @@ from beatbook.common.months import months_before
 from beatbook.enquiries.models import Question, QuestionStatus
 from beatbook.enquiries.selectors import ResponseStats, question_response_stats
 from beatbook.places.models import Neighbourhood
+from beatbook.tasking.rosters import AbstractionShare, abstraction_shares, recent_weeks
 from beatbook.teams.models import Priority
 from beatbook.teams.selectors import REVIEW_AFTER_MONTHS
 from beatbook.workspace.selectors import workspace_neighbourhoods
 
 PERIODS = {3: "the last 3 months", 6: "the last 6 months", 12: "the last 12 months"}
 DEFAULT_PERIOD = 12
+# The abstraction share is shown for the last eight ISO weeks, this one last.
+ABSTRACTION_WEEKS = 8
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,16 @@ class GuaranteeReport:
     total: AreaMeasures
     forces: list[AreaMeasures]
     neighbourhoods: list[NeighbourhoodMeasures]
+    abstraction_weeks: list[date] = field(default_factory=list)
+    abstractions: list[AbstractionShare] = field(default_factory=list)
+
+    @property
+    def abstraction_teams(self) -> int:
+        return len({row.neighbourhood_id for row in self.abstractions})
+
+    @property
+    def any_duty_hours(self) -> bool:
+        return any(row.duty_hours for row in self.abstractions)
 
 
 def _hours_percentiles(hours: list[float]) -> tuple[float | None, float | None]:
@@ -220,6 +237,7 @@ def guarantee_report(
         for key, group in by_force.items()
     ]
     all_hours = [h for force_hours in hours.values() for h in force_hours]
+    weeks = recent_weeks(count=ABSTRACTION_WEEKS, today=timezone.localdate(now))
     return GuaranteeReport(
         period_months=period_months,
         since=since,
@@ -227,4 +245,6 @@ def guarantee_report(
         total=_area("all", "All your neighbourhoods", measures, all_hours),
         forces=forces,
         neighbourhoods=measures,
+        abstraction_weeks=weeks,
+        abstractions=abstraction_shares(neighbourhoods=rows, weeks=weeks),
     )

@@ -27,6 +27,7 @@ from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.people import DemoAdmin, demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.sample_operations import demo_operations_fresh, demo_operations_refresh
 from beatbook.demo.sample_questions import demo_questions_fresh, demo_questions_refresh
+from beatbook.demo.sample_tasking import demo_tasking_fresh, demo_tasking_refresh
 from beatbook.demo.sample_teams import demo_teams_fresh, demo_teams_refresh
 from beatbook.demo.setup import demo_database_path, demo_password_path
 from beatbook.enquiries.checks import MAIL_NOT_SET_UP
@@ -84,6 +85,9 @@ class Command(ServeCommand):
         if not demo_operations_fresh(force_id=FORCE_ID):
             operations = demo_operations_refresh(force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS)
             self.stdout.write(str(operations))
+        # The tasking team's rota runs for the coming fortnight from the day it is made.
+        if not demo_tasking_fresh(force_id=FORCE_ID):
+            self.stdout.write(str(demo_tasking_refresh(force_id=FORCE_ID)))
         if not demo_questions_fresh(force_id=FORCE_ID):
             made = demo_questions_refresh(force_id=FORCE_ID)
             self.stdout.write(f"Made {made} sample residents' questions.")
