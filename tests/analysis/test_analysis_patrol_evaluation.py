@@ -180,3 +180,16 @@ def test_cells_and_harm_from_crimes() -> None:
     assert harm.loc["E398000N345250", "2025-01"] == 100.0  # anti-social behaviour weighs 0
     assert harm.loc["E398250N345250", "2025-02"] == 100.0
     assert int(counts.to_numpy().sum()) == 3  # the crime with no location is in no cell
+
+
+def test_cells_another_team_visited_are_not_compared_with() -> None:
+    counts, harm, visits = _world(-0.3, seed=15)
+    plain = _evaluate(counts, harm, visits)
+    pool = [key for key in counts.index if key not in set(visits["cell"])]
+    others = pd.DataFrame(
+        [{"cell": key, "day": date(2025, 2, 1), "minutes": 15} for key in pool[:300]]
+    )
+    result = _evaluate(counts, harm, visits, other_visits=others)
+    assert result.patrolled_cells == plain.patrolled_cells
+    assert result.estimate != plain.estimate
+    assert result.comparison_cells <= len(pool) - 300

@@ -145,6 +145,7 @@ def patrol_evaluate(
     months_held: list[str] | tuple[str, ...],
     risk: pd.Series | None = None,
     risk_source: str = RISK_FROM_HARM,
+    other_visits: pd.DataFrame | None = None,
     seed: int = 0,
 ) -> PatrolEvaluation:
     """Did harm in the patrolled cells change from ``start`` for ``months_after`` months,
@@ -155,7 +156,9 @@ def patrol_evaluate(
     as none). ``visits`` has one row per visit done: ``cell``, ``day`` (a date) and
     ``minutes`` in place. ``months_held`` are the months police.uk published: a month not held
     is unknown, never a month without crime. ``risk`` (cell to score, known before the start)
-    replaces the pre-period harm as what cells are matched on.
+    replaces the pre-period harm as what cells are matched on. ``other_visits`` (same shape) are
+    visits outside what is evaluated (another team's): their cells are not patrolled here, but
+    were not left alone either, so they are not compared with.
     """
     check_month(start, label="start month")
     if not 1 <= months_after <= 24:
@@ -167,6 +170,8 @@ def patrol_evaluate(
     window = _visits_in(visits, start, end)
     treated_keys = sorted(set(window["cell"]))
     visited_by_end = set(_visits_in(visits, "0000-01", end)["cell"])
+    if other_visits is not None:
+        visited_by_end |= set(_visits_in(other_visits, "0000-01", end)["cell"])
     days = _patrol_days(window)
     base = {
         "start": start,
