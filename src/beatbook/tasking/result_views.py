@@ -83,7 +83,7 @@ def _next_url(request: HttpRequest) -> str | None:
 def _initial(visit: PlanVisit) -> dict[str, Any]:
     result = getattr(visit, "result", None)
     if result is None:
-        return {"minutes_in_place": visit_minutes(visit)}
+        return {}  # a blank box is 0, so "not done" needs no clearing first
     initial: dict[str, Any] = {
         "done": "yes" if result.done else "no",
         "not_done_reason": result.not_done_reason,
