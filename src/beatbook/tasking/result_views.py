@@ -11,7 +11,7 @@ neighbourhoods); partners and analysts see no plan, so they get a 403.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import altair as alt
@@ -250,12 +250,16 @@ def _dosage_chart(found: Dosage) -> str:
 
 
 def _period(form: PeriodForm) -> tuple[date, date]:
+    """The days shown: the months chosen, or the last twelve months up to today (results "to
+    date": visits planned for later are not counted yet)."""
     today = timezone.localdate()
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    last = data.get("until") or f"{today:%Y-%m}"
-    first = data.get("since") or add_months(last, -(RESULTS_MONTHS - 1))
-    until = date.fromisoformat(f"{add_months(last, 1)}-01").toordinal() - 1
-    return date.fromisoformat(f"{first}-01"), date.fromordinal(until)
+    last = data.get("until")
+    first = data.get("since") or add_months(last or f"{today:%Y-%m}", -(RESULTS_MONTHS - 1))
+    if last is None:
+        return date.fromisoformat(f"{first}-01"), today
+    end = date.fromisoformat(f"{add_months(last, 1)}-01") - timedelta(days=1)
+    return date.fromisoformat(f"{first}-01"), end
 
 
 @staff_required
