@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -45,6 +45,15 @@ from beatbook.operations.models import (
     VisitRoute,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
+from beatbook.tasking.models import (
+    Officer,
+    PatrolPlan,
+    PlanPlace,
+    PlanVisit,
+    Station,
+    TaskingRequest,
+)
+from beatbook.tasking.shifts import shift_kinds_ensure, shift_times
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event, Priority, TeamMember
 
@@ -105,6 +114,19 @@ EXPECTED: dict[str, dict[str, int]] = {
     "JSON by POST": dict.fromkeys(EVERY_STAFF, 405),
     # Administrators only.
     "administrators": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
+    # A visit of a plan: the officer on it and those who may change the plan (the team).
+    "tasking visit": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 404, PARTNER: 404},
+    # A request's outcome: the force's tasking sergeants; the requesting team sees it only.
+    "tasking sergeant": {
+        **EVERY_STAFF,
+        OTHER_FORCE: 404,
+        ANALYST: 404,
+        PARTNER: 404,
+        OFFICER: 403,
+    },
+    # Tasking's results: tasking sergeants and neighbourhood teams (their own), not partners
+    # or analysts, who see no plan.
+    "tasking team": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
 }
 ACCESS = {
     "staff": "list",
@@ -158,6 +180,10 @@ ACCESS = {
     "operations:route-sheet": "operation",
     "operations:route-log": "contribute",
     "operations:route-visits": "JSON by POST",
+    "tasking:visit-result": "tasking visit",
+    "tasking:request-outcome": "tasking sergeant",
+    "tasking:results": "tasking team",
+    "tasking:evaluation": "tasking team",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -176,6 +202,8 @@ class World:
     operation: Operation | None = None
     surgery: Activity | None = None
     route: VisitRoute | None = None
+    tasking_visit: PlanVisit | None = None
+    tasking_request: TaskingRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +292,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     }
     world.operation, world.surgery = _operation(police, council, world.users[OFFICER], longton)
     world.route = _route(world.operation, police)
+    world.tasking_request, world.tasking_visit = _tasking(world.users[OFFICER], longton)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -328,6 +357,71 @@ def _route(operation: Operation, police: Any) -> VisitRoute:
     return VisitRoute.objects.create(activity=doors, number=1, stops=[stop], households=4)
 
 
+def _tasking(officer: Any, longton: Neighbourhood) -> tuple[TaskingRequest, PlanVisit]:
+    """Longton's approved request to the tasking team, and a visit yesterday in Longton's own
+    patrol plan by a PCSO without an account (the team may log it)."""
+    staffs = longton.force
+    yesterday = timezone.localdate() - timedelta(days=1)
+    request = TaskingRequest.objects.create(
+        force=staffs,
+        neighbourhood=longton,
+        requested_by=officer,
+        title="Car crime on Uttoxeter Road",
+        problem="Cars broken into at night.",
+        link="hotspot",
+        first_day=yesterday,
+        last_day=yesterday,
+        hours_from=time(7),
+        hours_to=time(15),
+        tactic="high_visibility",
+        officers_wanted=1,
+        minutes_wanted=30,
+        evidence="Twelve thefts in a month.",
+        status="approved",
+        decided_at=timezone.now(),
+    )
+    early = next(kind for kind in shift_kinds_ensure(force=staffs) if kind.slug == "early")
+    starts, ends = shift_times(kind=early, day=yesterday)
+    station = Station.objects.create(force=staffs, name="Longton", latitude=52.99, longitude=-2.13)
+    pcso = Officer.objects.create(
+        force=staffs,
+        collar_number="7001",
+        name="Sam Lee",
+        rank="pcso",
+        unit="npt",
+        neighbourhood=longton,
+        station=station,
+    )
+    plan = PatrolPlan.objects.create(
+        force=staffs,
+        unit="npt",
+        neighbourhood=longton,
+        date=yesterday,
+        shift_kind=early,
+        starts=starts,
+        ends=ends,
+    )
+    place = PlanPlace.objects.create(
+        plan=plan,
+        key="E391000N343000",
+        easting=391000,
+        northing=343000,
+        latitude=52.99,
+        longitude=-2.13,
+        value=1.0,
+        neighbourhood=longton,
+    )
+    visit = PlanVisit.objects.create(
+        plan=plan,
+        officer=pcso,
+        place=place,
+        order=0,
+        starts=starts + timedelta(hours=1),
+        ends=starts + timedelta(hours=1, minutes=15),
+    )
+    return request, visit
+
+
 # --- The pages, from the URL resolver ---------------------------------------------------------
 
 
@@ -359,6 +453,8 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "activities": world.surgery,
             "routes": world.route,
             "partners": world.operation.partners.first() if world.operation else None,
+            "visits": world.tasking_visit,
+            "requests": world.tasking_request,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here
         assert row is not None
