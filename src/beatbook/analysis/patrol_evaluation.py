@@ -173,7 +173,7 @@ def patrol_evaluate(
     if other_visits is not None:
         visited_by_end |= set(_visits_in(other_visits, "0000-01", end)["cell"])
     days = _patrol_days(window)
-    base = {
+    base: dict[str, Any] = {
         "start": start,
         "end": end,
         "months_before": tuple(before),
