@@ -160,6 +160,19 @@ EXPECTED: dict[str, dict[str, int]] = {
     "tasking decision": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 404, PARTNER: 404, OFFICER: 403},
     # The tasking meeting: tasking sergeants and neighbourhood inspectors (none in this world).
     "tasking meeting": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
+    # A visit of a plan: the officer on it and those who may change the plan (the team).
+    "tasking visit": {**EVERY_STAFF, OTHER_FORCE: 404, ANALYST: 404, PARTNER: 404},
+    # A request's outcome: the force's tasking sergeants; the requesting team sees it only.
+    "tasking outcome": {
+        **EVERY_STAFF,
+        OTHER_FORCE: 404,
+        ANALYST: 404,
+        PARTNER: 404,
+        OFFICER: 403,
+    },
+    # Tasking's results: tasking sergeants and neighbourhood teams (their own), not partners
+    # or analysts, who see no plan.
+    "tasking team": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
 }
 ACCESS = {
     "staff": "list",
@@ -247,6 +260,10 @@ ACCESS = {
     "tasking:abstraction-delete": "change by POST",
     "tasking:links": "tasking",
     "tasking:link-set": "tasking change",
+    "tasking:visit-result": "tasking visit",
+    "tasking:request-outcome": "tasking outcome",
+    "tasking:results": "tasking team",
+    "tasking:evaluation": "tasking team",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -268,6 +285,8 @@ class World:
     tasking_request: TaskingRequest | None = None
     patrol_plan: PatrolPlan | None = None
     tasking: TaskingRows | None = None
+    tasking_visit: PlanVisit | None = None
+    approved_request: TaskingRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -367,6 +386,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     world.tasking = _tasking(staffs, longton)
     world.tasking_request = _tasking_request(world)
     world.patrol_plan = _patrol_plan(staffs, longton)
+    world.approved_request, world.tasking_visit = _tasking_visit(world.users[OFFICER], longton)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -529,6 +549,71 @@ def _tasking(force: Force, longton: Neighbourhood) -> TaskingRows:
     return TaskingRows(station=station, officer=officer, duty=duty, abstraction=abstraction)
 
 
+def _tasking_visit(officer: Any, longton: Neighbourhood) -> tuple[TaskingRequest, PlanVisit]:
+    """Longton's approved request to the tasking team, and a visit yesterday in Longton's own
+    patrol plan by a PCSO without an account (the team may log it)."""
+    staffs = longton.force
+    yesterday = timezone.localdate() - timedelta(days=1)
+    request = TaskingRequest.objects.create(
+        force=staffs,
+        neighbourhood=longton,
+        requested_by=officer,
+        title="Car crime on Uttoxeter Road",
+        problem="Cars broken into at night.",
+        link="hotspot",
+        first_day=yesterday,
+        last_day=yesterday,
+        hours_from=time(7),
+        hours_to=time(15),
+        tactic="high_visibility",
+        officers_wanted=1,
+        minutes_wanted=30,
+        evidence="Twelve thefts in a month.",
+        status="approved",
+        decided_at=timezone.now(),
+    )
+    early = next(kind for kind in shift_kinds_ensure(force=staffs) if kind.slug == "early")
+    starts, ends = shift_times(kind=early, day=yesterday)
+    station = Station.objects.get(force=staffs, name="Longton")  # made by ``_tasking``
+    pcso = Officer.objects.create(
+        force=staffs,
+        collar_number="7001",
+        name="Sam Lee",
+        rank="pcso",
+        unit="npt",
+        neighbourhood=longton,
+        station=station,
+    )
+    plan = PatrolPlan.objects.create(
+        force=staffs,
+        unit="npt",
+        neighbourhood=longton,
+        date=yesterday,
+        shift_kind=early,
+        starts=starts,
+        ends=ends,
+    )
+    place = PlanPlace.objects.create(
+        plan=plan,
+        key="E391000N343000",
+        easting=391000,
+        northing=343000,
+        latitude=52.99,
+        longitude=-2.13,
+        value=1.0,
+        neighbourhood=longton,
+    )
+    visit = PlanVisit.objects.create(
+        plan=plan,
+        officer=pcso,
+        place=place,
+        order=0,
+        starts=starts + timedelta(hours=1),
+        ends=starts + timedelta(hours=1, minutes=15),
+    )
+    return request, visit
+
+
 # --- The pages, from the URL resolver ---------------------------------------------------------
 
 
@@ -549,6 +634,8 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
     an id that does not exist (the admin's models that hold no row here get a made-up id)."""
     if name == "pk" and route.endswith("<int:pk>/routes/") and world.route is not None:
         return str(world.route.activity_id)  # a door-to-door activity's routes
+    if name == "pk" and route.endswith("requests/<int:pk>/outcome/"):
+        return str(world.approved_request.pk)  # an outcome is set on an approved request
     if name == "pk":
         segment = route.split("<int:pk>")[0].rstrip("/").rsplit("/", 1)[-1]
         rows = {
@@ -567,6 +654,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "duties": world.tasking.duty if world.tasking else None,
             "abstractions": world.tasking.abstraction if world.tasking else None,
             "links": world.longton,
+            "visits": world.tasking_visit,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here
         assert row is not None
