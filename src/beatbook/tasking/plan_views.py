@@ -225,7 +225,7 @@ def _officer_route(user: User, pk: int, officer_pk: int) -> tuple[PatrolPlan, Of
     plan = _plan(user, pk)
     visits = list(
         plan.visits.filter(officer_id=officer_pk)
-        .select_related("officer__station", "place__request")
+        .select_related("officer__station", "place__request", "result")
         .order_by("order")
     )
     if not visits:
@@ -233,8 +233,14 @@ def _officer_route(user: User, pk: int, officer_pk: int) -> tuple[PatrolPlan, Of
     return plan, visits[0].officer, visits
 
 
-def _route_context(plan: PatrolPlan, officer: Officer, visits: list[PlanVisit]) -> dict[str, Any]:
+def _route_context(
+    plan: PatrolPlan, officer: Officer, visits: list[PlanVisit], user: User | None = None
+) -> dict[str, Any]:
+    may_log = (
+        user is not None and bool(visits) and selectors.may_log_result(user=user, visit=visits[0])
+    )
     return {
+        "may_log": may_log,
         "plan": plan,
         "officer": officer,
         "visits": visits,
@@ -245,8 +251,9 @@ def _route_context(plan: PatrolPlan, officer: Officer, visits: list[PlanVisit]) 
 
 @staff_required
 def plan_officer(request: HttpRequest, pk: int, officer_pk: int) -> HttpResponse:
-    plan, officer, visits = _officer_route(_viewer(request), pk, officer_pk)
-    return render(request, "tasking/plan_officer.html", _route_context(plan, officer, visits))
+    user = _viewer(request)
+    plan, officer, visits = _officer_route(user, pk, officer_pk)
+    return render(request, "tasking/plan_officer.html", _route_context(plan, officer, visits, user))
 
 
 @staff_required
@@ -284,7 +291,7 @@ def my_shift(request: HttpRequest) -> HttpResponse:
     if officer is None or visit is None:
         return render(request, "tasking/plan_my_shift.html", {"officer": officer})
     plan, officer, visits = _officer_route(user, visit.plan_id, officer.pk)
-    return render(request, "tasking/plan_officer.html", _route_context(plan, officer, visits))
+    return render(request, "tasking/plan_officer.html", _route_context(plan, officer, visits, user))
 
 
 URLS: list[URLPattern] = [

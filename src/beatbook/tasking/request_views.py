@@ -246,6 +246,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and item.status in (RequestStatus.SUBMITTED, RequestStatus.APPROVED),
             "may_decide": selectors.may_decide_request(user=user, request=item)
             and item.status == RequestStatus.SUBMITTED,
+            "may_record_outcome": selectors.may_decide_request(user=user, request=item)
+            and item.status == RequestStatus.APPROVED,
             "may_share": selectors.may_change_request(user=user, request=item),
             "selected_cells": _cells_geojson(item.cells),
             **_map_context([item.neighbourhood]),
