@@ -113,6 +113,12 @@ def test_the_results_page(world: ResultsWorld) -> None:
     own = _client(world.npt_officer).get(reverse("tasking:results")).content.decode()
     assert "20 of 45 minutes" in own
     assert "E393000N344000" not in own
+    # The form sent with its months left empty, or one of them: the default period.
+    sergeant = _client(world.sergeant)
+    for query in ({"force": world.visits[0].plan.force_id}, {"since": "", "until": ""}, {"until": ""}):
+        assert (
+            "20 of 60 minutes" in sergeant.get(reverse("tasking:results"), query).content.decode()
+        )
     bad = _client(world.sergeant).get(reverse("tasking:results"), {"since": "2026-13"})
     assert bad.status_code == 400
     for who in ("partner",):

@@ -254,7 +254,8 @@ def _period(form: PeriodForm) -> tuple[date, date]:
     date": visits planned for later are not counted yet)."""
     today = timezone.localdate()
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    last = data.get("until")
+    # A field left empty is cleaned to "", not None.
+    last = data.get("until") or None
     first = data.get("since") or add_months(last or f"{today:%Y-%m}", -(RESULTS_MONTHS - 1))
     if last is None:
         return date.fromisoformat(f"{first}-01"), today
