@@ -122,6 +122,7 @@ def test_the_same_seed_makes_the_same_plan_again(world: PlanWorld) -> None:
     again = make(world, seed=7, rules=rules, time_limit=3)
 
     assert again.pk == first.pk  # the draft is made again, its visits replaced
+    assert not first.stopped_by_clock  # else the promise below would not hold, and it says so
     assert visits_of(again) == before
     assert PlanVisit.objects.count() == len(before)
     drawn = make(world, seed=None, rules=rules)

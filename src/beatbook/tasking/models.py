@@ -359,6 +359,11 @@ class PatrolPlan(TimestampedModel):
         max_length=200, blank=True, help_text="How places were valued: the forecast and harm."
     )
     edited = models.BooleanField(default=False, help_text="Changed by hand after planning.")
+    stopped_by_clock = models.BooleanField(
+        default=False,
+        help_text="The search met its time limit before its fixed budget of steps: the same "
+        "seed may give another plan on a less busy machine.",
+    )
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

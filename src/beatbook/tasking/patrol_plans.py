@@ -181,6 +181,7 @@ def plan_make(
         plan.rules = rules.as_json()
         plan.seed = seed
         plan.objective, plan.bound = result.objective, result.bound
+        plan.stopped_by_clock = result.stopped_by_clock
         plan.forecast_month, plan.value_source = worths.month, worths.source
         plan.edited, plan.made_by, plan.status = False, user, PlanStatus.DRAFT
         plan.save()
