@@ -333,6 +333,9 @@ def test_the_worker_makes_the_usual_results_after_each_import(
     kinds = AnalysisResult.objects.filter(made_at__isnull=False).values_list("kind", flat=True)
     assert {"hotspots", "trends", "forecast"} <= set(kinds)
     assert first.failed == []
+    # The harm-weighted forecast patrol plans are made from is among them.
+    forecasts = AnalysisResult.objects.filter(kind="forecast", made_at__isnull=False)
+    assert "cchi" in {params.get("harm") for params in forecasts.values_list("params", flat=True)}
     # Both of the world's neighbourhoods, and the force, have their trends ready.
     trends = AnalysisResult.objects.filter(kind="trends").values_list("params", flat=True)
     assert {p["area"]["kind"] for p in trends} == {"force", "neighbourhood"}

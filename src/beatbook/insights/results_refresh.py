@@ -6,7 +6,8 @@ missing or was made from older data, what the analysis pages open on and what pe
 most, most asked-for first:
 
 1. the hotspot map the form starts on (kernel density, 250 m, the latest six months) and the
-   force's trends, then next month's all-crime forecast;
+   force's trends, then next month's all-crime forecast, by counts and weighed by the CCHI (the
+   values patrol plans are made from);
 2. the same hotspot months by Gi*, and both methods weighed by each harm index;
 3. the forecasts of the other headline categories (those whose back-tests the worker keeps);
 4. the trends of each of the force's neighbourhoods.
@@ -69,8 +70,8 @@ def _hotspots(force_id: str, months: tuple[str, str], method: str, harm: str | N
     return hotspot_result_spec(hotspot_params(request))
 
 
-def _forecast(force_id: str, category: str) -> ResultSpec:
-    return forecast_result_spec(forecast_params(force_id, category, None))
+def _forecast(force_id: str, category: str, harm: str | None = None) -> ResultSpec:
+    return forecast_result_spec(forecast_params(force_id, category, harm))
 
 
 def _trends(text: str) -> ResultSpec | None:
@@ -89,6 +90,9 @@ def _level(force_id: str, held: list[str], level: int) -> Iterator[ResultSpec | 
         yield _hotspots(force_id, months, "kde", None)
         yield _trends(f"force:{force_id}")
         yield _forecast(force_id, HEADLINE_CATEGORIES[0])
+        # The harm-weighted all-crime forecast: the values every patrol plan is made from
+        # (tasking.plan_places), so the first plan after an import does not wait for it.
+        yield _forecast(force_id, HEADLINE_CATEGORIES[0], "cchi")
     elif level == 2:
         for harm in (None, *HARM_INDEXES):
             for method in METHODS:
