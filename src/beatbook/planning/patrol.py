@@ -105,12 +105,14 @@ def patrol_plan(instance: PatrolInstance, *, time_limit: float = 10.0, seed: int
     )
 
 
-def greedy_plan(instance: PatrolInstance) -> PatrolPlan:
+def greedy_plan(instance: PatrolInstance, *, per_minute: bool = True) -> PatrolPlan:
     """The benchmark's baseline: each officer in turn takes the best reachable place
-    (``patrol_greedy`` says exactly how). Raises ``PlanInfeasible`` where the greedy method
+    (``patrol_greedy`` says exactly how): by default the place worth most per minute spent
+    getting there and visiting (the search's start); with ``per_minute=False`` the place worth
+    most outright, as the issue words it. Raises ``PlanInfeasible`` where the greedy method
     cannot fit the required visits."""
     frame = _checked_timing(instance)
-    routes = _routes(frame, greedy_schedules(frame))
+    routes = _routes(frame, greedy_schedules(frame, per_minute=per_minute))
     _raise_if_missing(instance, routes)
     objective = plan_objective(instance, routes)
     return _finished(instance, routes, seed=0, stopped=False, greedy=objective)
