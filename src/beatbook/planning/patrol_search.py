@@ -50,19 +50,21 @@ from beatbook.planning.patrol_greedy import Schedule
 from beatbook.planning.patrol_timing import Ranges, Timing, earliest
 
 VALUE_NOISE = 0.03
-# Steps a second of time limit: on this project's two-core machine, shared with other jobs, a
-# shift of 20 officers and 200 places makes ... steps a second (docs/benchmarks.md); this
-# leaves room for a busier machine before the clock strikes.
-STEPS_PER_SECOND = 200
+# Steps a second of time limit. On this project's two-core machine a shift of 20 officers and
+# 200 places makes about 190 steps a second when the machine is quiet and 80 to 100 when it is
+# shared with other jobs (load average about 6); 80 leaves room for a busy machine before the
+# clock strikes (docs/benchmarks.md).
+STEPS_PER_SECOND = 80
+# A ruin takes out at most this many visits (the nearest-place ruin one more).
 RUIN_MOST = 6
-POWER = 1.0
+# Routes a step's recreate may insert into besides those the ruin touched, chosen at random.
+EXTRA_ROUTES = 1
 # The starting temperature, as a share of the mean worth of a visit in the starting plan.
 TEMPERATURE = 0.3
-# Candidates tried exactly, best first, before an insertion round gives up.
+# Insertions found not to fit on the exact check before a recreate gives up.
 TRIES = 12
 # How often (in steps) the clock is read.
 CLOCK_EVERY = 8
-
 # A time long before any shift: padding for "no visit".
 NOWHEN = -(10**12)
 
@@ -193,7 +195,9 @@ class _Plan:
     def put(self, i: int, route: list[int], times: list[int]) -> None:
         """Make ``route`` (timed ``times``) period ``i``'s, keeping ``at`` and ``score``."""
         frame = self.frame
-        for p in set(self.routes[i]) | set(route):
+        old = set(zip(self.routes[i], self.starts[i], strict=True))
+        new = set(zip(route, times, strict=True))
+        for p in sorted({p for p, _ in old ^ new}):
             before = len(self.at[p])
             self.at[p] = [(t, k) for t, k in self.at[p] if k != i]
             self.at[p] += [(t, i) for q, t in zip(route, times, strict=True) if q == p]
@@ -250,7 +254,8 @@ def search(timing: Timing, start: list[Schedule], *, time_limit: float, seed: in
             return SearchResult(_schedules(best), stopped_by_clock=True, steps=step)
         trial = plan.copy()
         touched = _ruin(trial, rng)
-        touched.add(int(rng.integers(len(timing.periods))))
+        for _ in range(EXTRA_ROUTES):
+            touched.add(int(rng.integers(len(timing.periods))))
         _recreate(trial, sorted(touched))
         temperature = warm * (1 - step / steps)
         delta = trial.score - plan.score
@@ -357,8 +362,8 @@ class _Legs:
         route, times = plan.routes[i], plan.starts[i]
         n = len(route)
         self.n = n
-        self.before = [frame.places, *route]
-        self.after = [*route, frame.places]
+        self.before = np.array([frame.places, *route], dtype=np.int64)
+        self.after = np.array([*route, frame.places], dtype=np.int64)
         starts = np.asarray(times, dtype=np.int64)
         self.free = np.concatenate(([frame.periods[i].start], starts + frame.visit))
         self.due = starts
@@ -375,15 +380,15 @@ class _Legs:
         out; ``_Plan.timed`` decides)."""
         frame = plan.frame
         i, n = self.i, self.n
-        inward = frame.inward[i][np.ix_(self.before, places)]
-        onward = frame.onward[i][np.ix_(self.after, places)]
+        inward = frame.inward[i][self.before[:, None], places[None, :]]
+        onward = frame.onward[i][self.after[:, None], places[None, :]]
         start = np.maximum(self.free[:, None] + inward, frame.low[i][None, places])
-        for column in plan.visits_at[places].T:
+        for column in plan.visits_at[places, 1:].T:
             start = np.where(np.abs(start - column) < frame.spacing, column + frame.spacing, start)
         finish = start + frame.visit + onward
         gains = plan.next_gain[places]
         fits = (start <= frame.high[i][None, places]) & (gains[None, :] > 0)
         fits[:n] &= finish[:n] - self.due[:, None] <= self.slack[:, None]
         extra = finish - (self.free + self.replaced)[:, None]
-        ratio: FloatArray = np.where(fits, gains[None, :] ** POWER / np.maximum(extra, 1), -1.0)
+        ratio: FloatArray = np.where(fits, gains[None, :] / np.maximum(extra, 1), -1.0)
         return ratio
