@@ -50,13 +50,15 @@ from beatbook.planning.patrol_greedy import Schedule
 from beatbook.planning.patrol_timing import Ranges, Timing, earliest
 
 VALUE_NOISE = 0.03
-# Steps a second of time limit. On this project's two-core machine a shift of 20 officers and
-# 200 places makes about 190 steps a second when the machine is quiet and 80 to 100 when it is
-# shared with other jobs (load average about 6); 80 leaves room for a busy machine before the
-# clock strikes (docs/benchmarks.md).
-STEPS_PER_SECOND = 80
-# A ruin takes out at most this many visits (the nearest-place ruin one more).
-RUIN_MOST = 6
+# Steps a second of time limit. On this project's two-core machine, shared with other jobs
+# (load average about 5), a shift of 20 officers and 200 places made about 90 steps a second;
+# 60 leaves room for a busier machine before the clock strikes (docs/benchmarks.md).
+STEPS_PER_SECOND = 60
+# A ruin takes out at most this many visits (the nearest-place ruin one more), or one route.
+RUIN_MOST = 10
+# The kinds of ruin: a stretch of a route, the visits nearest a place, visits at random, and a
+# whole route.
+RUINS = 4
 # Routes a step's recreate may insert into besides those the ruin touched, chosen at random.
 EXTRA_ROUTES = 1
 # The starting temperature, as a share of the mean worth of a visit in the starting plan.
@@ -297,8 +299,11 @@ def _ruin(plan: _Plan, rng: np.random.Generator) -> set[int]:
     made = [(i, j) for i, route in enumerate(plan.routes) for j in range(len(route))]
     if not made:
         return set()
-    kind = int(rng.integers(3))
-    if kind == 0:
+    kind = int(rng.integers(RUINS))
+    if kind == 3:
+        i = made[int(rng.integers(len(made)))][0]
+        gone = {(i, k) for k in range(len(plan.routes[i]))}
+    elif kind == 0:
         i, j = made[int(rng.integers(len(made)))]
         length = int(rng.integers(1, RUIN_MOST + 1))
         gone = {(i, k) for k in range(j, min(j + length, len(plan.routes[i])))}
