@@ -16,9 +16,11 @@ How (see each module's docstring):
 2. quick necessary conditions name what cannot be met, if anything (``patrol_bounds``);
 3. the greedy plan is made (``patrol_greedy``): it is the baseline, and where the search
    starts;
-4. a large neighbourhood search improves it: step by step, two officers' routes are partly
-   emptied and refilled by OR-Tools' routing solver, with seeded noise on the values and a
-   deterministic number of steps (``patrol_search``);
+4. an iterated local search improves it: step by step, some visits are taken out (a stretch
+   of a route, the visits nearest a place, a few at random, or a whole route) and the routes
+   refilled by cheapest insertion of the best worth per extra minute, a worse plan sometimes
+   kept (simulated annealing), with seeded noise on the values and a deterministic number of
+   steps (``patrol_search``);
 5. the plan is checked against every rule; the better of it and the greedy plan by the true
    values is returned, with a proven upper bound on the best possible objective
    (``patrol_bounds``).

@@ -17,6 +17,11 @@ Exactly, in whole seconds (``patrol_timing``):
    place first in the instance). Its clock moves to that visit's end. When no place earns
    anything, it goes to its next appointment, or its period is over.
 
+With ``per_minute=False`` step 2 takes the place worth most outright, ``value x
+repeat_value[visits so far]``, travel counting only in that it must be reachable keeping every
+rule: the issue's "each officer in turn takes the best reachable place" read literally, the
+benchmark's second, weaker baseline.
+
 A pure module: no Django.
 """
 

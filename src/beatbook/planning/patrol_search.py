@@ -8,16 +8,16 @@ gap from every other visit to that place. Earliest is dominant (waiting is allow
 rule only asks a start to be late enough or to sit in a set), so a route that can be timed at
 all is timed this way.
 
-**A step.** One of three *ruins*, chosen at random: a stretch of one route (1 to
+**A step.** One of four *ruins*, chosen at random: a stretch of one route (1 to
 ``RUIN_MOST`` consecutive visits), the visits nearest a random visited place (across routes),
-or a few visits at random. Then the *recreate*: over the routes touched and one more at random,
-every place that may still have a visit is priced at every position of every such route: the
-extra minutes it takes there (the journeys in and out less the one it replaces, waiting
-included), and whether the visits after it can absorb the delay (each visit's *slack*, worked
-backwards along the route). The best worth per extra minute is tried exactly (the route timed
-again from scratch, all other routes fixed) and made if it keeps every rule, until nothing
-fits. Required visits are worth more than all others together, so they go first, and a step
-that loses one is never kept.
+a few visits at random, or a whole route. Then the *recreate*: over the routes touched and
+one more at random, every place that may still have a visit is priced at every position of
+every such route: the extra seconds it takes there (the journeys in and out less the one it
+replaces, waiting included), and whether the visits after it can absorb the delay (each
+visit's *slack*, worked backwards along the route). The best worth per extra second is tried
+exactly (the route timed again from scratch, all other routes fixed) and made if it keeps
+every rule, until nothing fits. Required visits are worth more than all others together, so
+they go first, and a step that loses one is never kept.
 
 **Acceptance.** A step's plan is kept if it is worth more, or by simulated annealing if worth
 less: with probability ``exp(delta / temperature)``, the temperature falling linearly from
@@ -62,7 +62,7 @@ RUINS = 4
 # Routes a step's recreate may insert into besides those the ruin touched, chosen at random.
 EXTRA_ROUTES = 1
 # The starting temperature, as a share of the mean worth of a visit in the starting plan.
-TEMPERATURE = 0.3
+TEMPERATURE = 1.0
 # Insertions found not to fit on the exact check before a recreate gives up.
 TRIES = 12
 # How often (in steps) the clock is read.
@@ -332,9 +332,8 @@ def _recreate(plan: _Plan, periods: list[int]) -> None:
     period's prices are kept between insertions: the period that took a visit is priced
     again, the others only for the place it took."""
     frame = plan.frame
-    every = np.arange(frame.places)
     legs = {i: _Legs(plan, i) for i in periods}
-    prices = {i: legs[i].priced(plan, every) for i in periods}
+    prices = {i: legs[i].priced(plan) for i in periods}
     failures = 0
     while failures < TRIES:
         best = max((float(prices[i].max()), -i) for i in periods)
@@ -350,11 +349,10 @@ def _recreate(plan: _Plan, periods: list[int]) -> None:
             continue
         plan.put(i, route, times)
         legs[i] = _Legs(plan, i)
-        prices[i] = legs[i].priced(plan, every)
-        column = np.array([p])
+        prices[i] = legs[i].priced(plan)
         for k in periods:
             if k != i:
-                prices[k][:, p] = legs[k].priced(plan, column)[:, 0]
+                prices[k][:, p] = legs[k].priced(plan, p)[:, 0] if plan.next_gain[p] > 0 else -1.0
 
 
 class _Legs:
@@ -379,21 +377,32 @@ class _Legs:
         else:
             self.replaced = np.array([0])
 
-    def priced(self, plan: _Plan, places: IntArray) -> FloatArray:
-        """Worth per extra second of each place in ``places`` at each position (-1 where it
-        does not fit): an optimistic screen (a later start range may still rule an insertion
-        out; ``_Plan.timed`` decides)."""
+    def priced(self, plan: _Plan, place: int | None = None) -> FloatArray:
+        """Worth per extra second of every place (or only ``place``: one column) at each
+        position (-1 where it does not fit): an optimistic screen (a later start range may
+        still rule an insertion out; ``_Plan.timed`` decides)."""
         frame = plan.frame
         i, n = self.i, self.n
-        inward = frame.inward[i][self.before[:, None], places[None, :]]
-        onward = frame.onward[i][self.after[:, None], places[None, :]]
-        start = np.maximum(self.free[:, None] + inward, frame.low[i][None, places])
-        for column in plan.visits_at[places, 1:].T:
+        if place is None:
+            inward = frame.inward[i][self.before]
+            onward = frame.onward[i][self.after]
+            low, high = frame.low[i], frame.high[i]
+            visits = plan.visits_at[:, 1:]
+            gains = plan.next_gain
+        else:
+            inward = frame.inward[i][self.before, place][:, None]
+            onward = frame.onward[i][self.after, place][:, None]
+            low, high = frame.low[i][place : place + 1], frame.high[i][place : place + 1]
+            visits = plan.visits_at[place : place + 1, 1:]
+            gains = plan.next_gain[place : place + 1]
+        start = np.maximum(self.free[:, None] + inward, low)
+        for column in visits.T:
+            if column.max() == NOWHEN:
+                continue
             start = np.where(np.abs(start - column) < frame.spacing, column + frame.spacing, start)
         finish = start + frame.visit + onward
-        gains = plan.next_gain[places]
-        fits = (start <= frame.high[i][None, places]) & (gains[None, :] > 0)
+        fits = (start <= high) & (gains > 0)
         fits[:n] &= finish[:n] - self.due[:, None] <= self.slack[:, None]
         extra = finish - (self.free + self.replaced)[:, None]
-        ratio: FloatArray = np.where(fits, gains[None, :] / np.maximum(extra, 1), -1.0)
+        ratio: FloatArray = np.where(fits, gains / np.maximum(extra, 1), -1.0)
         return ratio
