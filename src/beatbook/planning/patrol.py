@@ -16,9 +16,11 @@ How (see each module's docstring):
 2. quick necessary conditions name what cannot be met, if anything (``patrol_bounds``);
 3. the greedy plan is made (``patrol_greedy``): it is the baseline, and where the search
    starts;
-4. a large neighbourhood search improves it: step by step, two officers' routes are partly
-   emptied and refilled by OR-Tools' routing solver, with seeded noise on the values and a
-   deterministic number of steps (``patrol_search``);
+4. an iterated local search improves it: step by step, some visits are taken out (a stretch
+   of a route, the visits nearest a place, a few at random, or a whole route) and the routes
+   refilled by cheapest insertion of the best worth per extra minute, a worse plan sometimes
+   kept (simulated annealing), with seeded noise on the values and a deterministic number of
+   steps (``patrol_search``);
 5. the plan is checked against every rule; the better of it and the greedy plan by the true
    values is returned, with a proven upper bound on the best possible objective
    (``patrol_bounds``).
@@ -105,12 +107,14 @@ def patrol_plan(instance: PatrolInstance, *, time_limit: float = 10.0, seed: int
     )
 
 
-def greedy_plan(instance: PatrolInstance) -> PatrolPlan:
+def greedy_plan(instance: PatrolInstance, *, per_minute: bool = True) -> PatrolPlan:
     """The benchmark's baseline: each officer in turn takes the best reachable place
-    (``patrol_greedy`` says exactly how). Raises ``PlanInfeasible`` where the greedy method
+    (``patrol_greedy`` says exactly how): by default the place worth most per minute spent
+    getting there and visiting (the search's start); with ``per_minute=False`` the place worth
+    most outright, as the issue words it. Raises ``PlanInfeasible`` where the greedy method
     cannot fit the required visits."""
     frame = _checked_timing(instance)
-    routes = _routes(frame, greedy_schedules(frame))
+    routes = _routes(frame, greedy_schedules(frame, per_minute=per_minute))
     _raise_if_missing(instance, routes)
     objective = plan_objective(instance, routes)
     return _finished(instance, routes, seed=0, stopped=False, greedy=objective)

@@ -17,6 +17,11 @@ Exactly, in whole seconds (``patrol_timing``):
    place first in the instance). Its clock moves to that visit's end. When no place earns
    anything, it goes to its next appointment, or its period is over.
 
+With ``per_minute=False`` step 2 takes the place worth most outright, ``value x
+repeat_value[visits so far]``, travel counting only in that it must be reachable keeping every
+rule: the issue's "each officer in turn takes the best reachable place" read literally, the
+benchmark's second, weaker baseline.
+
 A pure module: no Django.
 """
 
@@ -38,8 +43,10 @@ class _State:
     schedules: list[Schedule] = field(default_factory=list)
 
 
-def greedy_schedules(timing: Timing) -> list[Schedule]:
-    """Each period's visits, by the greedy method of the module's docstring."""
+def greedy_schedules(timing: Timing, *, per_minute: bool = True) -> list[Schedule]:
+    """Each period's visits, by the greedy method of the module's docstring; with
+    ``per_minute`` false, step 2 takes the place worth most outright (its travel counts only
+    in that it must be reachable keeping every rule): the issue's words read literally."""
     places = len(timing.instance.places)
     state = _State(timing, [[] for _ in range(places)], [[] for _ in timing.periods])
     _appointments(state)
@@ -49,7 +56,7 @@ def greedy_schedules(timing: Timing) -> list[Schedule]:
     filled: list[Schedule] = [[] for _ in timing.periods]
     while clocks:
         now, i, here = heapq.heappop(clocks)
-        step = _best_step(state, i, now, here, appointments[i])
+        step = _best_step(state, i, now, here, appointments[i], per_minute=per_minute)
         if step is None:
             if not appointments[i]:
                 continue
@@ -108,7 +115,7 @@ def _leg(timing: Timing, period: Period, a: int, b: int) -> int:
 
 
 def _best_step(
-    state: _State, i: int, now: int, here: int, appointments: Schedule
+    state: _State, i: int, now: int, here: int, appointments: Schedule, *, per_minute: bool
 ) -> tuple[int, int] | None:
     timing = state.timing
     period = timing.periods[i]
@@ -122,7 +129,7 @@ def _best_step(
         start = _earliest_free(state, period, place, now + _leg(timing, period, here, place))
         if start is None or not _keeps_appointment(timing, period, place, start, appointments):
             continue
-        rate = worth / (start + timing.visit - now)
+        rate = worth / (start + timing.visit - now) if per_minute else worth
         if best is None or rate > best[0]:
             best = (rate, start, place)
     return None if best is None else (best[1], best[2])

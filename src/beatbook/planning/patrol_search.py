@@ -1,66 +1,77 @@
-"""The patrol planner's search: large neighbourhood search, each step a small routing model
-solved by OR-Tools.
+"""The patrol planner's search: iterated local search by ruin and recreate, written directly on
+the plan's arrays (the classic method for the team orienteering problem with time windows).
 
-**A step.** Two periods (one officer's availability interval each) are chosen: one at random
-and one whose officer's base is nearest its own. A random two-hour stretch of each of their
-routes is emptied (the *ruin*), and OR-Tools' routing solver, started from what is left, refills
-and reorders those routes by local search until no move improves them (the *recreate*). The
-new plan is kept if it is worth more. The other periods' visits stay fixed: a visit planned in
-the small model keeps a visit and a gap away from them (times cut out of its node's domain).
+**The state.** Each period (one officer's availability interval) has its route: places in
+order, each visit at the earliest second it can start (*left-justified*): after the journey
+from the visit before, inside the place's start ranges within the period's reach, a visit and a
+gap from every other visit to that place. Earliest is dominant (waiting is allowed, and every
+rule only asks a start to be late enough or to sit in a set), so a route that can be timed at
+all is timed this way.
 
-**The small model.** Each chosen period is a vehicle that leaves the officer's base at the
-period's start and must be done by its end (back at base with ``return_to_base``). Each place
-has one optional node per visit it may still have; leaving one out costs what that visit would
-earn (the objective depends only on how many visits a place has, so a visit's worth is known:
-``value x repeat_value[k-1]`` for its k-th). A time dimension (seconds; a visit's length added
-on leaving its node, journeys rounded up) keeps visits inside windows and periods, waiting
-allowed; precedences on it keep any two visits to a place a visit and a gap apart, and are
-seen by the solver's filters. Required visits cost more to leave out than all others together.
-Journeys cost a little (``TRAVEL_COST``) so that, of plans worth the same, the compact one wins,
-leaving room for more.
+**A step.** One of four *ruins*, chosen at random: a stretch of one route (1 to
+``RUIN_MOST`` consecutive visits), the visits nearest a random visited place (across routes),
+a few visits at random, or a whole route. Then the *recreate*: over the routes touched and
+one more at random, every place that may still have a visit is priced at every position of
+every such route: the extra seconds it takes there (the journeys in and out less the one it
+replaces, waiting included), and whether the visits after it can absorb the delay (each
+visit's *slack*, worked backwards along the route). The best worth per extra second is tried
+exactly (the route timed again from scratch, all other routes fixed) and made if it keeps
+every rule, until nothing fits. Required visits are worth more than all others together, so
+they go first, and a step that loses one is never kept.
 
-**Unpredictable but reproducible.** Each visit's worth is multiplied by seeded noise, uniform in
-``1 +/- VALUE_NOISE``, and the seed chooses the periods and stretches to ruin, so different
-seeds give different plans of much the same worth; the plan's objective is always worked out
-again from the true values.
+**Acceptance.** A step's plan is kept if it is worth more, or by simulated annealing if worth
+less: with probability ``exp(delta / temperature)``, the temperature falling linearly from
+``TEMPERATURE`` times the mean worth of a visit to 0 over the search. The best plan seen is
+returned.
 
-**Deterministic.** The search makes ``STEPS_PER_SECOND x time_limit`` steps, and each step's
-local search runs until it finds no improving move: a count and a fixed point, not a moment on
-the clock, so the same instance, seed and time limit give the same plan on any machine. The time
-limit is also a safety cap; a plan where it struck first is marked ``stopped_by_clock``, as a
-less busy machine would have searched further.
+**Unpredictable but reproducible.** Each visit's worth is multiplied by seeded noise, uniform
+in ``1 +/- VALUE_NOISE``, and the seed drives the ruins and the acceptance, so different seeds
+give different plans of much the same worth; the plan's objective is always worked out again
+from the true values.
+
+**Deterministic.** The search makes ``STEPS_PER_SECOND x time_limit`` steps, each a fixed
+computation: a count, not a moment on the clock, so the same instance, seed and time limit give
+the same plan on any machine. The time limit is also a safety cap; a plan where it struck first
+is marked ``stopped_by_clock``, as a less busy machine would have searched further.
 
 A pure module: no Django.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from ortools.util.optional_boolean_pb2 import BOOL_FALSE
+import numpy.typing as npt
 
 from beatbook.planning.patrol_greedy import Schedule
-from beatbook.planning.patrol_timing import Ranges, Timing, cut
+from beatbook.planning.patrol_timing import Ranges, Timing, earliest
 
 VALUE_NOISE = 0.03
 # Steps a second of time limit. On this project's two-core machine, shared with other jobs
-# (load average about 4), a shift of 20 officers and 200 places made 6 to 7 steps a second;
-# 4 leaves room for a busier machine before the clock strikes (docs/benchmarks.md).
-STEPS_PER_SECOND = 4
-PERIODS_PER_STEP = 2
-# A step's model holds the places nearest the chosen periods' bases and visits, this many (and
-# any place they visit now): small enough for its local search to settle in a fraction of a
-# second, large enough to reach anything an officer of theirs could go to next.
-PLACES_PER_STEP = 40
-RUIN_SECONDS = 2 * 3600
-# The solver's integer units: leaving out the best visit costs VALUE_UNITS; a second of travel
-# costs TRAVEL_COST, so an hour's journey weighs as much as a third of a thousandth of it:
-# enough to prefer the shorter of two plans of equal worth, far too little to drop a visit.
-VALUE_UNITS = 10_000_000
-TRAVEL_COST = 1
+# (load average about 5), a shift of 20 officers and 200 places made about 90 steps a second;
+# 60 leaves room for a busier machine before the clock strikes (docs/benchmarks.md).
+STEPS_PER_SECOND = 60
+# A ruin takes out at most this many visits (the nearest-place ruin one more), or one route.
+RUIN_MOST = 10
+# The kinds of ruin: a stretch of a route, the visits nearest a place, visits at random, and a
+# whole route.
+RUINS = 4
+# Routes a step's recreate may insert into besides those the ruin touched, chosen at random.
+EXTRA_ROUTES = 1
+# The starting temperature, as a share of the mean worth of a visit in the starting plan.
+TEMPERATURE = 1.0
+# Insertions found not to fit on the exact check before a recreate gives up.
+TRIES = 12
+# How often (in steps) the clock is read.
+CLOCK_EVERY = 8
+# A time long before any shift: padding for "no visit".
+NOWHEN = -(10**12)
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -70,42 +81,199 @@ class SearchResult:
     steps: int
 
 
-@dataclass(frozen=True)
-class _Step:
-    """One small model: the chosen periods, the nodes (``place_of[node]``; ``rank_of[node]``
-    is the visit's number k at its place), and what the fixed periods do at each place."""
+class _Frame:
+    """What the search reads and never changes: travel, reach and worth as arrays."""
 
-    periods: list[int]
-    place_of: list[int]
-    rank_of: list[int]
-    fixed: list[list[int]]
+    def __init__(self, timing: Timing, worth: list[list[float]]) -> None:
+        instance = timing.instance
+        self.timing = timing
+        self.visit = timing.visit
+        self.spacing = timing.spacing()
+        self.places = len(instance.places)
+        self.between: IntArray = np.asarray(timing.travel.between, dtype=np.int64)
+        self.between_rows: list[list[int]] = self.between.tolist()
+        self.periods = timing.periods
+        self.out: list[IntArray] = []
+        self.back: list[IntArray] = []
+        self.reach: list[list[Ranges]] = []
+        self.low: list[IntArray] = []
+        self.high: list[IntArray] = []
+        for period in timing.periods:
+            out = np.asarray(timing.travel.from_base[period.officer], dtype=np.int64)
+            self.out.append(out)
+            self.back.append(out if instance.rules.return_to_base else np.zeros_like(out))
+            reach = [timing.reachable(period, p) for p in range(self.places)]
+            self.reach.append(reach)
+            self.low.append(np.array([r[0][0] if r else 0 for r in reach], dtype=np.int64))
+            self.high.append(np.array([r[-1][1] if r else -1 for r in reach], dtype=np.int64))
+        self.out_rows = [out.tolist() for out in self.out]
+        # Per period, journeys into a place (row ``places`` from base) and on from it (row
+        # ``places`` home), so a route's rows are one indexing.
+        self.inward = [np.vstack((self.between, out[None, :])) for out in self.out]
+        self.onward = [np.vstack((self.between, back[None, :])) for back in self.back]
+        self.copies = timing.copies
+        self.required = [place.min_visits for place in instance.places]
+        # Each required visit is worth more than all the others together.
+        self.premium = 1.0 + sum(sum(w) for w in worth)
+        self.gains: list[list[float]] = [
+            [w + (self.premium if k < self.required[p] else 0.0) for k, w in enumerate(row)]
+            for p, row in enumerate(worth)
+        ]
 
-    def start(self, vehicle: int) -> int:
-        return len(self.place_of) + 2 * vehicle
 
-    def end(self, vehicle: int) -> int:
-        return len(self.place_of) + 2 * vehicle + 1
+class _Plan:
+    """Routes (places in order), their left-justified starts, and each place's visits."""
+
+    def __init__(self, frame: _Frame, routes: list[list[int]], starts: list[list[int]]) -> None:
+        self.frame = frame
+        self.routes = routes
+        self.starts = starts
+        self.at: list[list[tuple[int, int]]] = [[] for _ in range(frame.places)]
+        for i, (route, times) in enumerate(zip(routes, starts, strict=True)):
+            for p, t in zip(route, times, strict=True):
+                self.at[p].append((t, i))
+        self.score = sum(
+            sum(frame.gains[p][: len(self.at[p])]) for p in range(frame.places) if self.at[p]
+        )
+        self.next_gain = np.array([self._gain(p) for p in range(frame.places)])
+        # Each place's visit starts, ascending, after NOWHEN padding (for the screen).
+        self.visits_at = np.full((frame.places, max(frame.copies, default=0) + 1), NOWHEN)
+        for p in range(frame.places):
+            self._mark(p)
+
+    def copy(self) -> _Plan:
+        out = object.__new__(_Plan)
+        out.frame = self.frame
+        out.routes = [list(r) for r in self.routes]
+        out.starts = [list(s) for s in self.starts]
+        out.at = [list(a) for a in self.at]
+        out.score = self.score
+        out.next_gain = self.next_gain.copy()
+        out.visits_at = self.visits_at.copy()
+        return out
+
+    def _mark(self, place: int) -> None:
+        times = sorted(t for t, _ in self.at[place])
+        row = self.visits_at[place]
+        row[:] = NOWHEN
+        if times:
+            row[-len(times) :] = times
+
+    def _gain(self, place: int) -> float:
+        """What one more visit to ``place`` earns (0 if it may have no more)."""
+        done = len(self.at[place])
+        if done >= self.frame.copies[place]:
+            return 0.0
+        return self.frame.gains[place][done]
+
+    def timed(self, i: int, route: list[int]) -> list[int] | None:
+        """The earliest starts of ``route`` in period ``i``, every other period's visits
+        fixed, or None if it cannot be timed so (see the module's docstring)."""
+        frame = self.frame
+        period = frame.periods[i]
+        spacing = frame.spacing
+        out: list[int] = []
+        free, here = period.start, -1
+        last: dict[int, int] = {}
+        reach = frame.reach[i]
+        for q in route:
+            at = free + (frame.out_rows[i][q] if here == -1 else frame.between_rows[here][q])
+            if q in last:
+                at = max(at, last[q] + spacing)
+            start = earliest(reach[q], at)
+            others = [t for t, k in self.at[q] if k != i]
+            while start is not None:
+                clash = [t for t in others if abs(t - start) < spacing]
+                if not clash:
+                    break
+                start = earliest(reach[q], max(clash) + spacing)
+            if start is None:
+                return None
+            out.append(start)
+            last[q] = start
+            free, here = start + frame.visit, q
+        return out
+
+    def put(self, i: int, route: list[int], times: list[int]) -> None:
+        """Make ``route`` (timed ``times``) period ``i``'s, keeping ``at`` and ``score``."""
+        frame = self.frame
+        old = set(zip(self.routes[i], self.starts[i], strict=True))
+        new = set(zip(route, times, strict=True))
+        for p in sorted({p for p, _ in old ^ new}):
+            before = len(self.at[p])
+            self.at[p] = [(t, k) for t, k in self.at[p] if k != i]
+            self.at[p] += [(t, i) for q, t in zip(route, times, strict=True) if q == p]
+            after = len(self.at[p])
+            if after != before:
+                gains = frame.gains[p]
+                self.score += sum(gains[min(before, after) : max(before, after)]) * (
+                    1 if after > before else -1
+                )
+                self.next_gain[p] = self._gain(p)
+            self._mark(p)
+        self.routes[i] = route
+        self.starts[i] = times
+
+    def slack(self, i: int) -> list[int]:
+        """How much later each visit of period ``i`` could start with the visits after it
+        still on time (an estimate: other visits to the same places and the edge of a start
+        range are counted, a later range is not)."""
+        frame = self.frame
+        route, times = self.routes[i], self.starts[i]
+        out = [0] * len(route)
+        following = 1 << 60
+        for j in range(len(route) - 1, -1, -1):
+            q, t = route[j], times[j]
+            latest = next((high for low, high in frame.reach[i][q] if low <= t <= high), t)
+            for other, k in self.at[q]:
+                if other > t and (k != i or other != t):
+                    latest = min(latest, other - frame.spacing)
+            out[j] = min(max(latest - t, 0), following)
+            if j:
+                wait = t - (times[j - 1] + frame.visit + frame.between_rows[route[j - 1]][q])
+                following = wait + out[j]
+        return out
 
 
 def search(timing: Timing, start: list[Schedule], *, time_limit: float, seed: int) -> SearchResult:
     """Improve ``start`` (the greedy schedules); see the module's docstring."""
     rng = np.random.default_rng(seed)
     worth = _noisy_worths(timing, rng)
-    current = [list(schedule) for schedule in start]
-    score = _score(timing, worth, current)
+    frame = _Frame(timing, worth)
+    plan = _Plan(
+        frame,
+        [[p for _, p in sorted(s)] for s in start],
+        [[t for t, _ in sorted(s)] for s in start],
+    )
+    best = plan.copy()
+    warm = TEMPERATURE * _mean_visit_worth(plan, worth)
     began = time.perf_counter()
     steps = max(1, round(STEPS_PER_SECOND * time_limit))
-    for step in range(steps if timing.periods else 0):
-        left = time_limit - (time.perf_counter() - began)
-        chosen = _choose(timing, rng)
-        kept = _ruin(timing, current, chosen, rng)
-        rebuilt = _rebuild(timing, worth, current, chosen, kept, max(left, 0.001))
-        if rebuilt is None or time.perf_counter() - began >= time_limit:
-            return SearchResult(current, stopped_by_clock=True, steps=step)
-        rebuilt_score = _score(timing, worth, rebuilt)
-        if rebuilt_score > score * (1 + 1e-12):
-            current, score = rebuilt, rebuilt_score
-    return SearchResult(current, stopped_by_clock=False, steps=steps)
+    if not timing.periods:
+        return SearchResult(_schedules(best), stopped_by_clock=False, steps=0)
+    for step in range(steps):
+        if step % CLOCK_EVERY == 0 and time.perf_counter() - began >= time_limit:
+            return SearchResult(_schedules(best), stopped_by_clock=True, steps=step)
+        trial = plan.copy()
+        touched = _ruin(trial, rng)
+        for _ in range(EXTRA_ROUTES):
+            touched.add(int(rng.integers(len(timing.periods))))
+        _recreate(trial, sorted(touched))
+        temperature = warm * (1 - step / steps)
+        delta = trial.score - plan.score
+        draw = rng.random()
+        if delta >= 0 or (temperature > 0 and draw < math.exp(delta / temperature)):
+            plan = trial
+            if plan.score > best.score * (1 + 1e-12):
+                best = plan.copy()
+    return SearchResult(_schedules(best), stopped_by_clock=False, steps=steps)
+
+
+def _mean_visit_worth(plan: _Plan, worth: list[list[float]]) -> float:
+    made = [(p, k) for p, visits in enumerate(plan.at) for k in range(len(visits))]
+    if not made:
+        return max((max(w, default=0.0) for w in worth), default=0.0)
+    return sum(worth[p][k] for p, k in made) / len(made)
 
 
 def _noisy_worths(timing: Timing, rng: np.random.Generator) -> list[list[float]]:
@@ -118,231 +286,123 @@ def _noisy_worths(timing: Timing, rng: np.random.Generator) -> list[list[float]]
     return out
 
 
-def _score(timing: Timing, worth: list[list[float]], schedules: list[Schedule]) -> float:
-    """The noisy objective, with each required visit made worth more than all the rest."""
-    counts = [0] * len(worth)
-    for schedule in schedules:
-        for _, place in schedule:
-            counts[place] += 1
-    required = 1.0 + sum(sum(w) for w in worth)
-    return sum(
-        sum(worth[p][:count]) + required * min(count, timing.instance.places[p].min_visits)
-        for p, count in enumerate(counts)
-    )
+def _schedules(plan: _Plan) -> list[Schedule]:
+    return [
+        [(t, p) for p, t in zip(route, times, strict=True)]
+        for route, times in zip(plan.routes, plan.starts, strict=True)
+    ]
 
 
-def _choose(timing: Timing, rng: np.random.Generator) -> list[int]:
-    """A random period and those whose bases are nearest its own (random among equals)."""
-    periods = timing.periods
-    first = int(rng.integers(len(periods)))
-    base = periods[first].officer
-    instance = timing.instance
-    here = (instance.officers[base].lat, instance.officers[base].lng)
-    ties = rng.random(len(periods))
-    others = sorted(
-        (i for i in range(len(periods)) if i != first),
-        key=lambda i: (
-            abs(instance.officers[periods[i].officer].lat - here[0])
-            + abs(instance.officers[periods[i].officer].lng - here[1]),
-            ties[i],
-        ),
-    )
-    return [first, *others[: PERIODS_PER_STEP - 1]]
+def _ruin(plan: _Plan, rng: np.random.Generator) -> set[int]:
+    """Take some visits out (see the module's docstring); the periods touched."""
+    frame = plan.frame
+    made = [(i, j) for i, route in enumerate(plan.routes) for j in range(len(route))]
+    if not made:
+        return set()
+    kind = int(rng.integers(RUINS))
+    if kind == 3:
+        i = made[int(rng.integers(len(made)))][0]
+        gone = {(i, k) for k in range(len(plan.routes[i]))}
+    elif kind == 0:
+        i, j = made[int(rng.integers(len(made)))]
+        length = int(rng.integers(1, RUIN_MOST + 1))
+        gone = {(i, k) for k in range(j, min(j + length, len(plan.routes[i])))}
+    elif kind == 1:
+        i, j = made[int(rng.integers(len(made)))]
+        centre = plan.routes[i][j]
+        count = int(rng.integers(2, RUIN_MOST + 2))
+        near = sorted(made, key=lambda v: (frame.between_rows[centre][plan.routes[v[0]][v[1]]], v))
+        gone = set(near[:count])
+    else:
+        count = min(len(made), int(rng.integers(1, RUIN_MOST + 1)))
+        picks = rng.choice(len(made), size=count, replace=False)
+        gone = {made[int(k)] for k in picks}
+    touched = {i for i, _ in gone}
+    for i in sorted(touched):
+        route = [p for j, p in enumerate(plan.routes[i]) if (i, j) not in gone]
+        times = plan.timed(i, route)
+        if times is None:  # cannot happen (removing visits only frees time); keep it as it was
+            continue
+        plan.put(i, route, times)
+    return touched
 
 
-def _ruin(
-    timing: Timing, current: list[Schedule], chosen: list[int], rng: np.random.Generator
-) -> list[Schedule]:
-    """The chosen periods' schedules less a random stretch of RUIN_SECONDS each."""
-    kept = []
-    for i in chosen:
-        period = timing.periods[i]
-        cut = int(rng.integers(period.start - RUIN_SECONDS, period.end + 1))
-        kept.append([(at, p) for at, p in current[i] if not cut <= at < cut + RUIN_SECONDS])
-    return kept
+def _recreate(plan: _Plan, periods: list[int]) -> None:
+    """Insert the best worth per extra minute, tried exactly, until nothing fits. Each
+    period's prices are kept between insertions: the period that took a visit is priced
+    again, the others only for the place it took."""
+    frame = plan.frame
+    legs = {i: _Legs(plan, i) for i in periods}
+    prices = {i: legs[i].priced(plan) for i in periods}
+    failures = 0
+    while failures < TRIES:
+        best = max((float(prices[i].max()), -i) for i in periods)
+        if best[0] <= 0:
+            return
+        i = -best[1]
+        j, p = divmod(int(prices[i].argmax()), frame.places)
+        route = plan.routes[i][:j] + [p] + plan.routes[i][j:]
+        times = plan.timed(i, route)
+        if times is None:
+            prices[i][j, p] = -1.0
+            failures += 1
+            continue
+        plan.put(i, route, times)
+        legs[i] = _Legs(plan, i)
+        prices[i] = legs[i].priced(plan)
+        for k in periods:
+            if k != i:
+                prices[k][:, p] = legs[k].priced(plan, p)[:, 0] if plan.next_gain[p] > 0 else -1.0
 
 
-def _rebuild(
-    timing: Timing,
-    worth: list[list[float]],
-    current: list[Schedule],
-    chosen: list[int],
-    kept: list[Schedule],
-    seconds: float,
-) -> list[Schedule] | None:
-    """The plan with the chosen periods refilled by OR-Tools, or None if the clock struck."""
-    step = _step(timing, current, chosen)
-    if not step.place_of:
-        return current
-    manager = pywrapcp.RoutingIndexManager(
-        len(step.place_of) + 2 * len(chosen),
-        len(chosen),
-        [step.start(v) for v in range(len(chosen))],
-        [step.end(v) for v in range(len(chosen))],
-    )
-    routing = pywrapcp.RoutingModel(manager)
-    _model(timing, worth, step, manager, routing)
-    parameters = _parameters(seconds)
-    routing.CloseModelWithParameters(parameters)
-    initial = routing.ReadAssignmentFromRoutes(_warm_routes(step, manager, kept), True)
-    began = time.perf_counter()
-    solution = routing.SolveFromAssignmentWithParameters(initial, parameters)
-    if solution is None or time.perf_counter() - began >= 0.95 * seconds:
-        return None
-    out = [list(schedule) for schedule in current]
-    time_dimension = routing.GetDimensionOrDie("time")
-    for vehicle, i in enumerate(chosen):
-        out[i] = []
-        index = solution.Value(routing.NextVar(routing.Start(vehicle)))
-        while not routing.IsEnd(index):
-            at = solution.Value(time_dimension.CumulVar(index))
-            out[i].append((at, step.place_of[manager.IndexToNode(index)]))
-            index = solution.Value(routing.NextVar(index))
-    return out
+class _Legs:
+    """Period ``i``'s route as the insertion screen sees it: position j (0 to n) lies between
+    the visit before (or base) and visit j (or home)."""
 
+    def __init__(self, plan: _Plan, i: int) -> None:
+        frame = plan.frame
+        self.i = i
+        route, times = plan.routes[i], plan.starts[i]
+        n = len(route)
+        self.n = n
+        self.before = np.array([frame.places, *route], dtype=np.int64)
+        self.after = np.array([*route, frame.places], dtype=np.int64)
+        starts = np.asarray(times, dtype=np.int64)
+        self.free = np.concatenate(([frame.periods[i].start], starts + frame.visit))
+        self.due = starts
+        self.slack = np.asarray(plan.slack(i), dtype=np.int64)
+        if n:
+            replaced = frame.inward[i][self.before[:-1], route]
+            self.replaced = np.concatenate((replaced, [frame.back[i][route[-1]]]))
+        else:
+            self.replaced = np.array([0])
 
-def _step(timing: Timing, current: list[Schedule], chosen: list[int]) -> _Step:
-    """The nodes of a small model: each place the chosen periods could reach gets one node
-    per visit it may still have beside the fixed periods' visits."""
-    fixed: list[list[int]] = [[] for _ in timing.instance.places]
-    for i, schedule in enumerate(current):
-        if i not in chosen:
-            for at, place in schedule:
-                fixed[place].append(at)
-    place_of, rank_of = [], []
-    for place in _nearby(timing, current, chosen):
-        copies = timing.copies[place]
-        reach = any(timing.reachable(timing.periods[i], place) for i in chosen)
-        if reach and _free(timing, place, fixed[place]):
-            for k in range(len(fixed[place]) + 1, copies + 1):
-                place_of.append(place)
-                rank_of.append(k)
-    return _Step(periods=chosen, place_of=place_of, rank_of=rank_of, fixed=fixed)
-
-
-def _nearby(timing: Timing, current: list[Schedule], chosen: list[int]) -> list[int]:
-    """The places a step may plan: those the chosen periods visit now, and the
-    ``PLACES_PER_STEP`` nearest their bases or their visits (ties to the earlier place)."""
-    visited = sorted({place for i in chosen for _, place in current[i]})
-    officers = sorted({timing.periods[i].officer for i in chosen})
-    near = timing.travel.from_base[officers].min(axis=0)
-    if visited:
-        near = np.minimum(near, timing.travel.between[visited].min(axis=0))
-    nearest = np.argsort(near, kind="stable")[:PLACES_PER_STEP]
-    return sorted(set(visited) | {int(p) for p in nearest})
-
-
-def _model(
-    timing: Timing,
-    worth: list[list[float]],
-    step: _Step,
-    manager: pywrapcp.RoutingIndexManager,
-    routing: pywrapcp.RoutingModel,
-) -> None:
-    clock = routing.RegisterTransitMatrix(_transit(timing, step, visits=True))
-    horizon = max(period.end for period in timing.periods)
-    routing.AddDimension(clock, horizon, horizon, False, "time")
-    time_dimension = routing.GetDimensionOrDie("time")
-    travel = routing.RegisterTransitMatrix(_transit(timing, step, visits=False, cost=TRAVEL_COST))
-    routing.SetArcCostEvaluatorOfAllVehicles(travel)
-    for vehicle, i in enumerate(step.periods):
-        for index in (routing.Start(vehicle), routing.End(vehicle)):
-            time_dimension.CumulVar(index).SetRange(timing.periods[i].start, timing.periods[i].end)
-    scale = VALUE_UNITS / max(max((max(w, default=0.0) for w in worth), default=0.0), 1e-12)
-    required = VALUE_UNITS * (len(step.place_of) + 1)
-    places = timing.instance.places
-    for node, (p, k) in enumerate(zip(step.place_of, step.rank_of, strict=True)):
-        index = manager.NodeToIndex(node)
-        penalty = required if k <= places[p].min_visits else round(worth[p][k - 1] * scale)
-        routing.AddDisjunction([index], int(penalty))
-        # (SetAllowedVehiclesForIndex would say the same, but its Python binding is broken in
-        # OR-Tools 9.15: it accepts no list.)
-        routing.VehicleVar(index).RemoveValues(
-            [v for v, i in enumerate(step.periods) if not timing.reachable(timing.periods[i], p)]
-        )
-        _domain(time_dimension.CumulVar(index), _free(timing, p, step.fixed[p]))
-        # Any two visits to a place a visit and a gap apart, in the order of their nodes, when
-        # both are made: a precedence the solver's filters see, so no move breaking it is tried.
-        for earlier in range(node - (k - len(step.fixed[p])) + 1, node):
-            time_dimension.AddNodePrecedence(manager.NodeToIndex(earlier), index, timing.spacing())
-
-
-def _free(timing: Timing, place: int, fixed: list[int]) -> Ranges:
-    """When a visit to ``place`` may start: inside its start ranges, a visit and a gap from
-    the fixed periods' visits there."""
-    ranges = timing.starts[place]
-    for at in sorted(fixed):
-        low, high = at - timing.spacing() + 1, at + timing.spacing() - 1
-        ranges = (
-            cut(ranges, ranges[0][0], low - 1) + cut(ranges, high + 1, ranges[-1][1])
-            if ranges
-            else ()
-        )
-    return ranges
-
-
-def _domain(cumul: pywrapcp.IntVar, ranges: Ranges) -> None:
-    cumul.SetRange(ranges[0][0], ranges[-1][1])
-    for (_, high), (low, _) in zip(ranges, ranges[1:], strict=False):
-        cumul.RemoveInterval(high + 1, low - 1)
-
-
-def _transit(timing: Timing, step: _Step, *, visits: bool, cost: int = 1) -> list[list[int]]:
-    """Seconds (times ``cost``) from node to node: the journey, plus the visit (``visits``)."""
-    count = len(step.place_of)
-    stay = timing.visit if visits else 0
-    matrix = np.zeros((count + 2 * len(step.periods),) * 2, dtype=np.int64)
-    matrix[:count, :count] = timing.travel.between[np.ix_(step.place_of, step.place_of)] + stay
-    for vehicle, i in enumerate(step.periods):
-        out = timing.travel.from_base[timing.periods[i].officer, step.place_of]
-        matrix[step.start(vehicle), :count] = out
-        home = out if timing.instance.rules.return_to_base else np.zeros_like(out)
-        matrix[:count, step.end(vehicle)] = home + stay
-    rows: list[list[int]] = (matrix * cost).tolist()
-    return rows
-
-
-def _parameters(seconds: float) -> pywrapcp.RoutingSearchParameters:
-    parameters = pywrapcp.DefaultRoutingSearchParameters()
-    # Local search to a fixed point: it ends by itself, at the same plan on any machine.
-    parameters.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    )
-    # The operators that rebuild whole routes by insertion are slow on a model this size and
-    # find little the simple moves do not.
-    operators = parameters.local_search_operators
-    for name in (
-        "use_cross",
-        "use_lin_kernighan",
-        "use_relocate_expensive_chain",
-        "use_make_chain_inactive",
-        "use_shortest_path_swap_active",
-        "use_shortest_path_two_opt",
-        "use_swap_active_chain",
-        "use_relocate_subtrip",
-        "use_exchange_subtrip",
-        "use_global_cheapest_insertion_path_lns",
-        "use_local_cheapest_insertion_path_lns",
-        "use_relocate_path_global_cheapest_insertion_insert_unperformed",
-        "use_global_cheapest_insertion_visit_types_lns",
-        "use_local_cheapest_insertion_visit_types_lns",
-    ):
-        setattr(operators, name, BOOL_FALSE)
-    parameters.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
-    return parameters
-
-
-def _warm_routes(
-    step: _Step, manager: pywrapcp.RoutingIndexManager, kept: list[Schedule]
-) -> list[list[int]]:
-    """The kept visits as routes of node indices, each place's numbered in time."""
-    first: dict[int, int] = {}
-    for node, place in enumerate(step.place_of):
-        first.setdefault(place, node)
-    timed = sorted((at, place) for schedule in kept for at, place in schedule)
-    seen: dict[int, int] = {}
-    node_of: dict[tuple[int, int], int] = {}
-    for at, place in timed:
-        node_of[at, place] = first[place] + seen.get(place, 0)
-        seen[place] = seen.get(place, 0) + 1
-    return [[manager.NodeToIndex(node_of[key]) for key in schedule] for schedule in kept]
+    def priced(self, plan: _Plan, place: int | None = None) -> FloatArray:
+        """Worth per extra second of every place (or only ``place``: one column) at each
+        position (-1 where it does not fit): an optimistic screen (a later start range may
+        still rule an insertion out; ``_Plan.timed`` decides)."""
+        frame = plan.frame
+        i, n = self.i, self.n
+        if place is None:
+            inward = frame.inward[i][self.before]
+            onward = frame.onward[i][self.after]
+            low, high = frame.low[i], frame.high[i]
+            visits = plan.visits_at[:, 1:]
+            gains = plan.next_gain
+        else:
+            inward = frame.inward[i][self.before, place][:, None]
+            onward = frame.onward[i][self.after, place][:, None]
+            low, high = frame.low[i][place : place + 1], frame.high[i][place : place + 1]
+            visits = plan.visits_at[place : place + 1, 1:]
+            gains = plan.next_gain[place : place + 1]
+        start = np.maximum(self.free[:, None] + inward, low)
+        for column in visits.T:
+            if column.max() == NOWHEN:
+                continue
+            start = np.where(np.abs(start - column) < frame.spacing, column + frame.spacing, start)
+        finish = start + frame.visit + onward
+        fits = (start <= high) & (gains > 0)
+        fits[:n] &= finish[:n] - self.due[:, None] <= self.slack[:, None]
+        extra = finish - (self.free + self.replaced)[:, None]
+        ratio: FloatArray = np.where(fits, gains / np.maximum(extra, 1), -1.0)
+        return ratio
