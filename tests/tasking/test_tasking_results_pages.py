@@ -115,7 +115,11 @@ def test_the_results_page(world: ResultsWorld) -> None:
     assert "E393000N344000" not in own
     # The form sent with its months left empty, or one of them: the default period.
     sergeant = _client(world.sergeant)
-    for query in ({"force": world.visits[0].plan.force_id}, {"since": "", "until": ""}, {"until": ""}):
+    for query in (
+        {"force": world.visits[0].plan.force_id},
+        {"since": "", "until": ""},
+        {"until": ""},
+    ):
         assert (
             "20 of 60 minutes" in sergeant.get(reverse("tasking:results"), query).content.decode()
         )

@@ -120,7 +120,7 @@ class Command(ServeCommand):
             demo_tasking_plans_task.enqueue(force_id=FORCE_ID, today=today.isoformat())
             self.stdout.write(
                 "The tasking team's patrol plans for yesterday's and tomorrow's late shifts are "
-                "being made in the background (a minute or so)."
+                "being made in the background (a couple of minutes)."
             )
         else:
             self.stdout.write(str(demo_tasking_plans_refresh(force_id=FORCE_ID, today=today)))
