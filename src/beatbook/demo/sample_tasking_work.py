@@ -70,9 +70,8 @@ DEMO_TIME_LIMIT = 2.0
 # About one visit in eight of yesterday's plan is left without a result (not logged yet).
 UNLOGGED_SHARE = 0.12
 NOT_DONE_SHARE = 0.12
-NOT_DONE_REASONS = (
-    NotDoneReason.CALLED_AWAY,
-    NotDoneReason.CALLED_AWAY,
+# Most visits not done were called away to an incident.
+NOT_DONE_REASONS = (NotDoneReason.CALLED_AWAY,) * 2 + (
     NotDoneReason.ARREST_IN_PROGRESS,
     NotDoneReason.NO_TIME,
 )
@@ -81,11 +80,7 @@ CATEGORY_WORDS = {
     "vehicle-crime": "vehicle crime",
     "violent-crime": "violence and sexual offences",
     "criminal-damage-arson": "criminal damage and arson",
-    "public-order": "public order offences",
-    "shoplifting": "shoplifting",
-    "burglary": "burglary",
     "drugs": "drugs offences",
-    "other-theft": "theft",
 }
 
 
@@ -186,7 +181,7 @@ def _hotspot_request(
         title=f"Evening patrols at {longton.name}'s busiest crime hotspot",
         problem=(
             f"The 250 m square {spot.key} had more recorded crime than anywhere else in "
-            f"{longton.name} in {_month_words(spot.month)}, mostly {spot.top()}. Residents and "
+            f"{longton.name} in {_month_words(spot.month)}, most often {spot.top()}. Residents and "
             "traders say it is worst in the evening after the shops close. We want visible "
             "patrols there, and in the two next busiest squares, in the evenings."
         ),
