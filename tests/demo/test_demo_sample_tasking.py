@@ -1,7 +1,7 @@
 """The demo's tasking team (issue 15) on the demo's own data: Staffordshire's NTT as the seed
-describes it, on every shift of the coming fortnight; neighbourhood officers with abstractions
-behind the Guarantee page's share; a link for every neighbourhood; and a refresh that remakes
-the rota without making the officers twice."""
+describes it, on every shift from yesterday across the coming fortnight; neighbourhood officers
+with abstractions behind the Guarantee page's share; a link for every neighbourhood; and a
+refresh that remakes the rota without making the officers twice."""
 
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def test_the_ntt_is_the_seeds_team_at_longton_and_stafford(demo: None) -> None:
 def test_every_shift_of_the_coming_fortnight_is_covered(demo: None) -> None:
     duties = Duty.objects.filter(officer__unit=Unit.NTT, sample=True)
     covered = set(duties.values_list("date", "shift_kind__slug"))
-    days = [TODAY + timedelta(days=n) for n in range(14)]
+    # From yesterday, whose late shift the demo's past plan is for.
+    days = [TODAY + timedelta(days=n) for n in range(-1, 14)]
     assert covered == {(day, kind) for day in days for kind in ("early", "late", "night")}
     # The planner finds the team on a late shift, at the stations' places.
     late = duties.filter(date=TODAY, shift_kind__slug="late").first()
@@ -73,6 +74,9 @@ def test_the_sergeant_and_a_constable_have_accounts(demo: None) -> None:
     assert is_tasking_sergeant(user=sergeant.user, force_id=FORCE_ID)  # type: ignore[arg-type]
     constable = Officer.objects.get(user__username=CONSTABLE_USERNAME)
     assert officer_for_user(user=constable.user) == constable  # type: ignore[arg-type]
+    # On tomorrow's late shift, whose plan the demo issues (``sample_tasking_work``).
+    tomorrow = TODAY + timedelta(days=1)
+    assert constable.duties.filter(date=tomorrow, shift_kind__slug="late").exists()
 
 
 def test_neighbourhood_officers_have_abstractions_behind_a_share(demo: None) -> None:
@@ -101,5 +105,5 @@ def test_a_refresh_remakes_the_rota_and_keeps_the_officers(demo: None) -> None:
     summary = demo_tasking_refresh(force_id=FORCE_ID, today=TODAY + timedelta(days=1))
     assert Officer.objects.count() == officers
     assert summary.officers == officers
-    assert not Duty.objects.filter(officer__unit=Unit.NTT, date=TODAY).exists()
+    assert not Duty.objects.filter(officer__unit=Unit.NTT, date=TODAY - timedelta(days=1)).exists()
     assert Duty.objects.filter(officer__unit=Unit.NTT, date=TODAY + timedelta(days=14)).exists()

@@ -18,6 +18,7 @@ from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.sample_operations import demo_operations_refresh
 from beatbook.demo.sample_questions import demo_questions_refresh
 from beatbook.demo.sample_tasking import demo_tasking_refresh
+from beatbook.demo.sample_tasking_work import demo_tasking_requests_refresh
 from beatbook.demo.sample_teams import demo_teams_refresh
 from beatbook.enquiries.models import ContactDetailAccess
 from beatbook.places.models import Force, Neighbourhood
@@ -88,13 +89,16 @@ def contact_log_empty() -> None:
 
 
 def demo_site_make(*, password_file: Path) -> Any:
-    """What ``beatbook demo`` makes: its data, sample teams, operations, the tasking team,
-    questions and organisations, and its administrator (returned, with ``password`` set to what
-    was written to password_file)."""
+    """What ``beatbook demo`` makes: its data, sample teams, operations, the tasking team and
+    its requests, questions and organisations, and its administrator (returned, with
+    ``password`` set to what was written to password_file)."""
     demo_data_load()
     demo_teams_refresh(force_id=FORCE_ID)
     demo_operations_refresh(force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS)
     demo_tasking_refresh(force_id=FORCE_ID)
+    # Its requests, which are quick; not its patrol plans, which need a forecast (half a
+    # minute) and which the demo makes in its background worker.
+    demo_tasking_requests_refresh(force_id=FORCE_ID)
     demo_questions_refresh(force_id=FORCE_ID)
     demo_organisations_ensure()
     return demo_admin_ensure(password_file=password_file)

@@ -1,10 +1,10 @@
 """Staffordshire's neighbourhood tasking team (NTT) for the demo, as issue 15's seed has it:
 a sergeant and ten constables at Longton, a sergeant and six constables at Stafford, and an
-inspector; each on early, late and night shifts across the coming fortnight, seven days a week
-as a team. A few neighbourhood (NPT) officers for three of the demo's neighbourhoods, on the
-rota for the past eight weeks and the coming two, with abstractions in the past weeks so that
-the Guarantee page's share has something to show; and a named NTT link for every Staffordshire
-neighbourhood.
+inspector; each on early, late and night shifts from yesterday across the coming fortnight,
+seven days a week as a team. A few neighbourhood (NPT) officers for three of the demo's
+neighbourhoods, on the rota for the past eight weeks and the coming two, with abstractions in
+the past weeks so that the Guarantee page's share has something to show; and a named NTT link
+for every Staffordshire neighbourhood.
 
 Everything is made through the tasking services and flagged ``sample``. Stations and officers
 are kept from one refresh to the next (plans may name them); duties, abstractions and links are
@@ -166,7 +166,7 @@ def _ntt(force: Force, stations: list[Station]) -> list[Officer]:
     return team
 
 
-def _npt_neighbourhoods(force: Force) -> list[Neighbourhood]:
+def npt_neighbourhoods(force: Force) -> list[Neighbourhood]:
     chosen: list[Neighbourhood] = []
     for keyword in NPT_KEYWORDS:
         found = (
@@ -186,7 +186,7 @@ def _npt(force: Force, stations: list[Station]) -> list[Officer]:
     """Two constables and a PCSO for each of three neighbourhoods."""
     rng = random.Random("staffordshire-npt")  # noqa: S311 - sample names, not secrets
     officers = []
-    for index, neighbourhood in enumerate(_npt_neighbourhoods(force)):
+    for index, neighbourhood in enumerate(npt_neighbourhoods(force)):
         station = stations[1] if "stafford" in neighbourhood.name.lower() else stations[0]
         for n, rank in enumerate((Rank.CONSTABLE, Rank.CONSTABLE, Rank.PCSO)):
             details = resources.OfficerDetails(
@@ -201,19 +201,33 @@ def _npt(force: Force, stations: list[Station]) -> list[Officer]:
     return officers
 
 
-def _shift(officer_index: int, day: date, kinds: dict[str, ShiftKind]) -> ShiftKind | None:
-    slug = PATTERN[(officer_index + day.toordinal()) % len(PATTERN)]
+def _shift(offset: int, day: date, kinds: dict[str, ShiftKind]) -> ShiftKind | None:
+    slug = PATTERN[(offset + day.toordinal()) % len(PATTERN)]
     return kinds[slug] if slug else None
 
 
-def _rota(officers: list[Officer], days: list[date], kinds: dict[str, ShiftKind]) -> int:
+def _offset(index: int, officer: Officer, today: date) -> int:
+    """Where the officer is in the week's pattern: staggered by their place in the team, except
+    that the constable with an account works tomorrow's late shift, so the demo's plan for it
+    (``sample_tasking_work``) gives her a route on her "My shift" page. Every place in the
+    pattern keeps at least two other officers, so every shift stays covered."""
+    if officer.user_id is None or officer.rank != Rank.CONSTABLE:
+        return index
+    tomorrow = (today + timedelta(days=1)).toordinal()
+    return next(o for o in range(len(PATTERN)) if PATTERN[(o + tomorrow) % len(PATTERN)] == "late")
+
+
+def _rota(
+    officers: list[Officer], days: list[date], kinds: dict[str, ShiftKind], today: date
+) -> int:
     made = 0
     for index, officer in enumerate(officers):
         shifts: list[tuple[date, ShiftKind | None]]
         if officer.rank == Rank.INSPECTOR:
             shifts = [(day, kinds["early"]) for day in days if day.weekday() < 5]
         else:
-            shifts = [(day, _shift(index, day, kinds)) for day in days]
+            offset = _offset(index, officer, today)
+            shifts = [(day, _shift(offset, day, kinds)) for day in days]
         for day, kind in shifts:
             if kind is None:
                 continue
@@ -292,10 +306,11 @@ def demo_tasking_refresh(*, force_id: str, today: date | None = None) -> DemoTas
     # Officers staff marked as left stay off the rota.
     ntt = [officer for officer in _ntt(force, stations) if officer.active]
     npt = [officer for officer in _npt(force, stations) if officer.active]
-    coming = [today + timedelta(days=n) for n in range(ROTA_DAYS)]
+    # From yesterday: the demo's plan for yesterday's late shift needs the team on duty in it.
+    coming = [today + timedelta(days=n) for n in range(-1, ROTA_DAYS)]
     first = today - timedelta(days=today.weekday(), weeks=NPT_WEEKS_BACK - 1)
     npt_days = [first + timedelta(days=n) for n in range((coming[-1] - first).days + 1)]
-    duties = _rota(ntt, coming, kinds) + _rota(npt, npt_days, kinds)
+    duties = _rota(ntt, coming, kinds, today) + _rota(npt, npt_days, kinds, today)
     abstractions = _abstractions(npt, today)
     links = _links(force, ntt)
     return DemoTaskingSummary(len(ntt) + len(npt), duties, abstractions, links)

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
@@ -28,12 +29,20 @@ from beatbook.demo.people import DemoAdmin, demo_admin_ensure, demo_organisation
 from beatbook.demo.sample_operations import demo_operations_fresh, demo_operations_refresh
 from beatbook.demo.sample_questions import demo_questions_fresh, demo_questions_refresh
 from beatbook.demo.sample_tasking import demo_tasking_fresh, demo_tasking_refresh
+from beatbook.demo.sample_tasking_work import (
+    demo_tasking_plans_fresh,
+    demo_tasking_plans_refresh,
+    demo_tasking_requests_fresh,
+    demo_tasking_requests_refresh,
+)
 from beatbook.demo.sample_teams import demo_teams_fresh, demo_teams_refresh
 from beatbook.demo.setup import demo_database_path, demo_password_path
+from beatbook.demo.tasks import demo_tasking_plans_task
 from beatbook.enquiries.checks import MAIL_NOT_SET_UP
 from beatbook.site.management.commands.serve import Command as ServeCommand
 from beatbook.site.management.commands.serve import server_options
 from beatbook.site.server import server_run
+from beatbook.site.worker import task_worker_available
 
 
 class RichProgress:
@@ -85,9 +94,16 @@ class Command(ServeCommand):
         if not demo_operations_fresh(force_id=FORCE_ID):
             operations = demo_operations_refresh(force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS)
             self.stdout.write(str(operations))
-        # The tasking team's rota runs for the coming fortnight from the day it is made.
-        if not demo_tasking_fresh(force_id=FORCE_ID):
+        # The tasking team's rota runs for the coming fortnight from the day it is made; its
+        # requests are made with it, and its plans for yesterday's and tomorrow's late shifts.
+        if not demo_tasking_fresh(force_id=FORCE_ID) or not demo_tasking_requests_fresh(
+            force_id=FORCE_ID
+        ):
             self.stdout.write(str(demo_tasking_refresh(force_id=FORCE_ID)))
+            made = demo_tasking_requests_refresh(force_id=FORCE_ID)
+            self.stdout.write(f"Made {made} sample requests to the tasking team.")
+        if not demo_tasking_plans_fresh(force_id=FORCE_ID):
+            self.tasking_plans_make()
         if not demo_questions_fresh(force_id=FORCE_ID):
             made = demo_questions_refresh(force_id=FORCE_ID)
             self.stdout.write(f"Made {made} sample residents' questions.")
@@ -95,6 +111,19 @@ class Command(ServeCommand):
         admin = demo_admin_ensure(password_file=demo_password_path())
         self.stdout.write(f"Starting Beatbook with {server.workers} workers...")
         server_run(options=server, on_ready=lambda: self.announce_demo(server.url, admin))
+
+    def tasking_plans_make(self) -> None:
+        """The sample patrol plans, in the background worker when there is one: the first plan
+        on a new database makes the month's forecast, which takes half a minute or more."""
+        today = timezone.localdate()
+        if task_worker_available():
+            demo_tasking_plans_task.enqueue(force_id=FORCE_ID, today=today.isoformat())
+            self.stdout.write(
+                "The tasking team's patrol plans for yesterday's and tomorrow's late shifts are "
+                "being made in the background (a couple of minutes)."
+            )
+        else:
+            self.stdout.write(str(demo_tasking_plans_refresh(force_id=FORCE_ID, today=today)))
 
     def reset(self) -> None:
         connections.close_all()
