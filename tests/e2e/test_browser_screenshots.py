@@ -11,16 +11,21 @@ background, as they do wherever tiles fail.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from beatbook.demo.bundle import FORCE_ID
+from beatbook.demo.sample_tasking import CONSTABLE_USERNAME
+from beatbook.demo.sample_tasking_work import demo_tasking_plans_refresh
 from beatbook.enquiries.models import Question
 from beatbook.operations.models import Operation
 from beatbook.places.models import Neighbourhood
+from beatbook.tasking.models import Officer, PatrolPlan, RequestStatus, TaskingRequest
 
 from .phone import PHONE
 from .support import contact_log_empty, demo_site_make
@@ -116,7 +121,33 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
             _nothing,
         ),
     ]
-    return resident, staff
+    return resident, staff + tasking_pages()
+
+
+def tasking_pages() -> list[tuple[str, str, Step]]:
+    """The tasking pages, with the demo's plans made here (the demo makes them in its worker)."""
+    demo_tasking_plans_refresh(force_id=FORCE_ID)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    plan = PatrolPlan.objects.get(force_id=FORCE_ID, sample=True, date=tomorrow)
+    constable = Officer.objects.get(user__username=CONSTABLE_USERNAME)
+    hotspot = TaskingRequest.objects.filter(
+        sample=True, status=RequestStatus.APPROVED, link="hotspot"
+    ).first()
+    assert hotspot is not None
+    return [
+        ("tasking", reverse("tasking:index"), _nothing),
+        ("tasking-requests", reverse("tasking:request-list"), _nothing),
+        ("tasking-request", reverse("tasking:request-detail", args=[hotspot.pk]), _maps_drawn),
+        ("tasking-meeting", reverse("tasking:meeting") + f"?force={FORCE_ID}", _nothing),
+        ("tasking-plan", reverse("tasking:plan-detail", args=[plan.pk]), _maps_drawn),
+        (
+            "tasking-route",
+            reverse("tasking:plan-officer", args=[plan.pk, constable.pk]),
+            _maps_drawn,
+        ),
+        ("tasking-results", reverse("tasking:results") + f"?force={FORCE_ID}", _nothing),
+        ("tasking-rota", reverse("tasking:rota") + f"?force={FORCE_ID}", _nothing),
+    ]
 
 
 def shoot(
