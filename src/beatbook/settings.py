@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "beatbook.policeapi",
     "beatbook.insights",
     "beatbook.tasking",
+    "beatbook.partnerships",
     "beatbook.residents",
     "beatbook.workspace",
     "beatbook.site",

@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("beatbook.workspace.urls")),
     path("", include("beatbook.insights.urls")),
     path("", include("beatbook.tasking.urls")),
+    path("", include("beatbook.partnerships.urls")),
     path("", include("beatbook.site.urls")),
 ]
