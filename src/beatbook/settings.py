@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "beatbook.ui.context_processors.site",
                 "beatbook.tasking.tasking_nav.tasking_navigation",
+                "beatbook.partnerships.partnership_nav.partnership_navigation",
             ],
         },
     },

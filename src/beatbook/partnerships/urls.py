@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from beatbook.partnerships import meeting_views, partnership_views
+
 app_name = "partnerships"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    *partnership_views.URLS,
+    *meeting_views.URLS,
+]
