@@ -228,8 +228,11 @@ def partnership_group_create(
     clean = name.strip()
     if not clean:
         raise ValidationError({"name": "Enter the group's name"})
-    if partnership.groups.filter(name__iexact=clean).exists():
-        raise ValidationError({"name": f"The partnership already has a group called {clean}"})
+    existing = partnership.groups.filter(name__iexact=clean).first()
+    if existing is not None:
+        raise ValidationError(
+            {"name": f"The partnership already has a group called {existing.name}"}
+        )
     return PartnershipGroup.objects.create(
         partnership=partnership, kind=kind, name=clean, remit=remit.strip(), cadence=cadence.strip()
     )
