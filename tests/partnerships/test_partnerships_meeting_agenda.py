@@ -10,10 +10,10 @@ from django.db.models import Count
 from scipy import stats
 
 from beatbook.accounts.models import User
+from beatbook.opendata.models import Crime
 from beatbook.operations import services as operations
 from beatbook.operations.models import Activity, ActivityType, AreaChoice, Operation, OperationKind
 from beatbook.operations.operation_results import activity_results_record
-from beatbook.opendata.models import Crime
 from beatbook.partnerships.meeting_agendas import (
     agenda_from_json,
     agenda_to_json,
@@ -99,9 +99,11 @@ def test_hotspots_compare_the_months_since_the_last_meeting_with_those_before(
         assert (row.recent, row.before) == (recent.get(code, 0), before.get(code, 0))
     # STOKE[0]: 36 crimes in 3 months against 4 in 2; the exact test, done here by hand.
     p = stats.binomtest(recent[STOKE[0]], recent[STOKE[0]] + before[STOKE[0]], 3 / 5).pvalue
-    assert p < 0.05 and rows[STOKE[0]].growing
+    assert p < 0.05
+    assert rows[STOKE[0]].growing
     assert rows[STOKE[0]].p_value == pytest.approx(p)
-    assert rows[STOKE[5]].new and rows[STOKE[5]].rate_ratio is None
+    assert rows[STOKE[5]].new
+    assert rows[STOKE[5]].rate_ratio is None
     assert STOKE[1] not in rows  # steady: neither new nor growing
     assert CHESHIRE_EAST[0] not in rows
 

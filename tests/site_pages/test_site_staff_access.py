@@ -45,6 +45,15 @@ from beatbook.operations.models import (
     OperationKind,
     VisitRoute,
 )
+from beatbook.partnerships.models import (
+    Action,
+    GroupKind,
+    Meeting,
+    Partnership,
+    PartnershipAuthority,
+    PartnershipGroup,
+    PartnershipMember,
+)
 from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.tasking import resources as tasking_resources
 from beatbook.tasking import rosters
@@ -173,6 +182,28 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Tasking's results: tasking sergeants and neighbourhood teams (their own), not partners
     # or analysts, who see no plan.
     "tasking team": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
+    # Partnerships (issue 16): the police and the council are members of the world's partnership.
+    # Setting one up: administrators (here, only the superuser).
+    "partnership create": {**dict.fromkeys(EVERY_STAFF, 403), ADMINISTRATOR: 200},
+    # A partnership's pages, its meetings, and an action of one of its members: its people.
+    "partnership": {**EVERY_STAFF, OTHER_FORCE: 404},
+    # Its set-up: administrators of a member organisation (here, only the superuser).
+    "partnership set up": {
+        OTHER_FORCE: 404,
+        ANALYST: 403,
+        PARTNER: 403,
+        OFFICER: 403,
+        ADMINISTRATOR: 200,
+    },
+    "partnership set up by POST": {
+        OTHER_FORCE: 404,
+        ANALYST: 403,
+        PARTNER: 403,
+        OFFICER: 403,
+        ADMINISTRATOR: 405,
+    },
+    # Its meetings and minutes: its planners (analysts, partner agency workers, inspectors).
+    "partnership plan": {**EVERY_STAFF, OTHER_FORCE: 404, OFFICER: 403},
 }
 ACCESS = {
     "staff": "list",
@@ -264,6 +295,19 @@ ACCESS = {
     "tasking:request-outcome": "tasking outcome",
     "tasking:results": "tasking team",
     "tasking:evaluation": "tasking team",
+    "partnerships:partnership_list": "list",
+    "partnerships:partnership_create": "partnership create",
+    "partnerships:partnership_actions": "list",
+    # The police's action: its people (the officer), and the partnership's planners.
+    "partnerships:partnership_action": "partnership",
+    "partnerships:partnership_detail": "partnership",
+    "partnerships:partnership_edit": "partnership set up",
+    "partnerships:partnership_members": "partnership set up",
+    "partnerships:partnership_member_remove": "partnership set up by POST",
+    "partnerships:partnership_groups": "partnership set up",
+    "partnerships:meeting_schedule": "partnership plan",
+    "partnerships:meeting_detail": "partnership",
+    "partnerships:meeting_minutes": "partnership plan",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -287,6 +331,7 @@ class World:
     tasking: TaskingRows | None = None
     tasking_visit: PlanVisit | None = None
     approved_request: TaskingRequest | None = None
+    partnership: PartnershipRows | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +340,14 @@ class TaskingRows:
     officer: Officer
     duty: Duty
     abstraction: Abstraction
+
+
+@dataclass(frozen=True)
+class PartnershipRows:
+    partnership: Partnership
+    member: PartnershipMember
+    meeting: Meeting
+    action: Action
 
 
 @dataclass(frozen=True)
@@ -387,6 +440,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     world.tasking_request = _tasking_request(world)
     world.patrol_plan = _patrol_plan(staffs, longton)
     world.approved_request, world.tasking_visit = _tasking_visit(world.users[OFFICER], longton)
+    world.partnership = _partnership(police, council)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -432,6 +486,27 @@ def _operation(
         ),
     )
     return operation, surgery
+
+
+def _partnership(police: Any, council: Any) -> PartnershipRows:
+    """Stoke-on-Trent's partnership: the police and the council are members; a JAG meeting,
+    and an action of the police's."""
+    partnership = Partnership.objects.create(name="Safer City", slug="safer-city")
+    PartnershipAuthority.objects.create(partnership=partnership, name="Stoke-on-Trent")
+    member = PartnershipMember.objects.create(partnership=partnership, organisation=police)
+    PartnershipMember.objects.create(partnership=partnership, organisation=council)
+    group = PartnershipGroup.objects.create(
+        partnership=partnership, kind=GroupKind.JAG, name="North JAG"
+    )
+    meeting = Meeting.objects.create(group=group, starts_at=timezone.now() - timedelta(days=1))
+    action = Action.objects.create(
+        partnership=partnership,
+        meeting=meeting,
+        description="Patrol the park",
+        owner=police,
+        due=timezone.localdate() + timedelta(days=7),
+    )
+    return PartnershipRows(partnership, member, meeting, action)
 
 
 def _route(operation: Operation, police: Any) -> VisitRoute:
@@ -655,6 +730,9 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "abstractions": world.tasking.abstraction if world.tasking else None,
             "links": world.longton,
             "visits": world.tasking_visit,
+            "members": world.partnership.member if world.partnership else None,
+            "meetings": world.partnership.meeting if world.partnership else None,
+            "actions": world.partnership.action if world.partnership else None,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here
         assert row is not None
@@ -670,6 +748,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
         "app_label": "enquiries",
         "url": "no-such-page/",
         "officer_pk": str(world.patrol_plan.visits.get().officer_id) if world.patrol_plan else "",
+        "slug": world.partnership.partnership.slug if world.partnership else "",
     }
     return values[name]
 
