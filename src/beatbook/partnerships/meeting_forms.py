@@ -115,4 +115,4 @@ class ActionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the action's status"},
     )
-    progress_note = forms.CharField(label="Progress", widget=forms.Textarea, required=False)
+    progress_note = forms.CharField(label="Progress so far", widget=forms.Textarea, required=False)
