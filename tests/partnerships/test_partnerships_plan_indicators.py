@@ -35,7 +35,9 @@ def world() -> StrategyWorld:
 def test_the_choices_are_the_categories_recorded_in_the_area_counted_and_per_1000(
     world: StrategyWorld,
 ) -> None:
-    choices = {choice.key: choice.label for choice in indicator_choices(partnership=world.partnership)}
+    choices = {
+        choice.key: choice.label for choice in indicator_choices(partnership=world.partnership)
+    }
 
     assert choices == {
         "all-crime/count": "All crime, number recorded",

@@ -88,7 +88,9 @@ def _recommended(assessment: Assessment) -> list[dict[str, Any]]:
     found = summary.get("recommended_priorities")
     if not isinstance(found, list):
         return []
-    return [item for item in found if isinstance(item, dict) and _clean(str(item.get("title")))]
+    return [
+        item for item in found if isinstance(item, dict) and _clean(str(item.get("title") or ""))
+    ]
 
 
 def _rationale(item: dict[str, Any], assessment: Assessment) -> str:
