@@ -462,3 +462,13 @@ def plan_outline(*, plan: PartnershipPlan) -> Sequence[PlanPriority]:
             models.Prefetch("objectives__actions", queryset=Action.objects.select_related("owner")),
         )
     )
+
+
+def latest_published_plan(*, partnership: Partnership) -> PartnershipPlan | None:
+    """The plan the public sees: the published plan that starts latest (then the latest
+    published), or None."""
+    return (
+        partnership.plans.filter(published=True)
+        .order_by("-year_from", "-published_at", "-id")
+        .first()
+    )

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from beatbook.partnerships import strategy_public_views, strategy_views
+
 app_name = "partnerships"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    *strategy_views.URLS,
+    *strategy_public_views.URLS,
+]
