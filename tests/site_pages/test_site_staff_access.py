@@ -45,6 +45,15 @@ from beatbook.operations.models import (
     OperationKind,
     VisitRoute,
 )
+from beatbook.partnerships.models import (
+    Action,
+    Measure,
+    Objective,
+    Partnership,
+    PartnershipMember,
+    PartnershipPlan,
+    PlanPriority,
+)
 from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.tasking import resources as tasking_resources
 from beatbook.tasking import rosters
@@ -173,6 +182,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Tasking's results: tasking sergeants and neighbourhood teams (their own), not partners
     # or analysts, who see no plan.
     "tasking team": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
+    # A partnership's plan (issue 16): its member organisations' people. This world's
+    # partnership has only the fire service as a member (no one here works there), so that no
+    # kind of user who must change nothing could plan (partners and analysts of a member may):
+    # tests/partnerships/test_partnerships_plan_pages.py checks each role of a member.
+    "partnership plan": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 200},
+    "partnership plan by POST": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 405},
 }
 ACCESS = {
     "staff": "list",
@@ -264,6 +279,22 @@ ACCESS = {
     "tasking:request-outcome": "tasking outcome",
     "tasking:results": "tasking team",
     "tasking:evaluation": "tasking team",
+    "partnerships:plan_list": "partnership plan",
+    "partnerships:plan_create": "partnership plan",
+    "partnerships:plan_detail": "partnership plan",
+    "partnerships:plan_edit": "partnership plan",
+    "partnerships:plan_progress": "partnership plan",
+    "partnerships:plan_publish": "partnership plan by POST",
+    "partnerships:plan_move": "partnership plan by POST",
+    "partnerships:plan_remove": "partnership plan by POST",
+    "partnerships:plan_priority_new": "partnership plan",
+    "partnerships:plan_priority_edit": "partnership plan",
+    "partnerships:plan_objective_new": "partnership plan",
+    "partnerships:plan_objective_edit": "partnership plan",
+    "partnerships:plan_action_new": "partnership plan",
+    "partnerships:plan_action_edit": "partnership plan",
+    "partnerships:plan_measure_new": "partnership plan",
+    "partnerships:plan_measure_edit": "partnership plan",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -287,6 +318,7 @@ class World:
     tasking: TaskingRows | None = None
     tasking_visit: PlanVisit | None = None
     approved_request: TaskingRequest | None = None
+    partnership_plan: PartnershipPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -387,6 +419,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     world.tasking_request = _tasking_request(world)
     world.patrol_plan = _patrol_plan(staffs, longton)
     world.approved_request, world.tasking_visit = _tasking_visit(world.users[OFFICER], longton)
+    world.partnership_plan = _partnership_plan()
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -449,6 +482,32 @@ def _route(operation: Operation, police: Any) -> VisitRoute:
     doors.organisations.set([police])
     stop = {"postcode": "ST3 1AA", "latitude": 52.99, "longitude": -2.14, "households": 4}
     return VisitRoute.objects.create(activity=doors, number=1, stops=[stop], households=4)
+
+
+def _partnership_plan() -> PartnershipPlan:
+    """A partnership whose only member organisation is the fire service, with a plan that has
+    one of each part."""
+    fire = organisation_create(
+        name="Staffordshire Fire and Rescue Service", kind=OrganisationKind.FIRE_AND_RESCUE
+    )
+    partnership = Partnership.objects.create(name="Safer City Partnership", slug="safer-city")
+    PartnershipMember.objects.create(partnership=partnership, organisation=fire)
+    plan = PartnershipPlan.objects.create(
+        partnership=partnership, title="Plan", year_from=2026, year_to=2028
+    )
+    priority = PlanPriority.objects.create(plan=plan, title="Violent crime")
+    objective = Objective.objects.create(priority=priority, text="Fewer violent crimes")
+    Action.objects.create(
+        partnership=partnership,
+        objective=objective,
+        description="Patrols",
+        owner=fire,
+        due=timezone.localdate(),
+    )
+    Measure.objects.create(
+        objective=objective, indicator="all-crime/count", baseline_year=2025, baseline=1, target=1
+    )
+    return plan
 
 
 def _tasking_request(world: World) -> TaskingRequest:
@@ -670,8 +729,23 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
         "app_label": "enquiries",
         "url": "no-such-page/",
         "officer_pk": str(world.patrol_plan.visits.get().officer_id) if world.patrol_plan else "",
+        **_partnership_arguments(world.partnership_plan),
     }
     return values[name]
+
+
+def _partnership_arguments(plan: PartnershipPlan | None) -> dict[str, str]:
+    if plan is None:
+        return {}
+    measure = Measure.objects.get(objective__priority__plan=plan)
+    return {
+        "slug": plan.partnership.slug,
+        "plan_pk": str(plan.pk),
+        "priority_pk": str(measure.objective.priority_id),
+        "objective_pk": str(measure.objective_id),
+        "action_pk": str(Action.objects.get(objective__priority__plan=plan).pk),
+        "measure_pk": str(measure.pk),
+    }
 
 
 def _url(world: World, route: str, model_admin: Any) -> str:

@@ -14,11 +14,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from beatbook.accounts.access import staff_required
 from beatbook.accounts.models import User
@@ -375,6 +375,8 @@ def measure_edit(request: HttpRequest, slug: str, plan_pk: int, measure_pk: int)
 
 
 # --- Moving, removing, publishing: buttons that POST ------------------------------------------
+# Who may is asked before how: a GET from someone outside the partnership is a 404, as any of
+# its pages is, and only then is a GET not allowed (405).
 
 PARTS: dict[str, tuple[type[Model], str]] = {
     "priority": (PlanPriority, "plan"),
@@ -404,10 +406,11 @@ def _posted_part(request: HttpRequest, plan: PartnershipPlan) -> tuple[str, Any]
 
 
 @staff_required
-@require_POST
 def plan_move(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
     plan = _plan(_viewer(request), slug, plan_pk)
     _require_plan(_viewer(request), plan.partnership)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     kind, item = _posted_part(request, plan)
     if kind not in MOVES:
         raise Http404("Actions are listed by their due date")
@@ -419,10 +422,11 @@ def plan_move(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
 def plan_remove(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
     plan = _plan(_viewer(request), slug, plan_pk)
     _require_plan(_viewer(request), plan.partnership)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     kind, item = _posted_part(request, plan)
     REMOVES[kind](item)
     messages.success(request, f"The {kind} is removed.")
@@ -430,10 +434,11 @@ def plan_remove(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
 
 
 @staff_required
-@require_POST
 def plan_publish(request: HttpRequest, slug: str, plan_pk: int) -> HttpResponse:
     plan = _plan(_viewer(request), slug, plan_pk)
     _require_plan(_viewer(request), plan.partnership)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if request.POST.get("publish") == "no":
         plans.plan_unpublish(plan=plan)
         messages.success(request, "The plan is no longer published.")
