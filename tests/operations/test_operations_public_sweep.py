@@ -27,6 +27,7 @@ from django.utils import timezone
 from beatbook.enquiries.models import Question
 from beatbook.enquiries.services import question_ask
 from beatbook.operations.models import Activity
+from beatbook.partnerships.models import Partnership, PartnershipPlan, PlanPriority
 from beatbook.places.models import Neighbourhood
 from beatbook.places.spatial import forget_cached_indexes
 from beatbook.policeapi.api import api
@@ -182,6 +183,21 @@ FILLERS: dict[str, Filler] = {
     "password_reset_done": lambda p: [_get("/accounts/password-reset/sent/")],
     "password_reset_confirm": lambda p: [_get("/accounts/reset/MQ/set-password/")],
     "password_reset_complete": lambda p: [_get("/accounts/reset/done/")],
+    # The public partnership pages (issue 16): the published one, its plan and the plan's PDF;
+    # one that is not published is not found.
+    "partnerships:public_index": lambda p: [_get("/partnerships/")],
+    "partnerships:public_partnership": lambda p: [
+        _get("/partnerships/stoke-on-trent/"),
+        _get("/partnerships/unpublished/", 404),
+    ],
+    "partnerships:public_plan": lambda p: [
+        _get("/partnerships/stoke-on-trent/plan/"),
+        _get("/partnerships/unpublished/plan/", 404),
+    ],
+    "partnerships:public_plan_pdf": lambda p: [
+        _get("/partnerships/stoke-on-trent/plan.pdf"),
+        _get("/partnerships/unpublished/plan.pdf", 404),
+    ],
 }
 
 
@@ -284,7 +300,25 @@ def _publish(first_day: date, django_capture_on_commit_callbacks: Any) -> Publis
             body="Cars park on the pavement every evening.",
             email="pat@example.org",
         )
+    _partnerships()
     return Published(world=world, event=event, question=question)
+
+
+def _partnerships() -> None:
+    """A published partnership with a published plan, and one that is not published."""
+    shown = Partnership.objects.create(
+        name="Stoke-on-Trent Safer City Partnership", slug="stoke-on-trent", published=True
+    )
+    plan = PartnershipPlan.objects.create(
+        partnership=shown,
+        title="Plan",
+        year_from=2026,
+        year_to=2028,
+        published=True,
+        published_at=timezone.now(),
+    )
+    PlanPriority.objects.create(plan=plan, title="Violent crime")
+    Partnership.objects.create(name="Not yet published", slug="unpublished")
 
 
 # Days from today to the week's first day; the enforcement is on its fourth day, 5am to 9am.

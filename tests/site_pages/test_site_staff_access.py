@@ -48,11 +48,15 @@ from beatbook.operations.models import (
 from beatbook.partnerships.models import (
     Action,
     GroupKind,
+    Measure,
     Meeting,
+    Objective,
     Partnership,
     PartnershipAuthority,
     PartnershipGroup,
     PartnershipMember,
+    PartnershipPlan,
+    PlanPriority,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.tasking import resources as tasking_resources
@@ -204,6 +208,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     # Its meetings and minutes: its planners (analysts, partner agency workers, inspectors).
     "partnership plan": {**EVERY_STAFF, OTHER_FORCE: 404, OFFICER: 403},
+    # A partnership's plan (issue 16): its member organisations' people. This world's
+    # partnership has only the fire service as a member (no one here works there), so that no
+    # kind of user who must change nothing could plan (partners and analysts of a member may):
+    # tests/partnerships/test_partnerships_plan_pages.py checks each role of a member.
+    "partnership strategy": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 200},
+    "partnership strategy by POST": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 405},
 }
 ACCESS = {
     "staff": "list",
@@ -308,6 +318,22 @@ ACCESS = {
     "partnerships:meeting_schedule": "partnership plan",
     "partnerships:meeting_detail": "partnership",
     "partnerships:meeting_minutes": "partnership plan",
+    "partnerships:plan_list": "partnership strategy",
+    "partnerships:plan_create": "partnership strategy",
+    "partnerships:plan_detail": "partnership strategy",
+    "partnerships:plan_edit": "partnership strategy",
+    "partnerships:plan_progress": "partnership strategy",
+    "partnerships:plan_publish": "partnership strategy by POST",
+    "partnerships:plan_move": "partnership strategy by POST",
+    "partnerships:plan_remove": "partnership strategy by POST",
+    "partnerships:plan_priority_new": "partnership strategy",
+    "partnerships:plan_priority_edit": "partnership strategy",
+    "partnerships:plan_objective_new": "partnership strategy",
+    "partnerships:plan_objective_edit": "partnership strategy",
+    "partnerships:plan_action_new": "partnership strategy",
+    "partnerships:plan_action_edit": "partnership strategy",
+    "partnerships:plan_measure_new": "partnership strategy",
+    "partnerships:plan_measure_edit": "partnership strategy",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -332,6 +358,7 @@ class World:
     tasking_visit: PlanVisit | None = None
     approved_request: TaskingRequest | None = None
     partnership: PartnershipRows | None = None
+    partnership_plan: PartnershipPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -441,6 +468,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     world.patrol_plan = _patrol_plan(staffs, longton)
     world.approved_request, world.tasking_visit = _tasking_visit(world.users[OFFICER], longton)
     world.partnership = _partnership(police, council)
+    world.partnership_plan = _partnership_plan()
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -524,6 +552,32 @@ def _route(operation: Operation, police: Any) -> VisitRoute:
     doors.organisations.set([police])
     stop = {"postcode": "ST3 1AA", "latitude": 52.99, "longitude": -2.14, "households": 4}
     return VisitRoute.objects.create(activity=doors, number=1, stops=[stop], households=4)
+
+
+def _partnership_plan() -> PartnershipPlan:
+    """A partnership whose only member organisation is the fire service, with a plan that has
+    one of each part."""
+    fire = organisation_create(
+        name="Staffordshire Fire and Rescue Service", kind=OrganisationKind.FIRE_AND_RESCUE
+    )
+    partnership = Partnership.objects.create(name="Fire Plan Partnership", slug="fire-plan")
+    PartnershipMember.objects.create(partnership=partnership, organisation=fire)
+    plan = PartnershipPlan.objects.create(
+        partnership=partnership, title="Plan", year_from=2026, year_to=2028
+    )
+    priority = PlanPriority.objects.create(plan=plan, title="Violent crime")
+    objective = Objective.objects.create(priority=priority, text="Fewer violent crimes")
+    Action.objects.create(
+        partnership=partnership,
+        objective=objective,
+        description="Patrols",
+        owner=fire,
+        due=timezone.localdate(),
+    )
+    Measure.objects.create(
+        objective=objective, indicator="all-crime/count", baseline_year=2025, baseline=1, target=1
+    )
+    return plan
 
 
 def _tasking_request(world: World) -> TaskingRequest:
@@ -749,8 +803,26 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
         "url": "no-such-page/",
         "officer_pk": str(world.patrol_plan.visits.get().officer_id) if world.patrol_plan else "",
         "slug": world.partnership.partnership.slug if world.partnership else "",
+        **_partnership_arguments(world.partnership_plan, route),
     }
     return values[name]
+
+
+def _partnership_arguments(plan: PartnershipPlan | None, route: str) -> dict[str, str]:
+    """The plan world's arguments; its partnership's slug for the plan's own routes only (the
+    other partnership routes are walked in the partnership of ``_partnership``)."""
+    if plan is None:
+        return {}
+    measure = Measure.objects.get(objective__priority__plan=plan)
+    slugs = {"slug": plan.partnership.slug} if "/plans/" in route else {}
+    return {
+        **slugs,
+        "plan_pk": str(plan.pk),
+        "priority_pk": str(measure.objective.priority_id),
+        "objective_pk": str(measure.objective_id),
+        "action_pk": str(Action.objects.get(objective__priority__plan=plan).pk),
+        "measure_pk": str(measure.pk),
+    }
 
 
 def _url(world: World, route: str, model_admin: Any) -> str:
