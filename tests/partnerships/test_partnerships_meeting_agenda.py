@@ -242,6 +242,18 @@ def test_plan_progress_counts_the_latest_plans_overdue_actions_and_measures(
         1,
         1,
     )
+    # April to June held (March never was): 3 months of 12 + 9 + 3 incidents, at an annual rate;
+    # the line runs from 100 at the end of 2024 to 90 at the end of 2028.
+    (line,) = progress.lines
+    assert (line.value, line.status, line.target) == (72 * 4, "Off track", 90)
+    assert line.expected == pytest.approx(100 - 10 * 0.5 / 4)
+    assert line.quarter == "April to June 2025"
+
+    # Later months are not the meeting's to know: July, August and September change nothing.
+    for month in ("2025-07", "2025-08", "2025-09"):
+        crimes_add(world.staffs, month, {STOKE[0]: 1})
+    later = meeting_agenda_build(meeting=meetings[1]).plan_progress
+    assert later is not None and later.lines == progress.lines
 
 
 def test_the_agenda_kept_with_the_minutes_never_changes(

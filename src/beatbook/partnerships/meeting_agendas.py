@@ -24,7 +24,7 @@ could be published on the meeting's day (``operations.operation_results``).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,10 +39,10 @@ from beatbook.opendata.models import Crime
 from beatbook.operations import operation_results
 from beatbook.operations.models import Operation
 from beatbook.operations.summaries import what_we_did
+from beatbook.partnerships import strategy_progress
 from beatbook.partnerships.models import (
     OPEN_ACTION_STATUSES,
     Action,
-    Measure,
     Meeting,
     Partnership,
     PartnershipPlan,
@@ -100,12 +100,27 @@ class OperationRow:
 
 
 @dataclass(frozen=True)
+class MeasureLine:
+    """A measure of the plan as it stood before the meeting: its latest quarter to end before
+    the meeting's month, against the line from baseline to target."""
+
+    label: str
+    quarter: str  # the quarter's label; empty when no quarter before the meeting has data
+    value: float | None  # at an annual rate
+    expected: float | None
+    target: float
+    status: str  # "On track", "Off track" or "Not enough data"
+
+
+@dataclass(frozen=True)
 class PlanProgress:
-    """The plan-progress item: a summary of the partnership's latest plan on the day."""
+    """The plan-progress item: the partnership's latest plan on the day of the meeting."""
 
     plan_title: str
     overdue_actions: int
     measures: int
+    lines: list[MeasureLine] = field(default_factory=list)
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,18 +173,46 @@ def overdue_actions(partnership: Partnership, on: date) -> list[OverdueAction]:
     ]
 
 
-# --- plan progress (the strategy part's summary goes here at merge) --------------------------
+# --- plan progress ----------------------------------------------------------------------------
 
 
 def plan_progress(partnership: Partnership, on: date) -> PlanProgress | None:
-    """The latest plan's overdue actions and its number of measures, or None without a plan."""
+    """The latest plan's overdue actions on the day, and each measure's latest quarter that ended
+    before the meeting's month (a quarter published after the meeting is not the meeting's to
+    know), or None without a plan."""
     plan = PartnershipPlan.objects.filter(partnership=partnership).order_by("-year_from").first()
     if plan is None:
         return None
-    in_plan = Action.objects.filter(objective__priority__plan=plan)
-    overdue = in_plan.filter(status__in=OPEN_ACTION_STATUSES, due__lt=on).count()
-    measures = Measure.objects.filter(objective__priority__plan=plan).count()
-    return PlanProgress(plan_title=plan.title, overdue_actions=overdue, measures=measures)
+    progress = strategy_progress.plan_progress(plan=plan, today=on)
+    meeting_month = f"{on.year:04d}-{on.month:02d}"
+    lines = [_measure_line(measure, meeting_month) for measure in progress.measures]
+    return PlanProgress(
+        plan_title=plan.title,
+        overdue_actions=len(progress.overdue),
+        measures=len(progress.measures),
+        lines=lines,
+        rule=progress.rule,
+    )
+
+
+def _measure_line(measure: strategy_progress.MeasureProgress, before_month: str) -> MeasureLine:
+    known = [
+        quarter
+        for quarter in measure.quarters
+        if quarter.found.period.months[-1] < before_month
+        and quarter.status != strategy_progress.NO_DATA
+    ]
+    latest = known[-1] if known else None
+    return MeasureLine(
+        label=measure.label,
+        quarter=latest.label if latest else "",
+        value=latest.value if latest else None,
+        expected=latest.expected if latest else None,
+        target=measure.measure.target,
+        status=strategy_progress.STATUS_LABELS[
+            latest.status if latest else strategy_progress.NO_DATA
+        ],
+    )
 
 
 # --- hotspots ---------------------------------------------------------------------------------
@@ -369,7 +412,7 @@ def agenda_from_json(data: dict[str, Any]) -> Agenda:
         meeting_day=data["meeting_day"],
         previous_meeting=data.get("previous_meeting"),
         area_note=data.get("area_note", ""),
-        plan_progress=PlanProgress(**plan) if plan else None,
+        plan_progress=_plan_progress_from(plan) if plan else None,
         hotspots=HotspotSection(
             recent_months=hot["recent_months"],
             before_months=hot["before_months"],
@@ -387,6 +430,11 @@ def agenda_from_json(data: dict[str, Any]) -> Agenda:
         built_at=data.get("built_at", ""),
         operations_since=data.get("operations_since", ""),
     )
+
+
+def _plan_progress_from(data: dict[str, Any]) -> PlanProgress:
+    lines = [MeasureLine(**line) for line in data.get("lines", [])]
+    return PlanProgress(**{**data, "lines": lines})
 
 
 def meeting_agenda(*, meeting: Meeting) -> Agenda:
