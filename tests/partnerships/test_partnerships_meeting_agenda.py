@@ -253,7 +253,8 @@ def test_plan_progress_counts_the_latest_plans_overdue_actions_and_measures(
     for month in ("2025-07", "2025-08", "2025-09"):
         crimes_add(world.staffs, month, {STOKE[0]: 1})
     later = meeting_agenda_build(meeting=meetings[1]).plan_progress
-    assert later is not None and later.lines == progress.lines
+    assert later is not None
+    assert later.lines == progress.lines
 
 
 def test_the_agenda_kept_with_the_minutes_never_changes(

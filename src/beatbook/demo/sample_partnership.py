@@ -133,7 +133,7 @@ def _organisation(name: str, force: Force) -> Organisation:
 
 def _partnership() -> Partnership:
     details = services.PartnershipDetails(
-        name=NAME, slug="stoke-on-trent", aim=AIM, get_involved=GET_INVOLVED
+        name=NAME, slug="stoke-on-trent", aim=AIM, get_involved=GET_INVOLVED, published=True
     )
     found = Partnership.objects.filter(name=NAME).first()
     if found is None:

@@ -290,8 +290,11 @@ def _add_measures(objective: Objective, sample: SampleObjective, year: int | Non
 
 
 def demo_partnership_plan_forget(partnership: Partnership) -> None:
-    """Deletes the partnership's sample plans and their sample actions."""
-    Action.objects.filter(partnership=partnership, sample=True).delete()
+    """Deletes the partnership's sample plans and their sample actions (those raised at the
+    sample meetings, under no objective, are ``sample_partnership``'s to keep or remake)."""
+    Action.objects.filter(
+        partnership=partnership, sample=True, objective__priority__plan__sample=True
+    ).delete()
     PartnershipPlan.objects.filter(partnership=partnership, sample=True).delete()
 
 

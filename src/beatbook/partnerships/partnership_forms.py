@@ -31,6 +31,12 @@ class PartnershipForm(forms.Form):
         required=False,
         error_messages={"invalid": "Enter an email address like name@example.org"},
     )
+    published = forms.BooleanField(
+        label="Show its public page",
+        required=False,
+        help_text="Anyone can then read its aim, members, how to get involved, its latest "
+        "published plan and its headline measures.",
+    )
     authorities = forms.CharField(
         label="Local authorities in its area",
         widget=forms.Textarea,
@@ -46,6 +52,7 @@ class PartnershipForm(forms.Form):
             "aim": partnership.aim,
             "get_involved": partnership.get_involved,
             "contact_email": partnership.contact_email,
+            "published": partnership.published,
             "authorities": "\n".join(partnership.authorities.values_list("name", flat=True)),
         }
 

@@ -46,6 +46,7 @@ class PartnershipDetails:
     get_involved: str = ""
     contact_email: str = ""
     slug: str = ""
+    published: bool = False
 
 
 def _checked(partnership: Partnership) -> Partnership:
@@ -78,6 +79,7 @@ def _apply(partnership: Partnership, details: PartnershipDetails) -> Partnership
     partnership.aim = details.aim.strip()
     partnership.get_involved = details.get_involved.strip()
     partnership.contact_email = details.contact_email.strip()
+    partnership.published = details.published
     return _checked(partnership)
 
 

@@ -147,6 +147,7 @@ def _save_details(form: PartnershipForm, partnership: Partnership | None) -> Par
         aim=data["aim"],
         get_involved=data["get_involved"],
         contact_email=data["contact_email"],
+        published=data["published"],
     )
     with transaction.atomic():
         if partnership is None:

@@ -27,6 +27,8 @@ from beatbook.demo.bundle import CREWE_WEST_LSOAS, FORCE_ID
 from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.people import DemoAdmin, demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.sample_operations import demo_operations_fresh, demo_operations_refresh
+from beatbook.demo.sample_partnership import demo_partnership_ensure
+from beatbook.demo.sample_partnership_plan import demo_partnership_plan_ensure
 from beatbook.demo.sample_questions import demo_questions_fresh, demo_questions_refresh
 from beatbook.demo.sample_tasking import demo_tasking_fresh, demo_tasking_refresh
 from beatbook.demo.sample_tasking_work import (
@@ -108,9 +110,20 @@ class Command(ServeCommand):
             made = demo_questions_refresh(force_id=FORCE_ID)
             self.stdout.write(f"Made {made} sample residents' questions.")
         demo_organisations_ensure()
+        self.partnership_make()
         admin = demo_admin_ensure(password_file=demo_password_path())
         self.stdout.write(f"Starting Beatbook with {server.workers} workers...")
         server_run(options=server, on_ready=lambda: self.announce_demo(server.url, admin))
+
+    def partnership_make(self) -> None:
+        """The Stoke-on-Trent Safer City Partnership: its meetings and actions are dated from
+        today and its plan's measures computed from the data, so both are made on every start."""
+        partnership = demo_partnership_ensure()
+        plan = demo_partnership_plan_ensure(partnership.partnership)
+        self.stdout.write(
+            f"Made the {partnership.partnership.name}: {partnership.meetings} meetings, "
+            f"{partnership.actions} actions from meetings, and its plan {plan.title!r}."
+        )
 
     def tasking_plans_make(self) -> None:
         """The sample patrol plans, in the background worker when there is one: the first plan
