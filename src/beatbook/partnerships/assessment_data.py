@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -49,7 +48,12 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class AssessmentError(ValueError):
-    """The assessment cannot be made: an unknown area, or a year with no data."""
+    """The assessment cannot be made: an unknown area, or a year with no data. ``field`` is
+    the input at fault ("area" or "year"), for a form to show the message beside it."""
+
+    def __init__(self, message: str, *, field: str = "area") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -82,27 +86,25 @@ class AssessmentData:
     outcomes_note: str
 
 
-def assessment_area(*, text: str, force_ids: Iterable[str] | None = None) -> AssessmentArea:
-    """The partnership (by name or address) or local authority ``text`` names; with
-    ``force_ids``, only one wholly within those forces (what a member of staff may see)."""
+def assessment_area(*, text: str) -> AssessmentArea:
+    """The partnership (by name or address) or local authority ``text`` names."""
     wanted = (text or "").strip()
     if not wanted:
         raise AssessmentError("Name an area: a partnership or a local authority.")
-    partnership = Partnership.objects.filter(Q(name__iexact=wanted) | Q(slug__iexact=wanted)).first()
+    partnership = Partnership.objects.filter(
+        Q(name__iexact=wanted) | Q(slug__iexact=wanted)
+    ).first()
     try:
         if partnership is not None:
-            return _partnership_area(partnership)
+            return assessment_partnership_area(partnership=partnership)
         area = area_resolve(text=wanted if wanted.lower().startswith("la:") else f"la:{wanted}")
     except AreaError as error:
         raise AssessmentError(str(error)) from None
     label = _authority_label(area, wanted.removeprefix("la:").strip())
-    chosen = AssessmentArea(label, area.lsoa_codes or (), area.force_ids, (label,))
-    if force_ids is not None and not set(chosen.force_ids) <= set(force_ids):
-        raise AssessmentError(f"No partnership or local authority you can see is called {wanted!r}.")
-    return chosen
+    return AssessmentArea(label, area.lsoa_codes or (), area.force_ids, (label,))
 
 
-def _partnership_area(partnership: Partnership) -> AssessmentArea:
+def assessment_partnership_area(*, partnership: Partnership) -> AssessmentArea:
     area = partnership_area(partnership=partnership)
     names = tuple(partnership.authorities.values_list("name", flat=True))
     return AssessmentArea(
@@ -124,7 +126,9 @@ def _authority_label(area: Area, wanted: str) -> str:
 def assessment_make(*, area: AssessmentArea, year: int) -> AssessmentData:
     """The assessment of ``area`` for ``year``, or ``AssessmentError`` saying why not."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise AssessmentError(f"The year must be between {FIRST_YEAR} and {LAST_YEAR}.")
+        raise AssessmentError(
+            f"The year must be between {FIRST_YEAR} and {LAST_YEAR}.", field="year"
+        )
     months = month_range(f"{year - 1}-01", f"{year}-12")
     forces, held = _forces_and_months(area, months, year)
     crimes = crime_points(
@@ -181,7 +185,8 @@ def _forces_and_months(
         span = f"Months held run from {held[0]} to {held[-1]}." if held else "None is loaded."
         raise AssessmentError(
             f"No street-level crime is held for {area.label} in {year}, so no assessment can "
-            f"be made for it. {span}"
+            f"be made for it. {span}",
+            field="year",
         )
     common = set.intersection(*(set(by_force[f]) for f in forces)) & wanted
     return forces, sorted(common)
@@ -236,13 +241,16 @@ def _comparisons(
     counts = pd.DataFrame(rows, columns=["code", "category", "n"])
     in_forces = lsoas[lsoas["force_id"].isin(forces) & (lsoas["authority"] != "")]
     authorities = sorted(set(in_forces["authority"]) - set(area.authorities))
-    counts["authority"] = counts["code"].map(dict(zip(lsoas["code"], lsoas["authority"], strict=True)))
+    counts["authority"] = counts["code"].map(
+        dict(zip(lsoas["code"], lsoas["authority"], strict=True))
+    )
     names = Force.objects.filter(pk__in=forces).order_by("name").values_list("name", flat=True)
     force_populations = [populations.get(a) for a in set(in_forces["authority"])]
     force = Comparison(
         label=" and ".join(names),
         counts=_by_category(counts),
-        population=None if not force_populations or None in force_populations
+        population=None
+        if not force_populations or None in force_populations
         else sum(p or 0 for p in force_populations),
     )
     others = [
@@ -273,7 +281,9 @@ def _stops(area: AssessmentArea, forces: list[str], year: int) -> tuple[pd.DataF
         return None, (
             "The area's LSOA boundaries are not loaded, so searches cannot be placed in it."
         )
-    index = PolygonIndex.from_geojson(list(bounded.order_by("code").values_list("code", "boundary")))
+    index = PolygonIndex.from_geojson(
+        list(bounded.order_by("code").values_list("code", "boundary"))
+    )
     rows = list(
         StopAndSearch.objects.filter(force_id__in=forces, month__in=held)
         .exclude(latitude=None)
@@ -330,8 +340,11 @@ def _sources(forces: list[str], months: list[str], year: int) -> list[SourceRow]
     year_months = [m for m in months if m.startswith(f"{year}-")]
     used = SourceFile.objects.filter(status=SourceStatus.LOADED).filter(
         Q(kind=SourceKind.STREET, force_id__in=forces, month__in=months)
-        | Q(kind__in=[SourceKind.STOP_AND_SEARCH, SourceKind.OUTCOMES], force_id__in=forces,
-            month__in=year_months)
+        | Q(
+            kind__in=[SourceKind.STOP_AND_SEARCH, SourceKind.OUTCOMES],
+            force_id__in=forces,
+            month__in=year_months,
+        )
         | Q(kind__in=PLACES_KINDS)
     )
     rows = {

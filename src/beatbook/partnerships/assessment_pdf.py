@@ -2,7 +2,7 @@
 from the same standalone page as the HTML report.
 
 WeasyPrint needs the Pango system libraries. Where they are missing the HTML report still works,
-and asking for the PDF raises ``AssessmentPdfUnavailable`` saying what to install. Nothing is
+and asking for the PDF raises ``AssessmentPdfError`` saying what to install. Nothing is
 fetched (the fetcher allows no protocol), and the document carries no date of its own, so the
 same data gives the same bytes.
 """
@@ -25,7 +25,7 @@ INSTALL_HINT = (
 )
 
 
-class AssessmentPdfUnavailable(RuntimeError):
+class AssessmentPdfError(RuntimeError):
     """WeasyPrint or its system libraries are missing."""
 
 
@@ -35,9 +35,8 @@ def assessment_pdf(data: AssessmentData) -> bytes:
         from weasyprint import HTML  # type: ignore[import-untyped]
         from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
     except (ImportError, OSError) as error:
-        raise AssessmentPdfUnavailable(f"{INSTALL_HINT} ({error})") from None
+        raise AssessmentPdfError(f"{INSTALL_HINT} ({error})") from None
     html = HTML(string=assessment_html(data), url_fetcher=URLFetcher(allowed_protocols=()))
     # The file identifier is a digest of the file itself, not random.
     pdf: bytes = html.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
     return pdf
-

@@ -101,7 +101,10 @@ def _compared(result: AssessmentResult) -> str:
         )
     n = len(result.compared_months)
     if n == 12:
-        return f"Change is measured over all twelve months of {result.year} and {result.previous_year}."
+        return (
+            f"Change is measured over all twelve months of {result.year} and "
+            f"{result.previous_year}."
+        )
     return (
         f"Change is measured only over the {n} month{'s' if n != 1 else ''} both years hold, "
         f"so that a missing month is never read as a month without crime."

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from beatbook.partnerships import assessment_views
+
 app_name = "partnerships"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [*assessment_views.URLS]

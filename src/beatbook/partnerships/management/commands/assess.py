@@ -21,7 +21,7 @@ from beatbook.partnerships.assessment_data import (
     assessment_area,
     assessment_make,
 )
-from beatbook.partnerships.assessment_pdf import AssessmentPdfUnavailable, assessment_pdf
+from beatbook.partnerships.assessment_pdf import AssessmentPdfError, assessment_pdf
 from beatbook.partnerships.assessment_report import assessment_html, assessment_json
 
 OUTPUT_KINDS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -70,7 +70,7 @@ class Command(BaseCommand):
             if OUTPUT_KINDS[output.suffix.lower()] == "pdf":
                 try:
                     files.append((output, assessment_pdf(data)))
-                except AssessmentPdfUnavailable as error:
+                except AssessmentPdfError as error:
                     raise CommandError(str(error)) from None
             else:
                 files.append((output, assessment_html(data).encode()))
