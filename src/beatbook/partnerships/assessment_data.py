@@ -98,8 +98,11 @@ def assessment_area(*, text: str) -> AssessmentArea:
         if partnership is not None:
             return assessment_partnership_area(partnership=partnership)
         area = area_resolve(text=wanted if wanted.lower().startswith("la:") else f"la:{wanted}")
-    except AreaError as error:
-        raise AssessmentError(str(error)) from None
+    except AreaError:
+        raise AssessmentError(
+            f"No partnership or local authority is called {wanted!r}. Name a partnership, or a "
+            'local authority as police.uk\'s LSOA names write it (like "Stoke-on-Trent").'
+        ) from None
     label = _authority_label(area, wanted.removeprefix("la:").strip())
     return AssessmentArea(label, area.lsoa_codes or (), area.force_ids, (label,))
 
@@ -131,8 +134,10 @@ def assessment_make(*, area: AssessmentArea, year: int) -> AssessmentData:
         )
     months = month_range(f"{year - 1}-01", f"{year}-12")
     forces, held = _forces_and_months(area, months, year)
+    # Crimes in the area's LSOAs that a neighbouring force recorded count too.
+    every_force = _forces_holding(months)
     crimes = crime_points(
-        force_ids=forces,
+        force_ids=every_force,
         month_from=months[0],
         month_to=months[-1],
         lsoa_codes=list(area.lsoa_codes),
@@ -140,7 +145,7 @@ def assessment_make(*, area: AssessmentArea, year: int) -> AssessmentData:
     lsoas = _lsoa_table()
     populations = _authority_populations(lsoas)
     population, census = _population(lsoas[lsoas["code"].isin(area.lsoa_codes)])
-    force, others = _comparisons(forces, area, year, held, lsoas, populations)
+    force, others = _comparisons(forces, every_force, area, year, held, lsoas, populations)
     stops, stops_note = _stops(area, forces, year)
     outcomes, outcomes_note = _outcomes(area, forces, year)
     weights = harm_weights()
@@ -158,7 +163,7 @@ def assessment_make(*, area: AssessmentArea, year: int) -> AssessmentData:
         voice=_voice(area, year),
     )
     result = strategic_assessment(inputs)
-    sources = _sources(forces, months, year)
+    sources = _sources(forces, every_force, months, year)
     return AssessmentData(
         area=area,
         result=result,
@@ -222,23 +227,30 @@ def _authority_populations(lsoas: pd.DataFrame) -> dict[str, int | None]:
     return {name: _population(group)[0] for name, group in named.groupby("authority")}
 
 
+def _forces_holding(months: list[str]) -> list[str]:
+    wanted = set(months)
+    return sorted(f for f, held in months_held_by_force().items() if wanted & set(held))
+
+
 def _comparisons(
     forces: list[str],
+    every_force: list[str],
     area: AssessmentArea,
     year: int,
     held: list[str],
     lsoas: pd.DataFrame,
     populations: dict[str, int | None],
 ) -> tuple[Comparison, list[Comparison]]:
-    """The force(s) as a whole, and every other local authority they hold."""
+    """The force(s) as a whole (every crime they recorded), and every other local authority
+    they hold (every crime in its LSOAs, whichever force recorded it, as for the area)."""
     year_held = [m for m in held if m.startswith(f"{year}-")]
     rows = list(
-        Crime.objects.filter(force_id__in=forces, month__in=year_held)
+        Crime.objects.filter(force_id__in=every_force, month__in=year_held)
         .order_by()
-        .values_list("lsoa_code", "category")
+        .values_list("force_id", "lsoa_code", "category")
         .annotate(n=Count("id"))
     )
-    counts = pd.DataFrame(rows, columns=["code", "category", "n"])
+    counts = pd.DataFrame(rows, columns=["force_id", "code", "category", "n"])
     in_forces = lsoas[lsoas["force_id"].isin(forces) & (lsoas["authority"] != "")]
     authorities = sorted(set(in_forces["authority"]) - set(area.authorities))
     counts["authority"] = counts["code"].map(
@@ -248,7 +260,7 @@ def _comparisons(
     force_populations = [populations.get(a) for a in set(in_forces["authority"])]
     force = Comparison(
         label=" and ".join(names),
-        counts=_by_category(counts),
+        counts=_by_category(counts[counts["force_id"].isin(forces)]),
         population=None
         if not force_populations or None in force_populations
         else sum(p or 0 for p in force_populations),
@@ -336,10 +348,12 @@ def _voice(area: AssessmentArea, year: int) -> Concerns:
     return concerns_count((kind, f"{subject} {body}") for kind, subject, body in rows)
 
 
-def _sources(forces: list[str], months: list[str], year: int) -> list[SourceRow]:
+def _sources(
+    forces: list[str], every_force: list[str], months: list[str], year: int
+) -> list[SourceRow]:
     year_months = [m for m in months if m.startswith(f"{year}-")]
     used = SourceFile.objects.filter(status=SourceStatus.LOADED).filter(
-        Q(kind=SourceKind.STREET, force_id__in=forces, month__in=months)
+        Q(kind=SourceKind.STREET, force_id__in=every_force, month__in=months)
         | Q(
             kind__in=[SourceKind.STOP_AND_SEARCH, SourceKind.OUTCOMES],
             force_id__in=forces,
