@@ -45,6 +45,12 @@ from beatbook.operations.models import (
     OperationKind,
     VisitRoute,
 )
+from beatbook.partnerships.models import (
+    Assessment,
+    Partnership,
+    PartnershipAuthority,
+    PartnershipMember,
+)
 from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.tasking import resources as tasking_resources
 from beatbook.tasking import rosters
@@ -173,6 +179,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Tasking's results: tasking sergeants and neighbourhood teams (their own), not partners
     # or analysts, who see no plan.
     "tasking team": {**EVERY_STAFF, ANALYST: 403, PARTNER: 403},
+    # A partnership's pages (issue 16): the people of its member organisations (the force and
+    # the city council), not staff of another force.
+    "partnership": {**EVERY_STAFF, OTHER_FORCE: 404},
 }
 ACCESS = {
     "staff": "list",
@@ -264,6 +273,10 @@ ACCESS = {
     "tasking:request-outcome": "tasking outcome",
     "tasking:results": "tasking team",
     "tasking:evaluation": "tasking team",
+    # Assessing any area one may see: the form is for every member of staff.
+    "partnerships:assessment_any": "list",
+    "partnerships:assessment_list": "partnership",
+    "partnerships:assessment_detail": "partnership",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -287,6 +300,8 @@ class World:
     tasking: TaskingRows | None = None
     tasking_visit: PlanVisit | None = None
     approved_request: TaskingRequest | None = None
+    partnership: Partnership | None = None
+    assessment: Assessment | None = None
 
 
 @dataclass(frozen=True)
@@ -387,6 +402,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     world.tasking_request = _tasking_request(world)
     world.patrol_plan = _patrol_plan(staffs, longton)
     world.approved_request, world.tasking_visit = _tasking_visit(world.users[OFFICER], longton)
+    world.partnership, world.assessment = _partnership(police, council)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -394,6 +410,23 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
         purpose=ContactPurpose.ANSWERING,
     )
     return world
+
+
+def _partnership(police: Any, council: Any) -> tuple[Partnership, Assessment]:
+    partnership = Partnership.objects.create(
+        name="Stoke-on-Trent Safer City Partnership", slug="safer-city"
+    )
+    PartnershipAuthority.objects.create(partnership=partnership, name="Stoke-on-Trent")
+    for organisation in (police, council):
+        PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
+    assessment = Assessment.objects.create(
+        partnership=partnership,
+        area_label=partnership.name,
+        year=2025,
+        data_version="files-0",
+        summary={"categories": {"all-crime": {"label": "All crime and ASB", "count": 0}}},
+    )
+    return partnership, assessment
 
 
 def _operation(
@@ -655,6 +688,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "abstractions": world.tasking.abstraction if world.tasking else None,
             "links": world.longton,
             "visits": world.tasking_visit,
+            "assessments": world.assessment,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here
         assert row is not None
@@ -668,6 +702,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
         "force_id": "staffordshire",
         "content_type_id": str(ContentType.objects.get_for_model(Neighbourhood).pk),
         "app_label": "enquiries",
+        "slug": world.partnership.slug if world.partnership else "",
         "url": "no-such-page/",
         "officer_pk": str(world.patrol_plan.visits.get().officer_id) if world.patrol_plan else "",
     }

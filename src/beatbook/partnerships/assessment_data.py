@@ -94,9 +94,9 @@ def assessment_area(*, text: str) -> AssessmentArea:
     partnership = Partnership.objects.filter(
         Q(name__iexact=wanted) | Q(slug__iexact=wanted)
     ).first()
+    if partnership is not None:
+        return assessment_partnership_area(partnership=partnership)
     try:
-        if partnership is not None:
-            return assessment_partnership_area(partnership=partnership)
         area = area_resolve(text=wanted if wanted.lower().startswith("la:") else f"la:{wanted}")
     except AreaError:
         raise AssessmentError(
@@ -108,7 +108,12 @@ def assessment_area(*, text: str) -> AssessmentArea:
 
 
 def assessment_partnership_area(*, partnership: Partnership) -> AssessmentArea:
-    area = partnership_area(partnership=partnership)
+    """The partnership's whole area, or ``AssessmentError`` naming an authority with no LSOAs
+    held (or saying it has none yet)."""
+    try:
+        area = partnership_area(partnership=partnership)
+    except AreaError as error:
+        raise AssessmentError(f"{partnership.name}: {error}") from None
     names = tuple(partnership.authorities.values_list("name", flat=True))
     return AssessmentArea(
         partnership.name, area.lsoa_codes or (), area.force_ids, names, partnership

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.text import slugify
@@ -159,10 +159,12 @@ def _latest_year(partnership: Partnership) -> int | None:
 
 
 @staff_required
-@require_GET
 def assessment_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partnership = _partnership(request, slug)
     stored = get_object_or_404(Assessment, partnership=partnership, pk=pk)
+    # Only after the scope check: who may not see the partnership learns nothing of it.
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     kind = request.GET.get("format", "")
     if kind == "json":
         return _stored_json(stored)
