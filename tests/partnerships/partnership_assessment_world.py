@@ -17,6 +17,7 @@ from beatbook.opendata.services import ingest_paths
 from beatbook.partnerships.models import Partnership, PartnershipAuthority, PartnershipMember
 from beatbook.places.models import Force, Lsoa
 
+PASSWORD = "correct horse battery staple"  # as the browser tests' sign-in uses
 HEADER = [
     "Crime ID",
     "Month",
@@ -84,7 +85,7 @@ def _street_file(folder: Path, month: str) -> Path:
 
 
 def _member(name: str, organisation: Organisation, role: str) -> User:
-    user = user_create(username=name, password="a long test password 1", is_staff=True)
+    user = user_create(username=name, password=PASSWORD, is_staff=True)
     membership_grant(user=user, organisation=organisation, role=role)
     return user
 
