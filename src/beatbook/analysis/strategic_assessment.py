@@ -28,6 +28,13 @@ from beatbook.analysis.assessment_priorities import (
     Priority,
     priorities_rank,
 )
+from beatbook.analysis.assessment_tables import (
+    TOP_PLACES,
+    cells_table,
+    lsoa_table,
+    outcomes_table,
+    stops_tables,
+)
 from beatbook.analysis.harm import HarmWeights
 from beatbook.analysis.trends import (
     ALL_CRIME,
@@ -38,8 +45,6 @@ from beatbook.analysis.trends import (
 )
 from beatbook.common.months import add_months, month_range
 
-CELL_SIZE = 250.0  # metres: the hotspot squares, as the tasking and hotspot pages use
-TOP_PLACES = 10
 ALL_CRIME_LABEL = "All crime and ASB"
 
 
@@ -150,8 +155,8 @@ def strategic_assessment(inputs: AssessmentInputs) -> AssessmentResult:
     last_year = crimes[crimes["month"].isin(previous_held)]
     categories = _category_figures(inputs, this_year, last_year, compared, bool(previous_held))
     by_harm = _by_harm(categories, inputs.voice)
-    stops_by_object, stops_by_outcome, stops_total = _stops(inputs.stops)
-    cells = _cells(this_year, inputs.harm)
+    stops_by_object, stops_by_outcome, stops_total = stops_tables(inputs.stops)
+    cells = cells_table(this_year, inputs.harm)
     return AssessmentResult(
         area_label=inputs.area_label,
         year=inputs.year,
@@ -170,11 +175,11 @@ def strategic_assessment(inputs: AssessmentInputs) -> AssessmentResult:
         repeat_share=repeat_share(this_year),
         cells=cells,
         hotspots=cells.head(TOP_PLACES).reset_index(drop=True),
-        lsoas=_lsoas(this_year, inputs.harm),
+        lsoas=lsoa_table(this_year, inputs.harm),
         stops_by_object=stops_by_object,
         stops_by_outcome=stops_by_outcome,
         stops_total=stops_total,
-        outcomes=_outcomes(inputs.outcomes),
+        outcomes=outcomes_table(inputs.outcomes),
         voice=inputs.voice,
         priorities=priorities_rank(by_harm),
     )
@@ -377,91 +382,6 @@ def _monthly(
             }
         )
     return pd.DataFrame(rows)
-
-
-def _cells(crimes: pd.DataFrame, harm: HarmWeights) -> pd.DataFrame:
-    columns = ["x", "y", "crimes", "harm_cchi", "top_category", "street_name"]
-    located = crimes.dropna(subset=["easting", "northing"])
-    if located.empty:
-        return pd.DataFrame(columns=columns)
-    frame = located.assign(
-        x=(np.floor(located["easting"] / CELL_SIZE) * CELL_SIZE).astype(np.int64),
-        y=(np.floor(located["northing"] / CELL_SIZE) * CELL_SIZE).astype(np.int64),
-        harm_cchi=harm.weights_for(located["category"].to_numpy(), "cchi"),
-    )
-    grouped = frame.groupby(["x", "y"])
-    table = pd.DataFrame(
-        {"crimes": grouped.size(), "harm_cchi": grouped["harm_cchi"].sum()}
-    ).reset_index()
-    table = table.sort_values(
-        ["harm_cchi", "crimes", "x", "y"], ascending=[False, False, True, True]
-    )
-    top = table.head(TOP_PLACES)
-    chosen = frame.merge(top[["x", "y"]], on=["x", "y"])
-    modes = chosen.groupby(["x", "y"]).agg(
-        top_category=("category", _mode), street_name=("street_name", _mode)
-    )
-    table = table.merge(modes.reset_index(), on=["x", "y"], how="left").fillna(
-        {"top_category": "", "street_name": ""}
-    )
-    return table[columns].reset_index(drop=True)
-
-
-def _mode(values: pd.Series[Any]) -> str:
-    """The most common value, the first in sort order among equals (deterministic)."""
-    counts = values[values != ""].value_counts()
-    if counts.empty:
-        return ""
-    most = counts.max()
-    return str(sorted(counts[counts == most].index)[0])
-
-
-def _lsoas(crimes: pd.DataFrame, harm: HarmWeights) -> pd.DataFrame:
-    columns = ["lsoa_code", "lsoa_name", "crimes", "harm_cchi"]
-    placed = crimes[crimes["lsoa_code"] != ""]
-    if placed.empty:
-        return pd.DataFrame(columns=columns)
-    frame = placed.assign(harm_cchi=harm.weights_for(placed["category"].to_numpy(), "cchi"))
-    grouped = frame.groupby("lsoa_code")
-    table = pd.DataFrame(
-        {
-            "lsoa_name": grouped["lsoa_name"].agg(_mode),
-            "crimes": grouped.size(),
-            "harm_cchi": grouped["harm_cchi"].sum(),
-        }
-    ).reset_index()
-    table = table.sort_values(["harm_cchi", "crimes", "lsoa_code"], ascending=[False, False, True])
-    return table[columns].head(TOP_PLACES).reset_index(drop=True)
-
-
-def _stops(
-    stops: pd.DataFrame | None,
-) -> tuple[pd.DataFrame | None, pd.DataFrame | None, int | None]:
-    if stops is None:
-        return None, None, None
-    filled = stops.assign(
-        object_of_search=stops["object_of_search"].replace("", "Not recorded"),
-        outcome=stops["outcome"].replace("", "Not recorded"),
-    )
-    return _counted(filled, "object_of_search"), _counted(filled, "outcome"), len(stops)
-
-
-def _counted(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    counts = frame[column].value_counts()
-    table = pd.DataFrame({column: counts.index, "count": counts.to_numpy(dtype=np.int64)})
-    table["share"] = table["count"] / len(frame) if len(frame) else 0.0
-    return table.sort_values(["count", column], ascending=[False, True]).reset_index(drop=True)
-
-
-def _outcomes(outcomes: pd.DataFrame | None) -> pd.DataFrame | None:
-    if outcomes is None:
-        return None
-    if outcomes.empty:
-        return pd.DataFrame(columns=["category", "outcome", "count"])
-    grouped = outcomes.groupby(["category", "outcome"]).size().rename("count").reset_index()
-    return grouped.sort_values(
-        ["category", "count", "outcome"], ascending=[True, False, True]
-    ).reset_index(drop=True)
 
 
 def assessment_summary(result: AssessmentResult) -> dict[str, Any]:

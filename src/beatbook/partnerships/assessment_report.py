@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 from django.template.loader import render_to_string
 
+from beatbook.analysis.assessment_tables import CELL_SIZE
 from beatbook.analysis.harm import HARM_INDEXES
 from beatbook.analysis.strategic_assessment import (
-    CELL_SIZE,
     AssessmentResult,
     CategoryFigures,
     assessment_summary,
