@@ -44,7 +44,8 @@ def test_an_officer_makes_and_reads_the_assessment(site: str, page: Any) -> None
     assert page.get_by_role("heading", name="Recommended priorities").is_visible()
     table = page.get_by_role("table", name="Crime and ASB by police.uk category, 2025")
     assert "Burglary" in table.inner_text()
-    assert page.get_by_role("img", name="Map of the").is_visible()
+    assert page.get_by_role("img", name="Map of the").is_visible()  # the static map
+    page.locator("#hotspot-map canvas").first.wait_for()  # the live map, drawn on a canvas
     assert serious_accessibility_problems(page) == []
 
     report = page.request.get(f"{site}{ASSESS}?area=Stoke-on-Trent&year=2025&format=html")

@@ -73,6 +73,7 @@ def test_downloads_are_the_report_the_pdf_and_the_figures(world: AssessmentWorld
     html = client.get(ASSESS, {**query, "format": "html"})
     pdf = client.get(ASSESS, {**query, "format": "pdf"})
     figures = client.get(ASSESS, {**query, "format": "json"})
+    squares = client.get(ASSESS, {**query, "format": "geojson"})
 
     assert html["Content-Disposition"] == (
         'attachment; filename="assessment-stoke-on-trent-2025.html"'
@@ -85,6 +86,9 @@ def test_downloads_are_the_report_the_pdf_and_the_figures(world: AssessmentWorld
     assert b"/StructTreeRoot" in objects
     assert b"/Marked true" in objects
     assert b"/Lang (en-GB)" in objects
+    cells = json.loads(squares.content)["features"]
+    assert [cell["properties"]["rank"] for cell in cells] == list(range(1, len(cells) + 1))
+    assert sum(cell["properties"]["crimes"] for cell in cells) == 15
     summary = json.loads(figures.content)
     assert summary["categories"]["burglary"]["count"] == 5
     assert summary["categories"]["burglary"]["previous_count"] == 2

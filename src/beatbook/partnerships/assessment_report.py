@@ -23,6 +23,7 @@ from beatbook.analysis.strategic_assessment import (
     assessment_summary,
 )
 from beatbook.common.months import month_name, short_month_name
+from beatbook.common.projection import bng_to_wgs84
 from beatbook.partnerships.assessment_data import AssessmentData
 
 MAP_SIZE = 480  # pixels, the square the hotspot map is drawn in
@@ -42,6 +43,39 @@ def assessment_json(data: AssessmentData) -> str:
         ],
     }
     return json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def assessment_geojson(data: AssessmentData) -> str:
+    """Every 250 m square with crime as a WGS84 polygon, ranked by CCHI harm (1 the most):
+    what the staff page's map draws, in the shape of the hotspot map's download."""
+    cells = data.result.cells
+    size = CELL_SIZE
+    xs = cells["x"].to_numpy(dtype=float)
+    ys = cells["y"].to_numpy(dtype=float)
+    corners = [bng_to_wgs84(easting=xs + dx, northing=ys + dy) for dx, dy in _corners(size)]
+    features = []
+    for index, row in enumerate(cells.itertuples()):
+        ring = [[float(lng[index]), float(lat[index])] for lat, lng in corners]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+                "properties": {
+                    "rank": index + 1,
+                    "street_name": row.street_name,
+                    "lsoa_code": "",
+                    "neighbourhood_name": "",
+                    "crimes": int(row.crimes),
+                    "harm": round(float(row.harm_cchi), 1),
+                },
+            }
+        )
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, sort_keys=True, separators=(",", ":"))
+
+
+def _corners(size: float) -> list[tuple[float, float]]:
+    return [(0.0, 0.0), (size, 0.0), (size, size), (0.0, size)]
 
 
 def assessment_context(data: AssessmentData) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -38,13 +39,14 @@ from beatbook.partnerships.assessment_pdf import AssessmentPdfError, assessment_
 from beatbook.partnerships.assessment_records import assessment_latest_year, assessment_store
 from beatbook.partnerships.assessment_report import (
     assessment_context,
+    assessment_geojson,
     assessment_html,
     assessment_json,
 )
 from beatbook.partnerships.models import Assessment, Partnership
 
 STAFF = "staff/partnerships/"
-FORMATS = ("html", "pdf", "json")
+FORMATS = ("html", "pdf", "json", "geojson")
 _NOT_SEEN = "No partnership or local authority you can see is called {text!r}."
 
 
@@ -75,6 +77,8 @@ def _download(data: AssessmentData, kind: str) -> HttpResponse:
         response = HttpResponse(assessment_pdf(data), content_type="application/pdf")
     elif kind == "json":
         response = HttpResponse(assessment_json(data), content_type="application/json")
+    elif kind == "geojson":
+        response = HttpResponse(assessment_geojson(data), content_type="application/geo+json")
     else:
         response = HttpResponse(assessment_html(data), content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
@@ -101,7 +105,9 @@ def assess(request: HttpRequest) -> HttpResponse:
             context.update(assessment_context(data))
         else:
             context.update(assessment_context(data))
-            context["query"] = request.GET.urlencode()
+            context["query"] = urlencode(form.cleaned_data)
+            context["map_tile_url"] = settings.MAP_TILE_URL
+            context["map_tile_attribution"] = settings.MAP_TILE_ATTRIBUTION
     status = 400 if kind in FORMATS and "data" not in context else 200
     return render(request, "partnerships/assessment_page.html", context, status=status)
 
