@@ -34,6 +34,7 @@ _DATA_COMMANDS = {
     "forecast",
     "backtest",
     "evaluate",
+    "assess",
 }
 
 

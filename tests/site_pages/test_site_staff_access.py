@@ -47,6 +47,7 @@ from beatbook.operations.models import (
 )
 from beatbook.partnerships.models import (
     Action,
+    Assessment,
     GroupKind,
     Measure,
     Meeting,
@@ -334,6 +335,10 @@ ACCESS = {
     "partnerships:plan_action_edit": "partnership strategy",
     "partnerships:plan_measure_new": "partnership strategy",
     "partnerships:plan_measure_edit": "partnership strategy",
+    # Assessing any area one may see: the form is for every member of staff.
+    "partnerships:assessment_any": "list",
+    "partnerships:assessment_list": "partnership",
+    "partnerships:assessment_detail": "partnership",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -375,6 +380,7 @@ class PartnershipRows:
     member: PartnershipMember
     meeting: Meeting
     action: Action
+    assessment: Assessment
 
 
 @dataclass(frozen=True)
@@ -534,7 +540,14 @@ def _partnership(police: Any, council: Any) -> PartnershipRows:
         owner=police,
         due=timezone.localdate() + timedelta(days=7),
     )
-    return PartnershipRows(partnership, member, meeting, action)
+    assessment = Assessment.objects.create(
+        partnership=partnership,
+        area_label=partnership.name,
+        year=2025,
+        data_version="files-0",
+        summary={"categories": {"all-crime": {"label": "All crime and ASB", "count": 0}}},
+    )
+    return PartnershipRows(partnership, member, meeting, action, assessment)
 
 
 def _route(operation: Operation, police: Any) -> VisitRoute:
@@ -787,6 +800,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "members": world.partnership.member if world.partnership else None,
             "meetings": world.partnership.meeting if world.partnership else None,
             "actions": world.partnership.action if world.partnership else None,
+            "assessments": world.partnership.assessment if world.partnership else None,
         }
         row = rows[segment]  # a KeyError: a new kind of page needs a row here
         assert row is not None
@@ -800,6 +814,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
         "force_id": "staffordshire",
         "content_type_id": str(ContentType.objects.get_for_model(Neighbourhood).pk),
         "app_label": "enquiries",
+        "slug": world.partnership.slug if world.partnership else "",
         "url": "no-such-page/",
         "officer_pk": str(world.patrol_plan.visits.get().officer_id) if world.patrol_plan else "",
         "slug": world.partnership.partnership.slug if world.partnership else "",
