@@ -814,7 +814,6 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
         "force_id": "staffordshire",
         "content_type_id": str(ContentType.objects.get_for_model(Neighbourhood).pk),
         "app_label": "enquiries",
-        "slug": world.partnership.slug if world.partnership else "",
         "url": "no-such-page/",
         "officer_pk": str(world.patrol_plan.visits.get().officer_id) if world.patrol_plan else "",
         "slug": world.partnership.partnership.slug if world.partnership else "",
