@@ -16,6 +16,8 @@ from beatbook.demo.bundle import CREWE_WEST_LSOAS, FORCE_ID
 from beatbook.demo.loader import demo_data_load
 from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.sample_operations import demo_operations_refresh
+from beatbook.demo.sample_partnership import demo_partnership_ensure
+from beatbook.demo.sample_partnership_plan import demo_partnership_plan_ensure
 from beatbook.demo.sample_questions import demo_questions_refresh
 from beatbook.demo.sample_tasking import demo_tasking_refresh
 from beatbook.demo.sample_tasking_work import demo_tasking_requests_refresh
@@ -90,7 +92,8 @@ def contact_log_empty() -> None:
 
 def demo_site_make(*, password_file: Path) -> Any:
     """What ``beatbook demo`` makes: its data, sample teams, operations, the tasking team and
-    its requests, questions and organisations, and its administrator (returned, with
+    its requests, questions and organisations, the partnership and its plan, and its
+    administrator (returned, with
     ``password`` set to what was written to password_file)."""
     demo_data_load()
     demo_teams_refresh(force_id=FORCE_ID)
@@ -101,4 +104,6 @@ def demo_site_make(*, password_file: Path) -> Any:
     demo_tasking_requests_refresh(force_id=FORCE_ID)
     demo_questions_refresh(force_id=FORCE_ID)
     demo_organisations_ensure()
+    partnership = demo_partnership_ensure()
+    demo_partnership_plan_ensure(partnership.partnership)
     return demo_admin_ensure(password_file=password_file)

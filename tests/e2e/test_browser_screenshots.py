@@ -24,6 +24,7 @@ from beatbook.demo.sample_tasking import CONSTABLE_USERNAME
 from beatbook.demo.sample_tasking_work import demo_tasking_plans_refresh
 from beatbook.enquiries.models import Question
 from beatbook.operations.models import Operation
+from beatbook.partnerships.models import Meeting, Partnership
 from beatbook.places.models import Neighbourhood
 from beatbook.tasking.models import Officer, PatrolPlan, RequestStatus, TaskingRequest
 
@@ -33,6 +34,7 @@ from .support import contact_log_empty, demo_site_make
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
+SLUG = "stoke-on-trent"  # the demo partnership
 Step = Callable[[Any], None]
 
 
@@ -97,6 +99,7 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
         ("ask-question", reverse("enquiries:ask", args=[FORCE_ID, longton.code]), _nothing),
         ("question-status", reverse("enquiries:status", args=[question.reference]), _nothing),
         ("password-reset", reverse("password_reset"), _nothing),
+        ("partnership-public", reverse("partnerships:public_partnership", args=[SLUG]), _nothing),
     ]
     team = reverse("teams:team", args=[longton.pk])
     staff = [
@@ -121,7 +124,36 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
             _nothing,
         ),
     ]
-    return resident, staff + tasking_pages()
+    return resident, staff + tasking_pages() + partnership_pages()
+
+
+def partnership_pages() -> list[tuple[str, str, Step]]:
+    """The demo partnership's staff pages: the partnership, its assessment of 2025, its plan and
+    the plan's progress, and the agenda of its next strategy group meeting."""
+    partnership = Partnership.objects.get(slug=SLUG)
+    plan = partnership.plans.get(sample=True)
+    meeting = (
+        Meeting.objects.filter(group__partnership=partnership, minutes_saved_at=None)
+        .order_by("starts_at")
+        .last()
+    )
+    assert meeting is not None
+    assess = reverse("partnerships:assessment_any") + "?area=Stoke-on-Trent&year=2025"
+    return [
+        ("partnership", reverse("partnerships:partnership_detail", args=[SLUG]), _nothing),
+        ("partnership-assessment", assess, _maps_drawn),
+        ("partnership-plan", reverse("partnerships:plan_detail", args=[SLUG, plan.pk]), _nothing),
+        (
+            "partnership-progress",
+            reverse("partnerships:plan_progress", args=[SLUG, plan.pk]),
+            _nothing,
+        ),
+        (
+            "partnership-meeting",
+            reverse("partnerships:meeting_detail", args=[SLUG, meeting.pk]),
+            _nothing,
+        ),
+    ]
 
 
 def tasking_pages() -> list[tuple[str, str, Step]]:

@@ -152,3 +152,15 @@ def test_without_weasyprint_the_pdf_page_says_what_to_install(
     assert "The PDF cannot be made here" in text
     assert "apt-get install libpango-1.0-0" in text
     assert client.get(PAGE + "plan/").status_code == 200  # the page still works
+
+
+def test_the_home_page_lists_published_partnerships_only(world: StrategyWorld) -> None:
+    home = Client().get("/").content.decode()
+    assert 'href="/partnerships/stoke-on-trent/"' in home
+    assert world.partnership.name in home
+
+    world.partnership.published = False
+    world.partnership.save()
+    home = Client().get("/").content.decode()
+    assert world.partnership.name not in home
+    assert "Community safety partnerships" not in home

@@ -84,3 +84,8 @@ def actions_for_user(*, user: User) -> QuerySet[Action]:
         owner__in=organisations_for_user(user=user),
         partnership__in=partnerships_for_user(user=user),
     ).select_related("partnership", "owner", "objective", "meeting")
+
+
+def published_partnerships() -> list[Partnership]:
+    """The partnerships whose public page is shown, for anyone."""
+    return list(Partnership.objects.filter(published=True).order_by("name"))

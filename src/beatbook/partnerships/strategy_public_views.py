@@ -13,13 +13,10 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from beatbook.partnerships.models import Partnership, PartnershipPlan
+from beatbook.partnerships.selectors import published_partnerships
 from beatbook.partnerships.strategy_pdf import PdfUnavailableError, plan_pdf
 from beatbook.partnerships.strategy_plans import latest_published_plan, plan_outline
 from beatbook.partnerships.strategy_progress import plan_progress
-
-
-def published_partnerships() -> list[Partnership]:
-    return list(Partnership.objects.filter(published=True).order_by("name"))
 
 
 def _partnership(slug: str) -> Partnership:

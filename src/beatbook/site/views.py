@@ -16,6 +16,7 @@ from django.shortcuts import render, resolve_url
 from beatbook.accounts.access import is_staff_member, staff_required
 from beatbook.accounts.models import User
 from beatbook.enquiries.outbox import outgoing_emails_held
+from beatbook.partnerships.selectors import published_partnerships
 from beatbook.places.models import Force
 from beatbook.site import selectors
 
@@ -48,7 +49,12 @@ class SignInView(LoginView):
 
 def home(request: HttpRequest) -> HttpResponse:
     forces = selectors.force_summaries(with_neighbourhoods=True)
-    return render(request, "site/home.html", {"forces": forces, "nav_home": True})
+    context = {
+        "forces": forces,
+        "partnerships": published_partnerships(),
+        "nav_home": True,
+    }
+    return render(request, "site/home.html", context)
 
 
 def _viewer(request: HttpRequest) -> User:
