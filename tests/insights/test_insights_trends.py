@@ -43,6 +43,30 @@ def test_a_local_authority_is_found_from_lsoa_names_alone(world: AnalyticsWorld)
     assert area.lsoa_codes == ("E01029900",)
 
 
+def test_an_authority_is_one_area_across_the_2011_and_2021_lsoas(world: AnalyticsWorld) -> None:
+    """The 2011 table names it "Stoke-on-Trent UA"; a 2011 LSOA split in 2021 into two LSOAs
+    the force lookup does not cover yet. Either name finds the same area, named as the LSOA
+    names carry it, and its residents are the 2021 census's, with the split LSOA once."""
+    Lsoa.objects.filter(name__startswith="Stoke-on-Trent ").update(
+        local_authority_name="Stoke-on-Trent UA"
+    )
+    Lsoa.objects.filter(code="E01014100").update(population_2021=None)  # split in 2021
+    for code, suffix, people in (("E01034052", "001F", 1100), ("E01034053", "001G", 1200)):
+        Lsoa.objects.create(
+            code=code, name=f"Stoke-on-Trent {suffix}", census_year=2021, population_2021=people
+        )
+
+    by_table = area_resolve(text="la:Stoke-on-Trent UA", force_ids=["staffordshire"])
+    by_names = area_resolve(text="la:Stoke-on-Trent")
+
+    for area in (by_table, by_names):
+        assert area.label == "Stoke-on-Trent"
+        assert area.lsoa_codes == ("E01014100", "E01014213", "E01034052", "E01034053")
+        assert area.population == 1500 + 1100 + 1200
+    # Without 2021 LSOAs of its own, an area counts each LSOA's latest census, as before.
+    assert area_resolve(text="E01014100").population == 2000 - 50
+
+
 def test_a_shared_name_is_refused_with_the_choices(world: AnalyticsWorld) -> None:
     hood = Neighbourhood.objects.create(force=world.force, code="SOT.CITY", name="Stoke-on-Trent")
     with pytest.raises(AreaError, match="could be more than one area") as error:

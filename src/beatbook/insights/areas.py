@@ -87,7 +87,15 @@ def _forces(force_ids: list[str] | None) -> QuerySet[Force]:
 
 
 def _lsoa_population(lsoas: QuerySet[Lsoa]) -> int | None:
-    total = lsoas.aggregate(n=Sum(Coalesce("population_2021", "population_2011")))["n"]
+    """The residents of a set of LSOAs, never counting a place twice.
+
+    Where the set holds 2021 LSOAs made by splitting or merging 2011 ones, the 2011 LSOAs they
+    replaced are in it too (with no 2021 figure): the 2021 census is summed alone. Otherwise
+    each LSOA counts its 2021 figure, or its 2011 one where it has none."""
+    if lsoas.filter(census_year=2021, population_2021__isnull=False).exists():
+        total = lsoas.aggregate(n=Sum("population_2021"))["n"]
+    else:
+        total = lsoas.aggregate(n=Sum(Coalesce("population_2021", "population_2011")))["n"]
     return int(total) if total else None
 
 
@@ -153,17 +161,24 @@ def _find_local_authorities(text: str, force_ids: list[str] | None) -> list[Area
     )
     if force_ids is not None:
         lsoas = lsoas.filter(force__in=force_ids)
-    codes: list[str] = []
-    name = ""
-    for code, lsoa_name, la_name in lsoas.values_list("code", "name", "local_authority_name"):
-        parsed = _LSOA_NAME.match(lsoa_name or "")
-        from_name = parsed.group("la") if parsed else ""
-        if text.lower() in {(la_name or "").lower(), from_name.lower()}:
-            codes.append(code)
-            name = name or la_name or from_name
-    if not codes:
+    matched = [
+        (code, _name_in_lsoa_names(lsoa_name), la_name or "")
+        for code, lsoa_name, la_name in lsoas.values_list("code", "name", "local_authority_name")
+        if text.lower() in {(la_name or "").lower(), _name_in_lsoa_names(lsoa_name).lower()}
+    ]
+    if not matched:
         return []
-    chosen = Lsoa.objects.filter(code__in=codes)
+    # The authority as police.uk's LSOA names carry it ("Stoke-on-Trent"), so that the 2011 and
+    # 2021 LSOAs of one authority are one area, however the census tables name it ("Stoke-on-
+    # Trent UA"): named by the table, its LSOAs' own names bring in the other census's LSOAs.
+    named = sorted({from_name for _, from_name, _ in matched if from_name})
+    name = named[0] if len(named) == 1 else matched[0][2]
+    codes = {code for code, _, _ in matched}
+    if named:
+        for code, lsoa_name in _lsoas_named_for(named, force_ids):
+            if _name_in_lsoa_names(lsoa_name) in named:
+                codes.add(code)
+    chosen = Lsoa.objects.filter(code__in=sorted(codes))
     forces = sorted({f for f in chosen.values_list("force_id", flat=True) if f})
     return [
         Area(
@@ -174,6 +189,22 @@ def _find_local_authorities(text: str, force_ids: list[str] | None) -> list[Area
             population=_lsoa_population(chosen),
         )
     ]
+
+
+def _name_in_lsoa_names(lsoa_name: str | None) -> str:
+    """The authority an LSOA's name carries: "Stoke-on-Trent" for "Stoke-on-Trent 012A"."""
+    parsed = _LSOA_NAME.match(lsoa_name or "")
+    return parsed.group("la") if parsed else ""
+
+
+def _lsoas_named_for(names: list[str], force_ids: list[str] | None) -> list[tuple[str, str]]:
+    query = Q()
+    for name in names:
+        query |= Q(name__istartswith=f"{name} ")
+    lsoas = Lsoa.objects.filter(query)
+    if force_ids is not None:
+        lsoas = lsoas.filter(Q(force__in=force_ids) | Q(force=None))
+    return list(lsoas.values_list("code", "name"))
 
 
 def _all_force_ids(force_ids: list[str] | None) -> list[str]:
