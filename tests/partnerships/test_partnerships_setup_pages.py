@@ -55,7 +55,7 @@ def test_the_list_and_the_overview(world: MeetingWorld) -> None:
     assert '<dd class="govuk-summary-list__value">12</dd>' in page  # LSOAs
     assert "Staffordshire Police" in page
     assert "North JAG" in page
-    assert str(1500 * 12) in page  # residents
+    assert "18,000 (census)" in page  # residents
     assert "Change the details and area" not in page  # an officer does not set it up
     assert client_for(world.users["outsider"]).get(detail_url(world)).status_code == 404
 

@@ -241,10 +241,13 @@ def _baseline_year(partnership: Partnership) -> int | None:
 
 
 def _target(baseline: float, measure: SampleMeasure) -> float:
-    """A share of the baseline, to one decimal place, never on the wrong side of it."""
-    scaled = baseline * measure.target_share * 10
+    """A share of the baseline, never on the wrong side of it: a whole number for a count, to
+    one decimal place for a rate."""
+    places = 1 if measure.indicator.endswith("/per_1000") else 0
+    scale = 10.0**places
+    scaled = baseline * measure.target_share * scale
     rounded = math.ceil(scaled) if measure.direction == Direction.UP else math.floor(scaled)
-    return rounded / 10
+    return rounded / scale
 
 
 def _add_actions(objective: Objective, sample: SampleObjective, owners: list[Organisation]) -> None:
