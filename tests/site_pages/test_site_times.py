@@ -57,3 +57,12 @@ def test_no_template_writes_a_time_any_other_way() -> None:
         if re.search(r"\|\s*time\b", text):
             offenders.append(f"{template.relative_to(SOURCE)}: |time")
     assert offenders == []
+
+
+def test_a_day_kept_as_iso_text_is_written_as_pages_write_days() -> None:
+    from beatbook.ui.templatetags.beatbook_ui import iso_day
+
+    assert iso_day("2026-10-23") == "23 October 2026"
+    assert iso_day("") == ""
+    assert iso_day(None) == ""
+    assert iso_day("not a day") == "not a day"

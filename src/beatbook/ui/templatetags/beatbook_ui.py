@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import nh3
@@ -66,6 +66,17 @@ def when(value: datetime | None, style: str | datetime | None = "long") -> str:
     if style == "date":
         return date_format(local, "j F Y")
     return f"{date_format(local, _DAY_STYLES.get(style or 'long', 'j F Y'))}, {govuk_time(local)}"
+
+
+@register.filter
+def iso_day(value: str | None) -> str:
+    """A day kept as ISO text (as in a stored agenda), written as pages write days:
+    "2026-10-23" is "23 October 2026". Text that is not a day is shown as it is."""
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return value or ""
+    return date_format(day, "j F Y")
 
 
 def _span(start: datetime, end: datetime) -> str:
