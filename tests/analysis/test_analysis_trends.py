@@ -137,3 +137,16 @@ def test_no_crime_gives_an_empty_report() -> None:
     assert report.changes[0].verdict() == "No crimes in either period"
     assert report.repeat_locations.empty
     assert math.isnan(report.repeat_share)
+
+
+def test_without_its_interval_a_rate_change_keeps_its_ratio_and_p_value() -> None:
+    from beatbook.analysis.trends import rate_change as change
+
+    full = change("burglary", 30, 12, months=3, months_before=6)
+    quick = change("burglary", 30, 12, months=3, months_before=6, interval=False)
+
+    assert (quick.rate_ratio, quick.p_value) == (full.rate_ratio, full.p_value)
+    assert quick.rate_ratio == pytest.approx(5.0)  # 10 a month against 2 a month
+    assert np.isnan(quick.ratio_low)
+    assert np.isnan(quick.ratio_high)
+    assert full.ratio_low < full.rate_ratio < full.ratio_high

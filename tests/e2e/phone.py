@@ -5,7 +5,7 @@ The crawl is breadth first from the pages given, in the browser itself, so that 
 is what a person sees: each same-site link is followed and each GET form sent once, filled in
 as a person would (every empty box with a sample value, every choice as it stands or the first
 real one). Each URL pattern, with each set of query parameter names, is visited at most
-``per_route`` times; downloads (calendars, CSV, GeoJSON, images) are not pages and are left out.
+``per_route`` times; downloads (calendars, CSV, GeoJSON, images, PDFs) are not pages and are left out.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ PHONE = {"width": 390, "height": 844}
 SMALLEST_CHART_TEXT = 11.5
 # Pages slower than this (seconds) are listed in the report, for whoever wonders at a long run.
 SLOW_PAGE = 5.0
-NOT_PAGES = (".ics", ".csv", ".geojson", ".svg", ".json", ".png")
+NOT_PAGES = (".ics", ".csv", ".geojson", ".svg", ".json", ".png", ".pdf")
 SKIPPED = ("/accounts/logout/", "/admin/logout/", "/static/", "/api/", "/postcodes/")
 # The admin's delete confirmations list every related row: a force's takes minutes to draw.
 ADMIN_DELETE = re.compile(r"^/admin/.*/delete/$")

@@ -86,8 +86,9 @@ def test_the_staff_page_needs_the_same_few_queries_however_much_there_is(
         make_source_file(force=staffordshire_data, month="2025-03", name=f"more-{i}.csv")
     client.force_login(staff_user)
 
-    # 15: one is the navigation's check for the Tasking link (tasking.tasking_nav).
-    with django_assert_max_num_queries(15):
+    # 16: two are the navigation's checks for the Tasking and Partnerships links
+    # (tasking.tasking_nav, partnerships.partnership_nav).
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("staff"))
 
     assert response.status_code == 200
@@ -107,8 +108,8 @@ def test_staff_page_through_a_forces_neighbourhoods(
     client.force_login(staff_user)
     url = reverse("staff-neighbourhoods", args=["staffordshire"])
 
-    # 6: one is the navigation's check for the Tasking link (tasking.tasking_nav).
-    with django_assert_max_num_queries(6):
+    # 7: two are the navigation's checks for the Tasking and Partnerships links.
+    with django_assert_max_num_queries(7):
         last = client.get(url, {"page": 3}).content.decode()
 
     assert "120 neighbourhoods" in last

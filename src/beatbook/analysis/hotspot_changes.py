@@ -67,7 +67,9 @@ def hotspot_changes(
     found = []
     for unit in sorted(set(recent) | set(before)):
         now, then = int(recent.get(unit, 0)), int(before.get(unit, 0))
-        change = rate_change(unit, now, then, months=months_recent, months_before=months_before)
+        change = rate_change(
+            unit, now, then, months=months_recent, months_before=months_before, interval=False
+        )
         growing = change.p_value < SIGNIFICANCE and now / months_recent > then / months_before
         new = unit in top_now and unit not in top_before
         if growing or new:
