@@ -5,7 +5,8 @@ The crawl is breadth first from the pages given, in the browser itself, so that 
 is what a person sees: each same-site link is followed and each GET form sent once, filled in
 as a person would (every empty box with a sample value, every choice as it stands or the first
 real one). Each URL pattern, with each set of query parameter names, is visited at most
-``per_route`` times; downloads (calendars, CSV, GeoJSON, images, PDFs) are not pages and are left out.
+``per_route`` times; downloads (calendars, CSV, GeoJSON, images, PDFs) are not pages and are
+left out.
 """
 
 from __future__ import annotations

@@ -96,6 +96,38 @@ def test_members_and_groups_are_added_by_an_administrator_only(world: MeetingWor
     assert world.partnership.groups.filter(name="South JAG").exists()
 
 
+def test_a_members_representative_is_changed_by_an_administrator_only(
+    world: MeetingWorld,
+) -> None:
+    member = world.partnership.members.exclude(organisation=None).first()
+    assert member is not None
+    url = reverse(
+        "partnerships:partnership_member_change",
+        kwargs={"slug": world.partnership.slug, "pk": member.pk},
+    )
+    data = {"standing": "responsible", "representative": "Sam Lee", "representative_role": "Lead"}
+
+    assert client_for(world.users["analyst"]).post(url, data).status_code == 403
+    refused = client_for(world.users["admin"]).post(url, {**data, "standing": "boss"})
+    member.refresh_from_db()
+    assert refused.status_code == 200
+    assert "Select a valid choice" in refused.content.decode()
+    assert member.representative != "Sam Lee"
+
+    saved = client_for(world.users["admin"]).post(url, data)
+    member.refresh_from_db()
+    assert saved.status_code == 302
+    assert (member.standing, member.representative, member.representative_role) == (
+        "responsible",
+        "Sam Lee",
+        "Lead",
+    )
+    listed = client_for(world.users["admin"]).get(
+        reverse("partnerships:partnership_members", kwargs={"slug": world.partnership.slug})
+    )
+    assert "Sam Lee, Lead" in listed.content.decode()
+
+
 def _meeting_data(world: MeetingWorld, **more: Any) -> dict[str, Any]:
     return {
         "group": world.strategy.pk,

@@ -315,6 +315,7 @@ ACCESS = {
     "partnerships:partnership_edit": "partnership set up",
     "partnerships:partnership_members": "partnership set up",
     "partnerships:partnership_member_remove": "partnership set up by POST",
+    "partnerships:partnership_member_change": "partnership set up",
     "partnerships:partnership_groups": "partnership set up",
     "partnerships:meeting_schedule": "partnership plan",
     "partnerships:meeting_detail": "partnership",

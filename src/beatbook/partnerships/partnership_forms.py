@@ -89,6 +89,16 @@ class MemberForm(forms.Form):
         field.queryset = organisations.order_by("name")
 
 
+class MemberChangeForm(forms.Form):
+    """A member's standing and named representative (which organisation it is stays)."""
+
+    standing = forms.ChoiceField(label="How it takes part", choices=MemberStanding.choices)
+    representative = forms.CharField(label="Named representative", max_length=120, required=False)
+    representative_role = forms.CharField(
+        label="Representative's role", max_length=120, required=False
+    )
+
+
 class GroupForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of group",

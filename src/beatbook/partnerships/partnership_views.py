@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
@@ -28,7 +28,12 @@ from beatbook.partnerships import meeting_services, partnership_services, select
 from beatbook.partnerships.meeting_forms import ActionForm
 from beatbook.partnerships.models import Action, Meeting, Partnership, PartnershipMember
 from beatbook.partnerships.partnership_areas import partnership_area
-from beatbook.partnerships.partnership_forms import GroupForm, MemberForm, PartnershipForm
+from beatbook.partnerships.partnership_forms import (
+    GroupForm,
+    MemberChangeForm,
+    MemberForm,
+    PartnershipForm,
+)
 from beatbook.places.models import Force
 
 STAFF = "staff/partnerships/"
@@ -245,6 +250,30 @@ def partnership_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_required
+def partnership_member_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    found = _set_up_partnership(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    member = get_object_or_404(PartnershipMember, partnership=found, pk=pk)
+    initial = {
+        "standing": member.standing,
+        "representative": member.representative,
+        "representative_role": member.representative_role,
+    }
+    form = MemberChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnership_services.partnership_member_update(member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{member.display_name}'s details are saved.")
+            return redirect("partnerships:partnership_members", slug=found.slug)
+    context = {"partnership": found, "member": member, "form": form}
+    return show(request, "partnerships/partnership_member_change.html", context)
+
+
+@staff_required
 def partnership_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found = _set_up_partnership(request, slug)
     if isinstance(found, HttpResponse):
@@ -351,6 +380,11 @@ URLS: list[URLPattern] = [
         f"{STAFF}<slug:slug>/members/<int:pk>/remove/",
         partnership_member_remove,
         name="partnership_member_remove",
+    ),
+    path(
+        f"{STAFF}<slug:slug>/members/<int:pk>/change/",
+        partnership_member_change,
+        name="partnership_member_change",
     ),
     path(f"{STAFF}<slug:slug>/groups/", partnership_groups, name="partnership_groups"),
 ]
