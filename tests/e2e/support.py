@@ -17,7 +17,10 @@ from beatbook.demo.loader import demo_data_load
 from beatbook.demo.people import demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.sample_operations import demo_operations_refresh
 from beatbook.demo.sample_partnership import demo_partnership_ensure
-from beatbook.demo.sample_partnership_plan import demo_partnership_plan_ensure
+from beatbook.demo.sample_partnership_plan import (
+    demo_partnership_assessment_ensure,
+    demo_partnership_plan_ensure,
+)
 from beatbook.demo.sample_questions import demo_questions_refresh
 from beatbook.demo.sample_tasking import demo_tasking_refresh
 from beatbook.demo.sample_tasking_work import demo_tasking_requests_refresh
@@ -105,5 +108,6 @@ def demo_site_make(*, password_file: Path) -> Any:
     demo_questions_refresh(force_id=FORCE_ID)
     demo_organisations_ensure()
     partnership = demo_partnership_ensure()
-    demo_partnership_plan_ensure(partnership.partnership)
+    assessment = demo_partnership_assessment_ensure(partnership.partnership)
+    demo_partnership_plan_ensure(partnership.partnership, assessment=assessment)
     return demo_admin_ensure(password_file=password_file)

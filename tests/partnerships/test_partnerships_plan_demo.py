@@ -97,3 +97,30 @@ def test_without_a_whole_year_of_data_the_plan_has_no_measures() -> None:
 
     assert not Measure.objects.filter(objective__priority__plan=plan).exists()
     assert plan.priorities.count() == 5
+
+
+def test_the_demo_keeps_an_assessment_once_per_data_version_and_makes_the_plan_from_it(
+    world: StrategyWorld,
+) -> None:
+    from beatbook.demo.sample_partnership_plan import demo_partnership_assessment_ensure
+
+    kept = demo_partnership_assessment_ensure(world.partnership)
+    assert kept is not None
+    assert kept.year == 2025
+    assert kept.summary["categories"]["all-crime"]["count"] > 0
+    # The same data: the same assessment, not another.
+    assert demo_partnership_assessment_ensure(world.partnership) == kept
+    assert world.partnership.assessments.count() == 1
+
+    plan = demo_partnership_plan_ensure(world.partnership, assessment=kept)
+    plan.refresh_from_db()
+    assert plan.assessment == kept
+
+
+def test_without_data_the_demo_keeps_no_assessment() -> None:
+    from beatbook.demo.sample_partnership_plan import demo_partnership_assessment_ensure
+
+    world = build_strategy_world(months=[])
+
+    assert demo_partnership_assessment_ensure(world.partnership) is None
+    assert not world.partnership.assessments.exists()

@@ -21,9 +21,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from beatbook.accounts.models import Organisation, OrganisationKind
+from beatbook.partnerships.assessment_data import (
+    AssessmentError,
+    assessment_data_version,
+    assessment_partnership_area,
+)
+from beatbook.partnerships.assessment_records import assessment_latest_year, assessment_store
 from beatbook.partnerships.models import (
     Action,
     ActionStatus,
+    Assessment,
     Direction,
     Objective,
     Partnership,
@@ -301,9 +308,31 @@ def demo_partnership_plan_forget(partnership: Partnership) -> None:
     PartnershipPlan.objects.filter(partnership=partnership, sample=True).delete()
 
 
+def demo_partnership_assessment_ensure(partnership: Partnership) -> Assessment | None:
+    """The partnership's kept assessment of the latest year held, made once for each version of
+    the data (as an analyst keeps one); None when no year of its area's data is held."""
+    try:
+        area = assessment_partnership_area(partnership=partnership)
+    except AssessmentError:
+        return None
+    year = assessment_latest_year(area=area)
+    if year is None:
+        return None
+    kept = partnership.assessments.filter(year=year).order_by("-created_at").first()
+    try:
+        if kept is None or kept.data_version != assessment_data_version(area=area, year=year):
+            kept = assessment_store(partnership=partnership, year=year, user=None)
+    except AssessmentError:
+        return None
+    return kept
+
+
 @transaction.atomic
-def demo_partnership_plan_ensure(partnership: Partnership) -> PartnershipPlan:
-    """The partnership's published sample plan for 2026 to 2028, made again from scratch."""
+def demo_partnership_plan_ensure(
+    partnership: Partnership, *, assessment: Assessment | None = None
+) -> PartnershipPlan:
+    """The partnership's published sample plan for 2026 to 2028, made again from scratch (from
+    ``assessment``, when given, as the partnership's needs assessment)."""
     demo_partnership_plan_forget(partnership)
     plan = plan_create(
         partnership=partnership,
@@ -316,7 +345,7 @@ def demo_partnership_plan_ensure(partnership: Partnership) -> PartnershipPlan:
             "assessment. Each measure is computed from police.uk's crime data for the city.",
         ),
     )
-    PartnershipPlan.objects.filter(pk=plan.pk).update(sample=True)
+    PartnershipPlan.objects.filter(pk=plan.pk).update(sample=True, assessment=assessment)
     owners = action_owners(partnership=partnership)
     year = _baseline_year(partnership)
     for sample in PRIORITIES:

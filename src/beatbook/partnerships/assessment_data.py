@@ -181,6 +181,15 @@ def assessment_make(*, area: AssessmentArea, year: int) -> AssessmentData:
     )
 
 
+def assessment_data_version(*, area: AssessmentArea, year: int) -> str:
+    """The data version an assessment of ``area`` for ``year`` would carry, without making it:
+    whether a kept one is still the one the data gives."""
+    months = month_range(f"{year - 1}-01", f"{year}-12")
+    forces, _ = _forces_and_months(area, months, year)
+    sources = _sources(forces, _forces_holding(months), months, year)
+    return _version(sources, harm_weights().version)
+
+
 def _forces_and_months(
     area: AssessmentArea, months: list[str], year: int
 ) -> tuple[list[str], list[str]]:

@@ -28,7 +28,10 @@ from beatbook.demo.loader import DemoLoadError, demo_data_load
 from beatbook.demo.people import DemoAdmin, demo_admin_ensure, demo_organisations_ensure
 from beatbook.demo.sample_operations import demo_operations_fresh, demo_operations_refresh
 from beatbook.demo.sample_partnership import demo_partnership_ensure
-from beatbook.demo.sample_partnership_plan import demo_partnership_plan_ensure
+from beatbook.demo.sample_partnership_plan import (
+    demo_partnership_assessment_ensure,
+    demo_partnership_plan_ensure,
+)
 from beatbook.demo.sample_questions import demo_questions_fresh, demo_questions_refresh
 from beatbook.demo.sample_tasking import demo_tasking_fresh, demo_tasking_refresh
 from beatbook.demo.sample_tasking_work import (
@@ -119,7 +122,8 @@ class Command(ServeCommand):
         """The Stoke-on-Trent Safer City Partnership: its meetings and actions are dated from
         today and its plan's measures computed from the data, so both are made on every start."""
         partnership = demo_partnership_ensure()
-        plan = demo_partnership_plan_ensure(partnership.partnership)
+        assessment = demo_partnership_assessment_ensure(partnership.partnership)
+        plan = demo_partnership_plan_ensure(partnership.partnership, assessment=assessment)
         self.stdout.write(
             f"Made the {partnership.partnership.name}: {partnership.meetings} meetings, "
             f"{partnership.actions} actions from meetings, and its plan {plan.title!r}."
