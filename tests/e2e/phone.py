@@ -37,7 +37,7 @@ PAGE_LINKS = """samples => {
     const key = Object.keys(samples).find(k => name.toLowerCase().includes(k));
     return key ? samples[key] : samples[""];
   };
-  const links = [...document.querySelectorAll("a[href]")].map(a => a.href);
+  const links = [...document.querySelectorAll("a[href]:not([download])")].map(a => a.href);
   const forms = [...document.querySelectorAll("form")]
     .filter(f => (f.getAttribute("method") || "get").toLowerCase() === "get")
     .map(f => {

@@ -264,8 +264,8 @@ def hotspot_svg(result: AssessmentResult) -> str:
         x = (row.x - x0) * scale + size / 2
         y = MAP_SIZE - (row.y - y0) * scale - size / 2
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#d4351c"/>'
-            f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="11" text-anchor="middle" '
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="10" fill="#d4351c"/>'
+            f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="12" text-anchor="middle" '
             f'fill="#ffffff" font-family="sans-serif">{rank}</text>'
         )
     parts.append("</svg>")
