@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from beatbook.analysis.harm import load_harm_weights
+from beatbook.common.policeuk import CRIME_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("BEATBOOK_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -38,22 +39,6 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 GOAL_SECONDS = 30.0
 AREA, YEAR = "Stoke-on-Trent", 2025
 ZIPS = ("staffordshire-2025.zip", "cheshire-2025.zip")
-SLUGS = {
-    "Anti-social behaviour": "anti-social-behaviour",
-    "Bicycle theft": "bicycle-theft",
-    "Burglary": "burglary",
-    "Criminal damage and arson": "criminal-damage-arson",
-    "Drugs": "drugs",
-    "Other crime": "other-crime",
-    "Other theft": "other-theft",
-    "Possession of weapons": "possession-of-weapons",
-    "Public order": "public-order",
-    "Robbery": "robbery",
-    "Shoplifting": "shoplifting",
-    "Theft from the person": "theft-from-the-person",
-    "Vehicle crime": "vehicle-crime",
-    "Violence and sexual offences": "violent-crime",
-}
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -87,7 +72,7 @@ def _baseline() -> float:
                 if member.endswith("-street.csv"):
                     frames.append(pd.read_csv(archive.open(member)))
     crimes = pd.concat(frames, ignore_index=True)
-    crimes["slug"] = crimes["Crime type"].map(SLUGS)
+    crimes["slug"] = crimes["Crime type"].map(CRIME_TYPES)
     crimes["authority"] = crimes["LSOA name"].str.extract(r"^(.+) \d{3}[A-Z]$")[0]
     people = pd.read_csv(SHARED / "geography" / "lsoa-2021-population.csv", dtype=str)
     people = people.dropna(subset=["LSOA21CD", "Population"])

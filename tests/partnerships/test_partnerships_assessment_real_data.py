@@ -22,6 +22,7 @@ from django.db import transaction
 from scipy import stats
 
 from beatbook.analysis.harm import load_harm_weights
+from beatbook.common.policeuk import CRIME_TYPES
 from beatbook.opendata.services import ingest_paths
 from beatbook.partnerships.assessment_data import (
     AssessmentData,
@@ -38,22 +39,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 CHESHIRE = ("Cheshire East", "Cheshire West and Chester", "Warrington", "Halton")
 MERSEYSIDE = ("Liverpool", "Knowsley", "Sefton", "St. Helens", "Wirral")
 ZIPS = ("staffordshire-2025.zip", "cheshire-2025.zip", "merseyside-2018-2021.zip")
-CATEGORY_SLUGS = {
-    "Anti-social behaviour": "anti-social-behaviour",
-    "Bicycle theft": "bicycle-theft",
-    "Burglary": "burglary",
-    "Criminal damage and arson": "criminal-damage-arson",
-    "Drugs": "drugs",
-    "Other crime": "other-crime",
-    "Other theft": "other-theft",
-    "Possession of weapons": "possession-of-weapons",
-    "Public order": "public-order",
-    "Robbery": "robbery",
-    "Shoplifting": "shoplifting",
-    "Theft from the person": "theft-from-the-person",
-    "Vehicle crime": "vehicle-crime",
-    "Violence and sexual offences": "violent-crime",
-}
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +81,7 @@ def population(shared_data: Path) -> pd.DataFrame:
 
 def _counts(raw: pd.DataFrame, authority: str, months: list[str]) -> dict[str, int]:
     rows = raw[raw["LSOA name"].str.startswith(f"{authority} ") & raw["Month"].isin(months)]
-    counts = rows["Crime type"].map(CATEGORY_SLUGS).value_counts()
+    counts = rows["Crime type"].map(CRIME_TYPES).value_counts()
     return {str(k): int(v) for k, v in counts.items()}
 
 
