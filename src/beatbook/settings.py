@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "beatbook.policeapi",
     "beatbook.insights",
     "beatbook.tasking",
+    "beatbook.surveys",
     "beatbook.partnerships",
     "beatbook.residents",
     "beatbook.workspace",

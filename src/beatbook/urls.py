@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("beatbook.workspace.urls")),
     path("", include("beatbook.insights.urls")),
     path("", include("beatbook.tasking.urls")),
+    path("", include("beatbook.surveys.urls")),
     path("", include("beatbook.partnerships.urls")),
     path("", include("beatbook.site.urls")),
 ]
