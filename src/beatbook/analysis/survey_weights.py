@@ -234,7 +234,14 @@ def _area_weights(
         "age_band": _reachable(area.name, "aged", area.ages, set(ages), notes),
         "sex": _reachable(area.name, "of sex", area.sexes, set(sexes), notes),
     }
-    frame = pd.DataFrame({"age_band": ages, "sex": sexes})
+    # Categorical columns from the start: weightipy makes them so anyway, and building them
+    # from the object arrays skips pandas's string conversion, a third of the raking's time.
+    frame = pd.DataFrame(
+        {
+            "age_band": pd.Categorical(ages, categories=list(targets["age_band"])),
+            "sex": pd.Categorical(sexes, categories=list(targets["sex"])),
+        }
+    )
     raked = weight(frame, scheme_from_dict(targets, name="area")).to_numpy(dtype=float)
     gap = _margin_gap(frame, raked, targets)
     if gap > MARGIN_TOLERANCE:
@@ -269,7 +276,7 @@ def _margin_gap(
     gap = 0.0
     for column, target in targets.items():
         codes = list(target)
-        positions = pd.Index(codes).get_indexer(frame[column].to_numpy())
+        positions = frame[column].cat.codes.to_numpy()
         reached = np.bincount(positions, weights=raked, minlength=len(codes)) / raked.sum()
         wanted = np.array([target[code] for code in codes]) / sum(target.values())
         gap = max(gap, float(np.abs(reached - wanted).max()))
