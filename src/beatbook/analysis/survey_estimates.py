@@ -464,12 +464,24 @@ def responses_check(responses: pd.DataFrame, margins: pd.DataFrame) -> list[str]
 
 
 def answers_long(responses: pd.DataFrame, questions: list[str]) -> pd.DataFrame:
-    """Wide answers (codes separated by ";" in a cell) as one row per answer chosen."""
-    cells = responses[["respondent_id", *questions]].melt(
-        id_vars="respondent_id", var_name="question", value_name="answer"
+    """Wide answers (codes separated by ";" in a cell) as one row per answer chosen, question by
+    question in the columns' order."""
+    who: list[int] = []
+    asked: list[str] = []
+    chosen: list[str] = []
+    for question in questions:
+        # A loop over plain Python strings: pandas's string methods (split, explode, strip) on
+        # its Arrow-backed strings took twice as long on a survey's 600,000 cells.
+        for position, cell in enumerate(responses[question].to_numpy(dtype=object)):
+            if not isinstance(cell, str):
+                continue
+            for code in cell.split(SEPARATOR) if SEPARATOR in cell else (cell,):
+                code = code.strip()
+                if code:
+                    who.append(position)
+                    asked.append(question)
+                    chosen.append(code)
+    ids = responses["respondent_id"].to_numpy(dtype=object)
+    return pd.DataFrame(
+        {"respondent_id": ids[np.asarray(who, dtype=np.int64)], "question": asked, "answer": chosen}
     )
-    cells = cells[~blank(cells["answer"])]
-    cells["answer"] = cells["answer"].astype(str).str.split(SEPARATOR)
-    long = cells.explode("answer")
-    long["answer"] = long["answer"].str.strip()
-    return long[long["answer"] != ""].reset_index(drop=True)
