@@ -9,8 +9,8 @@ on wide responses and population margins. Weights come from ``analysis.survey_we
 Answers are in long form: ``respondent_id``, ``question``, ``answer``, one row per answer chosen
 (a multiple-choice or rank answer gives several rows; a ``rank`` column, if any, is not used).
 
-Why these intervals (docs/adr has the full reasoning): raking makes the weights unequal, which
-widens the uncertainty of a weighted share. Kish's design effect for unequal weights gives an
+Why these intervals (the issue's ADR is to record it too): raking makes the weights unequal,
+which widens the uncertainty of a weighted share. Kish's design effect for unequal weights gives an
 effective sample size, (sum w)^2 / sum w^2 over those who answered the question in the area; a
 Wilson score interval on the weighted share with that effective size, like Korn and Graubard's
 (1998) effective-n intervals, stays inside 0 to 1, behaves near 0% and 100% and needs no
