@@ -3,7 +3,9 @@
 ``beatbook ingest FILE``, ``beatbook locate ST4 1AA``, ``beatbook demo``, ``beatbook serve``...
 Commands that load data create the database schema first, so they work on an empty database.
 ``beatbook plan`` (a patrol plan from a file, ``planning.patrol_command``) needs no database
-and no settings: it runs before Django is set up.
+and no settings: it runs before Django is set up. ``beatbook survey-estimate`` (estimates from a
+responses CSV and a margins CSV, ``surveys``) reads settings but no database, so it is not one
+of the data commands and runs without creating the schema.
 """
 
 from __future__ import annotations

@@ -284,6 +284,12 @@ CONTENT_SECURITY_POLICY = {
 # Analysis: a local harm-weights table (CSV, shaped like the packaged one) in its place.
 HARM_WEIGHTS_FILE = env_str("HARM_WEIGHTS_FILE", "")
 
+# Perception surveys (issue 17): a share is not published when fewer than SUPPRESS_BELOW people
+# in the area answered the question, and is flagged as small when the effective sample size
+# (Kish's, after weighting) is below FLAG_BELOW.
+SURVEY_SUPPRESS_BELOW = env_int("BEATBOOK_SURVEY_SUPPRESS_BELOW", 30, minimum=1)
+SURVEY_FLAG_BELOW = env_int("BEATBOOK_SURVEY_FLAG_BELOW", 100, minimum=1)
+
 # Tasking's patrol plans (issue 15): the planner's rules and the fairness caps a plan is made
 # with (docs/configuration.md says what each does).
 PATROL_PLACES = env_int("BEATBOOK_PATROL_PLACES", 200, minimum=1)
