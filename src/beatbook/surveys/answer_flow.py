@@ -16,7 +16,7 @@ having missed one.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -282,7 +282,7 @@ def postcode_place(*, survey: Survey, postcode: str) -> Place:
         ) from None
     neighbourhood = located.neighbourhood if located is not None else None
     if neighbourhood is None or neighbourhood.pk not in {hood.pk for hood in area}:
-        names = _names(hood.name for hood in area)
+        names = names_joined(hood.name for hood in area)
         raise PostcodeError(
             f"That postcode is outside the area this survey covers ({names}). "
             "Check it, or skip this question"
@@ -291,7 +291,8 @@ def postcode_place(*, survey: Survey, postcode: str) -> Place:
     return Place(neighbourhood=neighbourhood, lsoa_code=lsoa)
 
 
-def _names(names: Any) -> str:
+def names_joined(names: Iterable[str]) -> str:
+    """ "Longton and Meir"; a long list cut to its first three ("A, B, C and 9 more")."""
     listed = list(names)
     if len(listed) > 3:
         return f"{', '.join(listed[:3])} and {len(listed) - 3} more"

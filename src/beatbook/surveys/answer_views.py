@@ -72,6 +72,11 @@ def _sent(request: HttpRequest, survey: Survey) -> HttpResponse:
 # --- Starting ------------------------------------------------------------------------------
 
 
+def _paragraphs(text: str) -> list[str]:
+    """Staff's text as paragraphs, each drawn in the page's own paragraph style."""
+    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
 def _start_page(
     request: HttpRequest, survey: Survey, wave: Wave, form: StartForm, invited: bool
 ) -> HttpResponse:
@@ -84,6 +89,8 @@ def _start_page(
     context = {
         "survey": survey,
         "wave": wave,
+        "purpose": _paragraphs(survey.purpose),
+        "privacy_notice": _paragraphs(survey.privacy_notice),
         "form": form,
         "errors": error_links(form),
         "honeypot_field": HONEYPOT_FIELD,
@@ -212,7 +219,9 @@ def _step_page(request: HttpRequest, state: Flow, step: flow.Step, form: StepFor
         "action": step.url(state.survey, change=change),
         "skippable": not step.required,
         "text_max": TEXT_MAX,
-        "area": ", ".join(hood.name for hood in survey_neighbourhoods(survey=state.survey)),
+        "area": flow.names_joined(
+            survey_neighbourhoods(survey=state.survey).values_list("name", flat=True)
+        ),
     }
     return render(request, "surveys/answer_step.html", context)
 
