@@ -135,7 +135,12 @@ def step_before(steps: Sequence[Step], step: Step) -> Step | None:
 
 def progress_get(session: SessionBase, survey: Survey) -> Progress | None:
     held = session.get(PROGRESS_KEY, {}).get(str(survey.pk))
-    return Progress(**held) if held else None
+    if not held:
+        return None
+    try:
+        return Progress(**held)
+    except TypeError:  # kept by an older release in another shape: start afresh
+        return None
 
 
 def progress_save(session: SessionBase, survey: Survey, progress: Progress) -> None:
