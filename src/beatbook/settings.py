@@ -314,6 +314,14 @@ if not PATROL_REPEAT_VALUES or any(v < 0 for v in PATROL_REPEAT_VALUES):
         "BEATBOOK_PATROL_REPEAT_VALUES must be one or more numbers of 0 or more"
     )
 
+# Surveys (issue 17): how many answer sets one address may send by open link (a leaky bucket,
+# ``survey:<address>``): this many at once, then this many more an hour. Invitation links are
+# not limited (each answers once).
+SURVEY_RATE_PER_HOUR = env_float("BEATBOOK_SURVEY_RATE_PER_HOUR", 10.0)
+SURVEY_RATE_BURST = env_int("BEATBOOK_SURVEY_RATE_BURST", 10, minimum=1)
+if SURVEY_RATE_PER_HOUR <= 0:
+    raise ImproperlyConfigured("BEATBOOK_SURVEY_RATE_PER_HOUR must be more than 0")
+
 # The open API (police.uk-compatible, under /api/).
 API_AREA_LIMIT = env_int("API_AREA_LIMIT", 10_000, minimum=1)
 API_RATE_LIMIT_ENABLED = env_bool("API_RATE_LIMIT_ENABLED", True)

@@ -32,6 +32,12 @@ from beatbook.places.models import Neighbourhood
 from beatbook.places.spatial import forget_cached_indexes
 from beatbook.policeapi.api import api
 from beatbook.policeapi.cache import RESPONSES
+from beatbook.surveys.survey_services import (
+    question_from_bank_add,
+    survey_create,
+    wave_create,
+    wave_open,
+)
 from beatbook.teams import services as teams
 from beatbook.teams.models import Event
 from beatbook.ui.templatetags.beatbook_ui import when
@@ -48,6 +54,7 @@ PAGE = f"/neighbourhoods/{FORCE}/{HOOD}/"
 # A point inside Longton's middle LSOA, and a ring around the whole neighbourhood.
 LAT, LNG = 52.990, -2.132
 POLY = "52.985,-2.145:52.985,-2.119:52.995,-2.119:52.995,-2.145"
+SURVEY = "/surveys/longton-perceptions/"
 
 
 @dataclass
@@ -198,6 +205,14 @@ FILLERS: dict[str, Filler] = {
         _get("/partnerships/stoke-on-trent/plan.pdf"),
         _get("/partnerships/unpublished/plan.pdf", 404),
     ],
+    # Answering a survey (issue 17): its start page, an unknown survey and invitation; the
+    # question pages send anyone who has not started back to the start page.
+    "survey_start": lambda p: [_get(SURVEY), _get("/surveys/no-such-survey/", 404)],
+    "survey_invitation": lambda p: [_get("/surveys/i/not-an-invitation/", 404)],
+    "survey_question": lambda p: [_get(SURVEY + "questions/safe-after-dark/", 302)],
+    "survey_about_you": lambda p: [_get(SURVEY + "about-you/postcode/", 302)],
+    "survey_check": lambda p: [_get(SURVEY + "check/", 302)],
+    "survey_sent": lambda p: [_get(SURVEY + "sent/", 302)],
 }
 
 
@@ -301,6 +316,7 @@ def _publish(first_day: date, django_capture_on_commit_callbacks: Any) -> Publis
             email="pat@example.org",
         )
     _partnerships()
+    _survey(world)
     return Published(world=world, event=event, question=question)
 
 
@@ -319,6 +335,21 @@ def _partnerships() -> None:
     )
     PlanPriority.objects.create(plan=plan, title="Violent crime")
     Partnership.objects.create(name="Not yet published", slug="unpublished")
+
+
+def _survey(world: OperationsWorld) -> None:
+    """A survey of Longton with a wave open for answers."""
+    survey = survey_create(
+        force=world.longton.force,
+        title="Longton Perceptions Survey",
+        purpose="How safe you feel.",
+        privacy_notice="We keep your answers for two years.",
+        neighbourhoods=[world.longton],
+        slug="longton-perceptions",
+    )
+    question_from_bank_add(survey=survey, key="safe-after-dark")
+    today = timezone.localdate()
+    wave_open(wave=wave_create(survey=survey, name="Now", opens_on=today, closes_on=today))
 
 
 # Days from today to the week's first day; the enforcement is on its fourth day, 5am to 9am.
