@@ -22,7 +22,7 @@ class MarginUploadForm(forms.Form):
     )
     source = forms.CharField(
         label="Where the figures come from (optional)",
-        help_text="For example, ONS Census 2021, table TS007A, added up to neighbourhoods.",
+        help_text="For example, ONS Census 2021 (RM200), by LSOA, added up to neighbourhoods.",
         max_length=200,
         required=False,
     )

@@ -8,8 +8,9 @@ problem is listed with the rows it is on, and margins that leave out a neighbour
 area, or a cell of one, are refused, because answers from there could not be weighted.
 
 Beatbook holds no population by age and sex (only LSOA totals), so it never makes these figures
-up: ``margin_template_csv`` lists every cell to fill in from the census (ONS Census 2021 table
-TS007A, age by five-year bands and sex, by LSOA, added up to neighbourhoods).
+up: ``margin_template_csv`` lists every cell to fill in from the census (ONS Census 2021 usual
+residents by sex and age for each LSOA, e.g. table RM200, added up into the age bands and the
+neighbourhoods; TS007A has the five-year age bands but not sex).
 """
 
 from __future__ import annotations
