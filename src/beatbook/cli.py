@@ -37,6 +37,7 @@ _DATA_COMMANDS = {
     "backtest",
     "evaluate",
     "assess",
+    "survey_margins",
 }
 
 

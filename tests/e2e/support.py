@@ -22,6 +22,7 @@ from beatbook.demo.sample_partnership_plan import (
     demo_partnership_plan_ensure,
 )
 from beatbook.demo.sample_questions import demo_questions_refresh
+from beatbook.demo.sample_surveys import demo_surveys_refresh
 from beatbook.demo.sample_tasking import demo_tasking_refresh
 from beatbook.demo.sample_tasking_work import demo_tasking_requests_refresh
 from beatbook.demo.sample_teams import demo_teams_refresh
@@ -95,9 +96,9 @@ def contact_log_empty() -> None:
 
 def demo_site_make(*, password_file: Path) -> Any:
     """What ``beatbook demo`` makes: its data, sample teams, operations, the tasking team and
-    its requests, questions and organisations, the partnership and its plan, and its
-    administrator (returned, with
-    ``password`` set to what was written to password_file)."""
+    its requests, questions, the perceptions survey, organisations, the partnership and its
+    plan, and its administrator (returned, with ``password`` set to what was written to
+    password_file)."""
     demo_data_load()
     demo_teams_refresh(force_id=FORCE_ID)
     demo_operations_refresh(force_id=FORCE_ID, crewe_lsoas=CREWE_WEST_LSOAS)
@@ -106,6 +107,7 @@ def demo_site_make(*, password_file: Path) -> Any:
     # minute) and which the demo makes in its background worker.
     demo_tasking_requests_refresh(force_id=FORCE_ID)
     demo_questions_refresh(force_id=FORCE_ID)
+    demo_surveys_refresh(force_id=FORCE_ID)
     demo_organisations_ensure()
     partnership = demo_partnership_ensure()
     assessment = demo_partnership_assessment_ensure(partnership.partnership)

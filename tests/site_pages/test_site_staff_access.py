@@ -60,6 +60,8 @@ from beatbook.partnerships.models import (
     PlanPriority,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
+from beatbook.surveys.models import Survey
+from beatbook.surveys.survey_services import survey_create
 from beatbook.tasking import resources as tasking_resources
 from beatbook.tasking import rosters
 from beatbook.tasking.models import (
@@ -215,6 +217,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     # tests/partnerships/test_partnerships_plan_pages.py checks each role of a member.
     "partnership strategy": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 200},
     "partnership strategy by POST": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 405},
+    # A survey's staff pages (issue 17): everyone with a role in its force reads them; loading
+    # its margins is for those who run it (the analyst here; tests/surveys checks the 403s).
+    "survey": {**EVERY_STAFF, OTHER_FORCE: 404},
 }
 ACCESS = {
     "staff": "list",
@@ -340,6 +345,8 @@ ACCESS = {
     "partnerships:assessment_any": "list",
     "partnerships:assessment_list": "partnership",
     "partnerships:assessment_detail": "partnership",
+    "survey_margins": "survey",
+    "survey_margins_template": "survey",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -365,6 +372,7 @@ class World:
     approved_request: TaskingRequest | None = None
     partnership: PartnershipRows | None = None
     partnership_plan: PartnershipPlan | None = None
+    survey: Survey | None = None
 
 
 @dataclass(frozen=True)
@@ -476,6 +484,13 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     world.approved_request, world.tasking_visit = _tasking_visit(world.users[OFFICER], longton)
     world.partnership = _partnership(police, council)
     world.partnership_plan = _partnership_plan()
+    world.survey = survey_create(
+        force=staffs,
+        title="Perceptions Survey",
+        purpose="How safe you feel.",
+        privacy_notice="We keep your answers for two years.",
+        neighbourhoods=[longton],
+    )
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -819,6 +834,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
         "officer_pk": str(world.patrol_plan.visits.get().officer_id) if world.patrol_plan else "",
         "slug": world.partnership.partnership.slug if world.partnership else "",
         **_partnership_arguments(world.partnership_plan, route),
+        **_survey_arguments(world.survey, route),
     }
     return values[name]
 
@@ -838,6 +854,13 @@ def _partnership_arguments(plan: PartnershipPlan | None, route: str) -> dict[str
         "action_pk": str(Action.objects.get(objective__priority__plan=plan).pk),
         "measure_pk": str(measure.pk),
     }
+
+
+def _survey_arguments(survey: Survey | None, route: str) -> dict[str, str]:
+    """The survey's slug for the survey routes (``slug`` names a partnership elsewhere)."""
+    if survey is None or not route.startswith("staff/surveys/"):
+        return {}
+    return {"slug": survey.slug}
 
 
 def _url(world: World, route: str, model_admin: Any) -> str:

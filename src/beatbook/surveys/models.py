@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from beatbook.core.models import TimestampedModel
 from beatbook.places.models import Force, Neighbourhood
@@ -196,6 +197,8 @@ class Margin(models.Model):
     sex = models.CharField(max_length=8, choices=SEXES)
     population = models.PositiveIntegerField()
     source = models.CharField(max_length=200, blank=True, help_text="Where the figures came from.")
+    # A load replaces a survey's margins whole, so every margin of a survey shares this time.
+    loaded_at = models.DateTimeField(default=timezone.now, help_text="When they were loaded.")
 
     class Meta:
         ordering = ["survey", "neighbourhood", "age_band", "sex"]

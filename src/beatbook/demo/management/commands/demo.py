@@ -33,6 +33,7 @@ from beatbook.demo.sample_partnership_plan import (
     demo_partnership_plan_ensure,
 )
 from beatbook.demo.sample_questions import demo_questions_fresh, demo_questions_refresh
+from beatbook.demo.sample_surveys import demo_surveys_fresh, demo_surveys_refresh
 from beatbook.demo.sample_tasking import demo_tasking_fresh, demo_tasking_refresh
 from beatbook.demo.sample_tasking_work import (
     demo_tasking_plans_fresh,
@@ -112,6 +113,10 @@ class Command(ServeCommand):
         if not demo_questions_fresh(force_id=FORCE_ID):
             made = demo_questions_refresh(force_id=FORCE_ID)
             self.stdout.write(f"Made {made} sample residents' questions.")
+        # The perceptions survey's waves are dated from today, and one of its waves links to a
+        # sample priority: remade after the priorities, on the first start of each day.
+        if not demo_surveys_fresh(force_id=FORCE_ID):
+            self.stdout.write(str(demo_surveys_refresh(force_id=FORCE_ID)))
         demo_organisations_ensure()
         self.partnership_make()
         admin = demo_admin_ensure(password_file=demo_password_path())
