@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import RestrictedError
 
 from beatbook.surveys.models import Answer, Invitation, Question, Response
 from beatbook.surveys.response_services import (
@@ -126,3 +127,15 @@ def test_opening_a_wave_locks_its_questions_but_new_ones_may_be_added() -> None:
     assert not world.wave.questions.filter(pk=added.pk).exists()
     with pytest.raises(SurveyError, match="already asks"):
         question_from_bank_add(survey=world.survey, key="good-job")
+
+
+def test_a_survey_with_answers_can_be_deleted_but_an_answered_question_alone_cannot() -> None:
+    world = survey_world_make()
+    response_record(wave=world.wave, answer_set=_good(world), submitted_on=DAY)
+    asked = Question.objects.get(survey=world.survey, code="safe-after-dark")
+    with pytest.raises(RestrictedError):
+        asked.delete()
+    assert Answer.objects.filter(question=asked).exists()
+    world.survey.delete()
+    assert not Response.objects.exists()
+    assert not Answer.objects.exists()

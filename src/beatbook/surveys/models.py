@@ -174,7 +174,7 @@ class Wave(TimestampedModel):
 
 class WaveQuestion(models.Model):
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE)
-    question = models.ForeignKey(Question, on_delete=models.PROTECT)
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -283,9 +283,9 @@ class Response(models.Model):
 
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
     option = models.ForeignKey(
-        Option, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
+        Option, null=True, blank=True, on_delete=models.RESTRICT, related_name="answers"
     )
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
