@@ -293,6 +293,11 @@ PATROL_VISIT_MINUTES = env_int("BEATBOOK_PATROL_VISIT_MINUTES", 15, minimum=1)
 PATROL_MIN_GAP_MINUTES = env_int("BEATBOOK_PATROL_MIN_GAP_MINUTES", 60, minimum=0)
 PATROL_SPEED_KMH = env_float("BEATBOOK_PATROL_SPEED_KMH", 20.0)
 PATROL_TIME_LIMIT = env_int("BEATBOOK_PATROL_TIME_LIMIT", 10, minimum=1)
+
+# Perception surveys (issue 17): a figure resting on fewer answers than SUPPRESS_BELOW is not
+# shown; one whose effective sample is below FLAG_BELOW is flagged as a small sample.
+SURVEY_SUPPRESS_BELOW = env_int("BEATBOOK_SURVEY_SUPPRESS_BELOW", 10, minimum=1)
+SURVEY_FLAG_BELOW = env_int("BEATBOOK_SURVEY_FLAG_BELOW", 30, minimum=1)
 try:
     PATROL_REPEAT_VALUES = tuple(
         float(v) for v in env_list("BEATBOOK_PATROL_REPEAT_VALUES", ["1", "0.5", "0.25"])
