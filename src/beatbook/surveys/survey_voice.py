@@ -166,6 +166,8 @@ def _latest_closed(neighbourhoods: Sequence[Neighbourhood]) -> list[tuple[Wave, 
     latest: dict[int, Wave] = {}
     for wave in waves:
         latest.setdefault(wave.survey_id, wave)
+    if not latest:
+        return []
     named: dict[int, set[int]] = {}
     links = Survey.neighbourhoods.through.objects.filter(survey_id__in=list(latest))
     for survey_id, neighbourhood_id in links.values_list("survey_id", "neighbourhood_id"):
@@ -188,7 +190,7 @@ def neighbourhood_voices(
         return {}
     covered = _latest_closed(neighbourhoods)
     if not covered:
-        return {}
+        return {}  # one query when no survey of their forces has closed a wave
     waves = [wave for wave, _ in covered]
     kept = wave_estimates_kept(waves=waves)
     questions: dict[int, list[Question]] = {}
