@@ -83,7 +83,8 @@ def test_the_estimates_are_the_analysis_called_directly(weighted: bool) -> None:
     assert estimates.respondents == 100
     _compare(estimates.frame, _direct(world.wave.pk, weighted=weighted))
     headline = estimates.headline(question="safe-after-dark", area=world.meir.code)
-    assert headline is not None and headline["n"] == 40
+    assert headline is not None
+    assert headline["n"] == 40
     if not weighted:
         assert estimates.notes == ["No population figures are loaded for this survey."]
 
@@ -97,9 +98,11 @@ def test_a_neighbourhood_with_few_answers_is_suppressed_and_small_ones_flagged()
 
     meir = estimates.rows(question="safe-after-dark", area=world.meir.code)
     longton = estimates.rows(question="safe-after-dark", area=world.longton.code)
-    assert meir["suppressed"].all() and meir["estimate"].isna().all()
+    assert meir["suppressed"].all()
+    assert meir["estimate"].isna().all()
     assert (meir["n"] == 4).all()
-    assert not longton["suppressed"].any() and longton["small"].all()
+    assert not longton["suppressed"].any()
+    assert longton["small"].all()
 
 
 def test_margins_that_do_not_cover_the_answers_give_unweighted_figures_saying_why() -> None:
@@ -168,7 +171,8 @@ def test_the_surveys_own_margins_make_the_figures_again() -> None:
 
     weighted = wave_estimates(wave=world.wave)
     assert weighted.version != unweighted.version
-    assert weighted.weighted and not unweighted.weighted
+    assert weighted.weighted
+    assert not unweighted.weighted
 
 
 def test_a_wave_with_no_answers_has_no_figures() -> None:

@@ -84,7 +84,8 @@ def test_free_text_is_shown_only_to_those_who_run_the_survey_and_never_in_public
 
     assert TEXT in analyst
     assert TEXT not in officer
-    assert TEXT not in public and TEXT not in local
+    assert TEXT not in public
+    assert TEXT not in local
 
 
 def test_waves_are_compared_and_only_a_real_change_is_called_one() -> None:
@@ -168,9 +169,11 @@ def test_a_priority_linked_to_the_wave_is_linked_from_the_public_page() -> None:
     made = client.post(url, {"priority": priority.pk, "note": "Speeding topped the ranking."})
     twice = client.post(url, {"priority": priority.pk, "note": "Again."})
 
-    assert refused.status_code == 400 and "Say what in the answers" in refused.content.decode()
+    assert refused.status_code == 400
+    assert "Say what in the answers" in refused.content.decode()
     assert made.status_code == 302
-    assert twice.status_code == 400 and "already linked" in twice.content.decode()
+    assert twice.status_code == 400
+    assert "already linked" in twice.content.decode()
     assert PriorityLink.objects.filter(wave=world.wave).count() == 1
     page = Client().get(PUBLIC + "SOT-MEIR/").content.decode()
     assert "Speeding topped the ranking." in page
