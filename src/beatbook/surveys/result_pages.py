@@ -13,7 +13,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -55,6 +61,9 @@ from beatbook.surveys.result_tables import (
 from beatbook.teams.models import Priority
 
 TEXTS_SHOWN = 200
+# Reading the results keeps their estimates (a write), so only a read may: after the scope check,
+# so that someone of another force learns nothing from the answer.
+READS = ["GET", "HEAD"]
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -95,6 +104,8 @@ def _common(survey: Survey, estimates: WaveEstimates) -> dict[str, Any]:
 def survey_results(request: HttpRequest, slug: str) -> HttpResponse:
     """The survey's waves with answers, and each headline across them."""
     survey = _staff_survey(request, slug)
+    if request.method not in READS:
+        return HttpResponseNotAllowed(READS)
     waves = list(survey.waves.exclude(status=WaveStatus.DRAFT).order_by("opens_on", "id"))
     rows = []
     for wave in waves:
@@ -148,6 +159,8 @@ def _free_text(wave: Wave, area: str) -> tuple[list[str], int]:
 def survey_wave_results(request: HttpRequest, slug: str, wave: str) -> HttpResponse:
     survey = _staff_survey(request, slug)
     chosen = _staff_wave(survey, wave)
+    if request.method not in READS:
+        return HttpResponseNotAllowed(READS)
     neighbourhoods = list(selectors.survey_neighbourhoods(survey=survey))
     area, problem = _area(request, neighbourhoods)
     estimates = wave_estimates(wave=chosen)
