@@ -32,6 +32,8 @@ from beatbook.places.models import Neighbourhood
 from beatbook.places.spatial import forget_cached_indexes
 from beatbook.policeapi.api import api
 from beatbook.policeapi.cache import RESPONSES
+from beatbook.surveys import survey_services as surveys
+from beatbook.surveys.models import Wave
 from beatbook.surveys.survey_services import (
     question_from_bank_add,
     survey_create,
@@ -213,6 +215,17 @@ FILLERS: dict[str, Filler] = {
     "survey_about_you": lambda p: [_get(SURVEY + "about-you/postcode/", 302)],
     "survey_check": lambda p: [_get(SURVEY + "check/", 302)],
     "survey_sent": lambda p: [_get(SURVEY + "sent/", 302)],
+    # A survey's "what you told us" pages (issue 17): its published wave's; a survey with none
+    # published, and a neighbourhood it did not ask, are not found.
+    "survey_public_results": lambda p: [
+        _get("/surveys/longton-survey/results/"),
+        _get("/surveys/unpublished-survey/results/", 404),
+    ],
+    "survey_public_neighbourhood_results": lambda p: [
+        _get(f"/surveys/longton-survey/results/{HOOD}/"),
+        _get("/surveys/longton-survey/results/NOWHERE/", 404),
+        _get(f"/surveys/unpublished-survey/results/{HOOD}/", 404),
+    ],
 }
 
 
@@ -317,6 +330,7 @@ def _publish(first_day: date, django_capture_on_commit_callbacks: Any) -> Publis
         )
     _partnerships()
     _survey(world)
+    _surveys(world.longton)
     return Published(world=world, event=event, question=question)
 
 
@@ -350,6 +364,27 @@ def _survey(world: OperationsWorld) -> None:
     question_from_bank_add(survey=survey, key="safe-after-dark")
     today = timezone.localdate()
     wave_open(wave=wave_create(survey=survey, name="Now", opens_on=today, closes_on=today))
+
+
+def _surveys(longton: Neighbourhood) -> None:
+    """Longton's survey with a closed, published wave, and one whose wave is still open."""
+    for slug, published in (("longton-survey", True), ("unpublished-survey", False)):
+        survey = surveys.survey_create(
+            force=longton.force,
+            title=slug,
+            purpose="Why",
+            privacy_notice="What",
+            neighbourhoods=[longton],
+            slug=slug,
+        )
+        surveys.question_from_bank_add(survey=survey, key="safe-after-dark")
+        today = timezone.localdate()
+        wave = surveys.wave_open(
+            wave=surveys.wave_create(survey=survey, name="First", opens_on=today, closes_on=today)
+        )
+        if published:
+            surveys.wave_close(wave=wave)
+            Wave.objects.filter(pk=wave.pk).update(results_published=True)
 
 
 # Days from today to the week's first day; the enforcement is on its fourth day, 5am to 9am.

@@ -60,8 +60,8 @@ from beatbook.partnerships.models import (
     PlanPriority,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
+from beatbook.surveys import survey_services as surveys
 from beatbook.surveys.models import Survey
-from beatbook.surveys.survey_services import survey_create
 from beatbook.tasking import resources as tasking_resources
 from beatbook.tasking import rosters
 from beatbook.tasking.models import (
@@ -217,9 +217,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     # tests/partnerships/test_partnerships_plan_pages.py checks each role of a member.
     "partnership strategy": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 200},
     "partnership strategy by POST": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 405},
-    # A survey's staff pages (issue 17): everyone with a role in its force reads them; loading
-    # its margins is for those who run it (the analyst here; tests/surveys checks the 403s).
+    # A survey's results (issue 17): everyone with a role in its force.
     "survey": {**EVERY_STAFF, OTHER_FORCE: 404},
+    # Linking priorities to a wave: those who run surveys (analysts, inspectors, administrators).
+    "survey manage": {
+        OTHER_FORCE: 404,
+        ANALYST: 200,
+        PARTNER: 403,
+        OFFICER: 403,
+        ADMINISTRATOR: 200,
+    },
 }
 ACCESS = {
     "staff": "list",
@@ -347,6 +354,9 @@ ACCESS = {
     "partnerships:assessment_detail": "partnership",
     "survey_margins": "survey",
     "survey_margins_template": "survey",
+    "survey_results": "survey",
+    "survey_wave_results": "survey",
+    "survey_priority_links": "survey manage",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -484,13 +494,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     world.approved_request, world.tasking_visit = _tasking_visit(world.users[OFFICER], longton)
     world.partnership = _partnership(police, council)
     world.partnership_plan = _partnership_plan()
-    world.survey = survey_create(
-        force=staffs,
-        title="Perceptions Survey",
-        purpose="How safe you feel.",
-        privacy_notice="We keep your answers for two years.",
-        neighbourhoods=[longton],
-    )
+    world.survey = _survey(staffs, longton)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -564,6 +568,19 @@ def _partnership(police: Any, council: Any) -> PartnershipRows:
         summary={"categories": {"all-crime": {"label": "All crime and ASB", "count": 0}}},
     )
     return PartnershipRows(partnership, member, meeting, action, assessment)
+
+
+def _survey(force: Force, longton: Neighbourhood) -> Survey:
+    """Longton's survey with its first wave open (its results are staff pages)."""
+    survey = surveys.survey_create(
+        force=force, title="Perceptions", purpose="Why", privacy_notice="What", slug="perceptions"
+    )
+    surveys.question_from_bank_add(survey=survey, key="safe-after-dark")
+    today = timezone.localdate()
+    wave = surveys.wave_create(survey=survey, name="First", opens_on=today, closes_on=today)
+    surveys.wave_open(wave=wave)
+    survey.neighbourhoods.set([longton])
+    return survey
 
 
 def _route(operation: Operation, police: Any) -> VisitRoute:
@@ -857,10 +874,10 @@ def _partnership_arguments(plan: PartnershipPlan | None, route: str) -> dict[str
 
 
 def _survey_arguments(survey: Survey | None, route: str) -> dict[str, str]:
-    """The survey's slug for the survey routes (``slug`` names a partnership elsewhere)."""
+    """The survey's slug for the survey routes, and its first wave's."""
     if survey is None or not route.startswith("staff/surveys/"):
         return {}
-    return {"slug": survey.slug}
+    return {"slug": survey.slug, "wave": survey.waves.get().slug}
 
 
 def _url(world: World, route: str, model_admin: Any) -> str:

@@ -88,3 +88,19 @@ def force_lsoa_month_counts(*, force_id: str, category: str | None = None) -> Fo
     ).values_list("month", flat=True)
     held = {month for month in loaded if month} | {count.month for count in counts}
     return ForceLsoaCrimes(counts=counts, months_held=tuple(sorted(held)))
+
+
+def neighbourhood_month_counts(
+    *, force_ids: list[str], neighbourhood_ids: list[int], months: list[str]
+) -> dict[tuple[int, str], int]:
+    """Crimes per (neighbourhood id, month) for some neighbourhoods and months, in one aggregate
+    query through ``(force, month)``; a pair with no crime is absent."""
+    rows = (
+        Crime.objects.filter(
+            force_id__in=force_ids, month__in=months, neighbourhood_id__in=neighbourhood_ids
+        )
+        .values_list("neighbourhood_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(neighbourhood_id, month): n for neighbourhood_id, month, n in rows}

@@ -38,9 +38,10 @@ from beatbook.insights.selectors import crime_points, months_held_by_force
 from beatbook.opendata.models import Crime, Outcome, StopAndSearch
 from beatbook.partnerships.models import Partnership
 from beatbook.partnerships.partnership_areas import partnership_area
-from beatbook.places.models import Force, Lsoa
+from beatbook.places.models import Force, Lsoa, Neighbourhood
 from beatbook.places.spatial import PolygonIndex
 from beatbook.records.models import SourceFile, SourceKind, SourceStatus
+from beatbook.surveys.survey_voice import SurveyVoice, survey_voice_for, survey_voice_version
 
 _LSOA_NAME = re.compile(r"^(?P<la>.+) \d{3}[A-Z]$")
 PLACES_KINDS = (SourceKind.LSOA_POPULATION, SourceKind.LSOA_FORCES, SourceKind.LSOA_BOUNDARIES)
@@ -84,6 +85,9 @@ class AssessmentData:
     population_census: int | None
     stops_note: str
     outcomes_note: str
+    # What the surveys covering the area said in their latest published wave of the year or
+    # before (``surveys.survey_voice``).
+    survey_voice: tuple[SurveyVoice, ...] = ()
 
 
 def assessment_area(*, text: str) -> AssessmentArea:
@@ -169,15 +173,19 @@ def assessment_make(*, area: AssessmentArea, year: int) -> AssessmentData:
     )
     result = strategic_assessment(inputs)
     sources = _sources(forces, every_force, months, year)
+    neighbourhoods = _area_neighbourhoods(area)
     return AssessmentData(
         area=area,
         result=result,
         sources=sources,
-        data_version=_version(sources, weights.version),
+        data_version=_version(sources, weights.version, _surveys_version(area, year)),
         harm_version=weights.version,
         population_census=census,
         stops_note=stops_note,
         outcomes_note=outcomes_note,
+        survey_voice=tuple(
+            survey_voice_for(forces=area.force_ids, neighbourhood_ids=neighbourhoods, year=year)
+        ),
     )
 
 
@@ -187,7 +195,19 @@ def assessment_data_version(*, area: AssessmentArea, year: int) -> str:
     months = month_range(f"{year - 1}-01", f"{year}-12")
     forces, _ = _forces_and_months(area, months, year)
     sources = _sources(forces, _forces_holding(months), months, year)
-    return _version(sources, harm_weights().version)
+    return _version(sources, harm_weights().version, _surveys_version(area, year))
+
+
+def _area_neighbourhoods(area: AssessmentArea) -> list[int]:
+    """The neighbourhoods with an LSOA in the area: whose surveys speak for it."""
+    rows = Neighbourhood.objects.filter(lsoas__code__in=list(area.lsoa_codes))
+    return sorted(set(rows.values_list("pk", flat=True)))
+
+
+def _surveys_version(area: AssessmentArea, year: int) -> str:
+    return survey_voice_version(
+        forces=area.force_ids, neighbourhood_ids=_area_neighbourhoods(area), year=year
+    )
 
 
 def _forces_and_months(
@@ -390,8 +410,12 @@ def _sources(
     return sorted(rows, key=lambda r: (r.kind, r.force, r.month, r.name, r.sha256))
 
 
-def _version(sources: list[SourceRow], harm_version: str) -> str:
+def _version(sources: list[SourceRow], harm_version: str, surveys: str = "") -> str:
+    """A digest of the files and harm weights used, and of the survey waves quoted (if any: an
+    assessment quoting none keeps the version it had before surveys were held)."""
     digest = hashlib.sha256(harm_version.encode())
     for row in sources:
         digest.update(f"\n{row.kind}|{row.force}|{row.month}|{row.name}|{row.sha256}".encode())
+    if surveys:
+        digest.update(f"\nsurveys|{surveys}".encode())
     return f"files-{digest.hexdigest()[:16]}"

@@ -25,6 +25,7 @@ from beatbook.analysis.strategic_assessment import (
 from beatbook.common.months import month_name, short_month_name
 from beatbook.common.projection import bng_to_wgs84
 from beatbook.partnerships.assessment_data import AssessmentData
+from beatbook.surveys.survey_voice import SurveyVoice
 
 MAP_SIZE = 480  # pixels, the square the hotspot map is drawn in
 SHADES = ("#f3f2f1", "#d2e2f1", "#9fc2e4", "#5694ca", "#1d70b8", "#003078")
@@ -42,7 +43,24 @@ def assessment_json(data: AssessmentData) -> str:
             for s in data.sources
         ],
     }
+    if data.survey_voice:
+        summary["survey_voice"] = [_voice_json(voice) for voice in data.survey_voice]
     return json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _voice_json(voice: SurveyVoice) -> dict[str, Any]:
+    return {
+        "survey": voice.survey,
+        "wave": voice.wave,
+        "closed_on": voice.closed_on.isoformat(),
+        "respondents": voice.respondents,
+        "weighted": voice.weighted,
+        "headlines": voice.headlines,
+        "priorities": [
+            {"rank": row.rank, "priority": row.label, "share": row.shown, "interval": row.interval}
+            for row in voice.priorities
+        ],
+    }
 
 
 def assessment_geojson(data: AssessmentData) -> str:

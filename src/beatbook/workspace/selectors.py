@@ -33,6 +33,7 @@ from beatbook.accounts.selectors import neighbourhoods_for_user, team_neighbourh
 from beatbook.enquiries.models import Question, QuestionStatus
 from beatbook.enquiries.selectors import questions_open_for_neighbourhoods
 from beatbook.places.models import Neighbourhood
+from beatbook.surveys.survey_voice import NeighbourhoodVoice, neighbourhood_voices
 from beatbook.teams.models import Event, NeighbourhoodContact, Priority, TeamMember
 from beatbook.teams.selectors import can_edit, review_cutoff
 
@@ -89,6 +90,8 @@ class NeighbourhoodDashboard:
     priorities_due: list[Priority] = field(default_factory=list)
     upcoming_events: list[Event] = field(default_factory=list)
     events_needing_attention: list[Event] = field(default_factory=list)
+    # What residents told the latest closed wave of each survey covering it.
+    survey_voices: list[NeighbourhoodVoice] = field(default_factory=list)
 
     @property
     def overdue_questions(self) -> int:
@@ -258,7 +261,8 @@ def neighbourhood_dashboards(
     *, user: User, neighbourhoods: list[Neighbourhood]
 ) -> list[NeighbourhoodDashboard]:
     """Open questions (overdue first), priorities due for review and upcoming events for each of
-    ``neighbourhoods`` (already scoped to the user): four queries however many there are."""
+    ``neighbourhoods`` (already scoped to the user), and what residents told the surveys covering
+    them: four queries, and at most eight for the surveys, however many there are."""
     ids = [n.pk for n in neighbourhoods]
     team = set(
         team_neighbourhoods_for_user(user=user).filter(pk__in=ids).values_list("pk", flat=True)
@@ -271,6 +275,8 @@ def neighbourhood_dashboards(
     due = Priority.objects.filter(neighbourhood_id__in=ids, updated_at__lt=review_cutoff())
     for priority in due.order_by("updated_at", "pk"):
         boards[priority.neighbourhood_id].priorities_due.append(priority)
+    for neighbourhood_id, voices in neighbourhood_voices(neighbourhoods=neighbourhoods).items():
+        boards[neighbourhood_id].survey_voices = voices
     for event in _upcoming_events(ids):
         board = boards[event.neighbourhood_id]
         if event.unplaced:  # type: ignore[attr-defined]
