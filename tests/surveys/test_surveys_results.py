@@ -4,6 +4,7 @@ wave's own answers or its survey's margins change, and never moved by another wa
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -18,6 +19,13 @@ from .survey_results_world import answers_add, margins_add, wave_next, wave_publ
 from .survey_world import survey_world_make
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _thresholds(settings: Any) -> None:
+    """The small world's neighbourhoods answer in tens: thresholds to match, not the defaults."""
+    settings.SURVEY_SUPPRESS_BELOW = 10
+    settings.SURVEY_FLAG_BELOW = 30
 
 
 def _direct(wave_pk: int, *, weighted: bool) -> pd.DataFrame:

@@ -5,6 +5,7 @@ text never public, and who may open what."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,6 +20,14 @@ from .survey_results_world import TEXT, answers_add, margins_add, wave_next, wav
 from .survey_world import SurveyWorld, survey_world_make
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _thresholds(settings: Any) -> None:
+    """The small world's neighbourhoods answer in tens: thresholds to match, not the defaults."""
+    settings.SURVEY_SUPPRESS_BELOW = 10
+    settings.SURVEY_FLAG_BELOW = 30
+
 
 STAFF = "/staff/surveys/perceptions/results/"
 PUBLIC = "/surveys/perceptions/results/"
