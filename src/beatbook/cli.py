@@ -35,6 +35,7 @@ _DATA_COMMANDS = {
     "backtest",
     "evaluate",
     "assess",
+    "survey_import",
 }
 
 
