@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
 
 from beatbook.accounts.models import Membership, User
 from beatbook.places.models import Force
@@ -74,3 +76,13 @@ def survey_forces(user: User) -> QuerySet[Force]:
         return Force.objects.all()
     runs = Membership.objects.filter(user=user, role__in=SURVEY_ROLES).values("force")
     return Force.objects.filter(pk__in=runs)
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form's data when it was sent, even empty (``request.POST or None`` would show an
+    empty POST the blank form again, without saying what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request: HttpRequest) -> MultiValueDict[str, UploadedFile[Any]] | None:
+    return request.FILES if request.method == "POST" else None

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 
 from beatbook.accounts.access import staff_required
 from beatbook.surveys import import_services, import_uploads
-from beatbook.surveys.builder_access import show, survey_to_manage, wave_of
+from beatbook.surveys.builder_access import posted, posted_files, show, survey_to_manage, wave_of
 from beatbook.surveys.builder_forms import ImportMappingForm, ImportUploadForm
 from beatbook.surveys.import_services import ImportTable, SurveyImportError
 from beatbook.surveys.models import Wave, WaveStatus
@@ -57,7 +57,7 @@ def import_upload(request: HttpRequest, slug: str, wave: str) -> HttpResponse:
     found = _wave(request, slug, wave)
     if isinstance(found, HttpResponse):
         return found
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(posted(request), posted_files(request))
     if request.method == "POST" and found.status == WaveStatus.DRAFT:
         form.add_error(None, f"{found.name} has not opened: its questions are not fixed yet")
     elif request.method == "POST" and form.is_valid():
@@ -92,7 +92,7 @@ def import_mapping(request: HttpRequest, slug: str, wave: str) -> HttpResponse:
         wave=found, columns=table.columns
     )
     form = ImportMappingForm(
-        request.POST or None,
+        posted(request),
         columns=table.columns,
         questions=wave_questions(wave=found),
         guesses=guesses,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from beatbook.accounts.access import staff_required
 from beatbook.surveys import question_services, survey_details
 from beatbook.surveys.builder_access import (
+    posted,
     question_of,
     refused,
     show,
@@ -85,9 +86,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     if not may_create_survey(user=user):
         return refused(request, "Only those who run surveys (analysts, inspectors) start one.")
     forces = survey_forces(user)
-    form = SurveyForm(
-        request.POST or None, forces=forces, initial={"demographics": ["age_band", "sex"]}
-    )
+    form = SurveyForm(posted(request), forces=forces, initial={"demographics": ["age_band", "sex"]})
     if request.method == "POST" and form.is_valid():
         try:
             survey = survey_details.survey_details_create(
@@ -108,7 +107,7 @@ def survey_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     form = SurveyForm(
-        request.POST or None,
+        posted(request),
         forces=survey_forces(viewer(request)),
         survey=found,
         initial=SurveyForm.initial_for(found),
@@ -140,7 +139,7 @@ def question_bank_add(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     items = _bank_left(found)
-    form = BankForm(request.POST or None, items=items)
+    form = BankForm(posted(request), items=items)
     if request.method == "POST" and form.is_valid():
         try:
             question = question_from_bank_add(survey=found, key=form.cleaned_data["key"])
@@ -158,7 +157,7 @@ def question_create(request: HttpRequest, slug: str) -> HttpResponse:
     found = survey_to_manage(request, slug)
     if isinstance(found, HttpResponse):
         return found
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             question = question_services.question_create(survey=found, details=form.details())
@@ -177,7 +176,7 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     question = question_of(found, pk)
-    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
+    form = QuestionForm(posted(request), initial=QuestionForm.initial_for(question))
     if request.method == "POST" and form.is_valid():
         try:
             question_services.question_update(question=question, details=form.details())

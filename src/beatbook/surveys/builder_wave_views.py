@@ -18,6 +18,7 @@ from django.utils import timezone
 from beatbook.accounts.access import staff_required
 from beatbook.surveys import invitation_services, survey_services, wave_services
 from beatbook.surveys.builder_access import (
+    posted,
     show,
     survey_for_viewer,
     survey_to_manage,
@@ -54,7 +55,7 @@ def wave_create(request: HttpRequest, slug: str) -> HttpResponse:
     found = survey_to_manage(request, slug)
     if isinstance(found, HttpResponse):
         return found
-    form = WaveForm(request.POST or None)
+    form = WaveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -173,7 +174,7 @@ def wave_invitations(request: HttpRequest, slug: str, wave: str) -> HttpResponse
     found = _wave_to_manage(request, slug, wave)
     if isinstance(found, HttpResponse):
         return found
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             tokens = invitation_services.invitations_make(
