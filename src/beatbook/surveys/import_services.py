@@ -235,13 +235,19 @@ def _answer_set(
     return answer_set, problems
 
 
+def _listed(numbers: Sequence[int]) -> str:
+    """2, 5 and 9."""
+    words = [str(number) for number in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def _id_problems(wave: Wave, ids: Sequence[str]) -> list[str]:
     rows: dict[str, list[int]] = defaultdict(list)
     for number, respondent in enumerate(ids, start=2):
         rows[respondent].append(number)
     problems = [f"row {numbers[0]}: no respondent id" for key, numbers in rows.items() if not key]
     problems += [
-        f"respondent id {key!r} is on rows {', '.join(map(str, numbers))}"
+        f"respondent id {key!r} is on rows {_listed(numbers)}"
         for key, numbers in rows.items()
         if key and len(numbers) > 1
     ]
