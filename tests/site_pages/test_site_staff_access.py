@@ -60,6 +60,15 @@ from beatbook.partnerships.models import (
     PlanPriority,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
+from beatbook.surveys.models import Question as SurveyQuestion
+from beatbook.surveys.models import Survey, Wave
+from beatbook.surveys.survey_services import (
+    question_from_bank_add,
+    survey_create,
+    wave_close,
+    wave_create,
+    wave_open,
+)
 from beatbook.tasking import resources as tasking_resources
 from beatbook.tasking import rosters
 from beatbook.tasking.models import (
@@ -215,6 +224,20 @@ EXPECTED: dict[str, dict[str, int]] = {
     # tests/partnerships/test_partnerships_plan_pages.py checks each role of a member.
     "partnership strategy": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 200},
     "partnership strategy by POST": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 405},
+    # Surveys (issue 17): the force's survey. Starting one: those who run surveys (analysts,
+    # inspectors, administrators of a force); the other force's officer and partners do not.
+    "survey create": {**dict.fromkeys(EVERY_STAFF, 403), ANALYST: 200, ADMINISTRATOR: 200},
+    # Its overview and waves: everyone with a role in its force.
+    "survey": {**EVERY_STAFF, OTHER_FORCE: 404},
+    # Building and running it, and who asked to be contacted: those who run surveys in its force.
+    "survey manage": {**EVERY_STAFF, OTHER_FORCE: 404, PARTNER: 403, OFFICER: 403},
+    "survey manage by POST": {
+        OTHER_FORCE: 404,
+        ANALYST: 405,
+        PARTNER: 403,
+        OFFICER: 403,
+        ADMINISTRATOR: 405,
+    },
 }
 ACCESS = {
     "staff": "list",
@@ -340,6 +363,27 @@ ACCESS = {
     "partnerships:assessment_any": "list",
     "partnerships:assessment_list": "partnership",
     "partnerships:assessment_detail": "partnership",
+    "survey_list": "list",
+    "survey_create": "survey create",
+    "survey_detail": "survey",
+    "survey_edit": "survey manage",
+    "survey_question_bank": "survey manage",
+    "survey_question_new": "survey manage",
+    "survey_question_edit": "survey manage",
+    "survey_question_move": "survey manage by POST",
+    "survey_question_retire": "survey manage by POST",
+    "survey_question_delete": "survey manage",
+    "survey_wave_new": "survey manage",
+    "survey_wave": "survey",
+    "survey_wave_open": "survey manage",
+    "survey_wave_close": "survey manage by POST",
+    "survey_wave_publish": "survey manage by POST",
+    "survey_wave_delete": "survey manage",
+    "survey_invitations": "survey manage",
+    "survey_contacts": "survey manage",
+    "survey_import": "survey manage",
+    "survey_import_mapping": "survey manage",
+    "survey_import_check": "survey manage",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -365,6 +409,7 @@ class World:
     approved_request: TaskingRequest | None = None
     partnership: PartnershipRows | None = None
     partnership_plan: PartnershipPlan | None = None
+    survey: SurveyRows | None = None
 
 
 @dataclass(frozen=True)
@@ -382,6 +427,13 @@ class PartnershipRows:
     meeting: Meeting
     action: Action
     assessment: Assessment
+
+
+@dataclass(frozen=True)
+class SurveyRows:
+    survey: Survey
+    wave: Wave
+    question: SurveyQuestion
 
 
 @dataclass(frozen=True)
@@ -476,6 +528,7 @@ def world(django_capture_on_commit_callbacks: Any) -> World:
     world.approved_request, world.tasking_visit = _tasking_visit(world.users[OFFICER], longton)
     world.partnership = _partnership(police, council)
     world.partnership_plan = _partnership_plan()
+    world.survey = _survey(staffs, longton)
     # A row of the contact-detail record, so its admin pages name a real one.
     contact_shown_record(
         requester=Requester(user=world.users[ADMINISTRATOR]),  # type: ignore[arg-type]
@@ -521,6 +574,27 @@ def _operation(
         ),
     )
     return operation, surgery
+
+
+def _survey(staffs: Force, longton: Neighbourhood) -> SurveyRows:
+    """Longton's survey, its one wave closed and its question asked (so locked). A POST the
+    walk's data would let through for its analyst still changes nothing: the wave can be
+    neither opened, closed nor deleted, the question neither changed nor deleted, and the
+    buttons' POSTs (move, retire, publish) need a field the walk does not send."""
+    survey = survey_create(
+        force=staffs,
+        title="Longton Listens",
+        slug="longton-listens",
+        purpose="How safe you feel.",
+        privacy_notice="Kept for a year.",
+        neighbourhoods=[longton],
+    )
+    question = question_from_bank_add(survey=survey, key="safe-after-dark")
+    today = timezone.localdate()
+    wave = wave_create(survey=survey, name="Spring", opens_on=today, closes_on=today)
+    wave_close(wave=wave_open(wave=wave))
+    wave.refresh_from_db()
+    return SurveyRows(survey, wave, question)
 
 
 def _partnership(police: Any, council: Any) -> PartnershipRows:
@@ -799,6 +873,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "links": world.longton,
             "visits": world.tasking_visit,
             "members": world.partnership.member if world.partnership else None,
+            "questions": world.survey.question if world.survey else None,
             "meetings": world.partnership.meeting if world.partnership else None,
             "actions": world.partnership.action if world.partnership else None,
             "assessments": world.partnership.assessment if world.partnership else None,
@@ -819,8 +894,17 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
         "officer_pk": str(world.patrol_plan.visits.get().officer_id) if world.patrol_plan else "",
         "slug": world.partnership.partnership.slug if world.partnership else "",
         **_partnership_arguments(world.partnership_plan, route),
+        **_survey_arguments(world.survey, route),
     }
     return values[name]
+
+
+def _survey_arguments(rows: SurveyRows | None, route: str) -> dict[str, str]:
+    """The survey's slug for the survey pages' routes (the partnerships' use their own), and
+    its wave's."""
+    if rows is None or not route.startswith("staff/surveys/"):
+        return {}
+    return {"slug": rows.survey.slug, "wave": rows.wave.slug}
 
 
 def _partnership_arguments(plan: PartnershipPlan | None, route: str) -> dict[str, str]:
