@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, QuerySet
 
+from beatbook.accounts.access import is_staff_member
+from beatbook.accounts.models import Membership, User
 from beatbook.surveys.models import Channel, Invitation, Response, Survey, Wave
+from beatbook.surveys.selectors import SURVEY_ROLES
 
 
 @dataclass(frozen=True)
@@ -88,3 +91,14 @@ def contact_requests(*, wave: Wave) -> QuerySet[Response]:
         .select_related("neighbourhood")
         .order_by("neighbourhood__name", "contact_name", "id")
     )
+
+
+def surveys_reachable(*, user: User) -> bool:
+    """Whether the staff page links to the surveys: ``user`` may see a survey or start one
+    (``selectors.surveys_for_user`` or ``may_create_survey``), asked in one query."""
+    if not is_staff_member(user):
+        return False
+    if user.is_superuser:
+        return True
+    runs_or_sees = Q(role__in=SURVEY_ROLES) | Q(force__surveys__isnull=False)
+    return Membership.objects.filter(user=user).exclude(force=None).filter(runs_or_sees).exists()
