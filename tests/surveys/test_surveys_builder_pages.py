@@ -222,7 +222,10 @@ def test_the_staff_page_links_to_the_surveys_for_those_with_one(world: SurveyWor
     officer = _client(world.officer).get(reverse("staff")).content.decode()
     stranger = _client(nobody).get(reverse("staff")).content.decode()
 
-    assert f'href="{reverse("survey_list")}"' in officer
+    starter = _client(world.outsider).get(reverse("staff")).content.decode()
+
+    assert f'href="{reverse("survey_list")}"' in officer  # sees one
+    assert f'href="{reverse("survey_list")}"' in starter  # has none yet, but may start one
     assert f'href="{reverse("survey_list")}"' not in stranger
 
 
