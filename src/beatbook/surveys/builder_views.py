@@ -26,7 +26,7 @@ from beatbook.surveys.builder_access import (
 )
 from beatbook.surveys.builder_forms import BankForm, QuestionForm, SurveyForm
 from beatbook.surveys.builder_queries import survey_wave_counts
-from beatbook.surveys.item_bank import BANK
+from beatbook.surveys.item_bank import BANK, BankItem
 from beatbook.surveys.models import Question, Survey, Wave, WaveQuestion, WaveStatus
 from beatbook.surveys.selectors import (
     may_create_survey,
@@ -128,7 +128,7 @@ def survey_edit(request: HttpRequest, slug: str) -> HttpResponse:
 # --- questions --------------------------------------------------------------------------------
 
 
-def _bank_left(survey: Survey) -> list:  # type: ignore[type-arg]
+def _bank_left(survey: Survey) -> list[BankItem]:
     taken = set(survey.questions.values_list("code", flat=True))
     return [item for item in BANK if item.key not in taken]
 
