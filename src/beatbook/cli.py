@@ -38,6 +38,7 @@ _DATA_COMMANDS = {
     "evaluate",
     "assess",
     "survey_margins",
+    "survey_import",
 }
 
 

@@ -60,8 +60,15 @@ from beatbook.partnerships.models import (
     PlanPriority,
 )
 from beatbook.places.models import Force, Lsoa, Neighbourhood
-from beatbook.surveys import survey_services as surveys
-from beatbook.surveys.models import Survey
+from beatbook.surveys.models import Question as SurveyQuestion
+from beatbook.surveys.models import Survey, Wave
+from beatbook.surveys.survey_services import (
+    question_from_bank_add,
+    survey_create,
+    wave_close,
+    wave_create,
+    wave_open,
+)
 from beatbook.tasking import resources as tasking_resources
 from beatbook.tasking import rosters
 from beatbook.tasking.models import (
@@ -217,15 +224,19 @@ EXPECTED: dict[str, dict[str, int]] = {
     # tests/partnerships/test_partnerships_plan_pages.py checks each role of a member.
     "partnership strategy": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 200},
     "partnership strategy by POST": {**dict.fromkeys(EVERY_STAFF, 404), ADMINISTRATOR: 405},
-    # A survey's results (issue 17): everyone with a role in its force.
+    # Surveys (issue 17): the force's survey. Starting one: those who run surveys (analysts,
+    # inspectors, administrators of a force); the other force's officer and partners do not.
+    "survey create": {**dict.fromkeys(EVERY_STAFF, 403), ANALYST: 200, ADMINISTRATOR: 200},
+    # Its overview and waves: everyone with a role in its force.
     "survey": {**EVERY_STAFF, OTHER_FORCE: 404},
-    # Linking priorities to a wave: those who run surveys (analysts, inspectors, administrators).
-    "survey manage": {
+    # Building and running it, and who asked to be contacted: those who run surveys in its force.
+    "survey manage": {**EVERY_STAFF, OTHER_FORCE: 404, PARTNER: 403, OFFICER: 403},
+    "survey manage by POST": {
         OTHER_FORCE: 404,
-        ANALYST: 200,
+        ANALYST: 405,
         PARTNER: 403,
         OFFICER: 403,
-        ADMINISTRATOR: 200,
+        ADMINISTRATOR: 405,
     },
 }
 ACCESS = {
@@ -357,6 +368,27 @@ ACCESS = {
     "survey_results": "survey",
     "survey_wave_results": "survey",
     "survey_priority_links": "survey manage",
+    "survey_list": "list",
+    "survey_create": "survey create",
+    "survey_detail": "survey",
+    "survey_edit": "survey manage",
+    "survey_question_bank": "survey manage",
+    "survey_question_new": "survey manage",
+    "survey_question_edit": "survey manage",
+    "survey_question_move": "survey manage by POST",
+    "survey_question_retire": "survey manage by POST",
+    "survey_question_delete": "survey manage",
+    "survey_wave_new": "survey manage",
+    "survey_wave": "survey",
+    "survey_wave_open": "survey manage",
+    "survey_wave_close": "survey manage by POST",
+    "survey_wave_publish": "survey manage by POST",
+    "survey_wave_delete": "survey manage",
+    "survey_invitations": "survey manage",
+    "survey_contacts": "survey manage",
+    "survey_import": "survey manage",
+    "survey_import_mapping": "survey manage",
+    "survey_import_check": "survey manage",
 }
 # Rows a refused request may add or touch without changing anything: the signed-in sessions,
 # the record of refused requests for contact details (tested in tests/enquiries), and the
@@ -382,7 +414,7 @@ class World:
     approved_request: TaskingRequest | None = None
     partnership: PartnershipRows | None = None
     partnership_plan: PartnershipPlan | None = None
-    survey: Survey | None = None
+    survey: SurveyRows | None = None
 
 
 @dataclass(frozen=True)
@@ -400,6 +432,13 @@ class PartnershipRows:
     meeting: Meeting
     action: Action
     assessment: Assessment
+
+
+@dataclass(frozen=True)
+class SurveyRows:
+    survey: Survey
+    wave: Wave
+    question: SurveyQuestion
 
 
 @dataclass(frozen=True)
@@ -542,6 +581,27 @@ def _operation(
     return operation, surgery
 
 
+def _survey(staffs: Force, longton: Neighbourhood) -> SurveyRows:
+    """Longton's survey, its one wave closed and its question asked (so locked). A POST the
+    walk's data would let through for its analyst still changes nothing: the wave can be
+    neither opened, closed nor deleted, the question neither changed nor deleted, and the
+    buttons' POSTs (move, retire, publish) need a field the walk does not send."""
+    survey = survey_create(
+        force=staffs,
+        title="Longton Listens",
+        slug="longton-listens",
+        purpose="How safe you feel.",
+        privacy_notice="Kept for a year.",
+        neighbourhoods=[longton],
+    )
+    question = question_from_bank_add(survey=survey, key="safe-after-dark")
+    today = timezone.localdate()
+    wave = wave_create(survey=survey, name="Spring", opens_on=today, closes_on=today)
+    wave_close(wave=wave_open(wave=wave))
+    wave.refresh_from_db()
+    return SurveyRows(survey, wave, question)
+
+
 def _partnership(police: Any, council: Any) -> PartnershipRows:
     """Stoke-on-Trent's partnership: the police and the council are members; a JAG meeting,
     and an action of the police's."""
@@ -568,19 +628,6 @@ def _partnership(police: Any, council: Any) -> PartnershipRows:
         summary={"categories": {"all-crime": {"label": "All crime and ASB", "count": 0}}},
     )
     return PartnershipRows(partnership, member, meeting, action, assessment)
-
-
-def _survey(force: Force, longton: Neighbourhood) -> Survey:
-    """Longton's survey with its first wave open (its results are staff pages)."""
-    survey = surveys.survey_create(
-        force=force, title="Perceptions", purpose="Why", privacy_notice="What", slug="perceptions"
-    )
-    surveys.question_from_bank_add(survey=survey, key="safe-after-dark")
-    today = timezone.localdate()
-    wave = surveys.wave_create(survey=survey, name="First", opens_on=today, closes_on=today)
-    surveys.wave_open(wave=wave)
-    survey.neighbourhoods.set([longton])
-    return survey
 
 
 def _route(operation: Operation, police: Any) -> VisitRoute:
@@ -831,6 +878,7 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
             "links": world.longton,
             "visits": world.tasking_visit,
             "members": world.partnership.member if world.partnership else None,
+            "questions": world.survey.question if world.survey else None,
             "meetings": world.partnership.meeting if world.partnership else None,
             "actions": world.partnership.action if world.partnership else None,
             "assessments": world.partnership.assessment if world.partnership else None,
@@ -856,6 +904,14 @@ def _argument(world: World, route: str, name: str, model_admin: Any) -> str:
     return values[name]
 
 
+def _survey_arguments(rows: SurveyRows | None, route: str) -> dict[str, str]:
+    """The survey's slug for the survey pages' routes (the partnerships' use their own), and
+    its wave's."""
+    if rows is None or not route.startswith("staff/surveys/"):
+        return {}
+    return {"slug": rows.survey.slug, "wave": rows.wave.slug}
+
+
 def _partnership_arguments(plan: PartnershipPlan | None, route: str) -> dict[str, str]:
     """The plan world's arguments; its partnership's slug for the plan's own routes only (the
     other partnership routes are walked in the partnership of ``_partnership``)."""
@@ -871,13 +927,6 @@ def _partnership_arguments(plan: PartnershipPlan | None, route: str) -> dict[str
         "action_pk": str(Action.objects.get(objective__priority__plan=plan).pk),
         "measure_pk": str(measure.pk),
     }
-
-
-def _survey_arguments(survey: Survey | None, route: str) -> dict[str, str]:
-    """The survey's slug for the survey routes, and its first wave's."""
-    if survey is None or not route.startswith("staff/surveys/"):
-        return {}
-    return {"slug": survey.slug, "wave": survey.waves.get().slug}
 
 
 def _url(world: World, route: str, model_admin: Any) -> str:

@@ -22,6 +22,7 @@ class SourceKind(models.TextChoices):
     NEIGHBOURHOODS = "neighbourhoods", "Neighbourhood boundaries"
     NEIGHBOURHOOD_BUILD = "neighbourhood-build", "Neighbourhoods built from LSOAs"
     POSTCODES = "postcodes", "Postcodes (Code-Point Open)"
+    SURVEY_ANSWERS = "survey-answers", "Survey answers (a fieldwork file)"
 
 
 class SourceStatus(models.TextChoices):

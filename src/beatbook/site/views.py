@@ -19,6 +19,7 @@ from beatbook.enquiries.outbox import outgoing_emails_held
 from beatbook.partnerships.selectors import published_partnerships
 from beatbook.places.models import Force
 from beatbook.site import selectors
+from beatbook.surveys.builder_queries import surveys_reachable
 
 M = TypeVar("M", bound=Model)
 
@@ -71,6 +72,8 @@ def staff(request: HttpRequest) -> HttpResponse:
         "nav_staff": True,
         "forces_scoped": forces is not None,
         "mail_held": outgoing_emails_held() if viewer.is_superuser else 0,
+        # Asked here only, not in the navigation: one query on this page alone.
+        "surveys_reachable": surveys_reachable(user=viewer),
         "forces": selectors.force_summaries(forces=forces),
         "organisations": _page(
             request,
