@@ -263,7 +263,8 @@ def test_a_failure_while_storing_leaves_nothing_behind(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the disc is full")
 
-    monkeypatch.setattr(Answer.objects, "bulk_create", broken)
+    # The answers are the last thing written, after the responses and the file's record.
+    monkeypatch.setattr("beatbook.surveys.response_services.insert_columns", broken)
     with pytest.raises(RuntimeError):
         _import(world)
 
