@@ -139,12 +139,16 @@ def test_a_survey_of_no_neighbourhood_covers_the_whole_force(world: SurveyWorld)
     assert "The whole of Staffordshire Police" in page.content.decode()
 
 
-def test_a_survey_called_new_gets_an_address_of_its_own(world: SurveyWorld) -> None:
+@pytest.mark.parametrize("title", ["New", "I"])
+def test_a_survey_named_like_another_page_gets_an_address_of_its_own(
+    world: SurveyWorld, title: str
+) -> None:
+    """ "new" would be the builder's page; "i" the residents' invitation links."""
     _client(world.analyst).post(
-        reverse("survey_create"), _details(force="staffordshire", title="New")
+        reverse("survey_create"), _details(force="staffordshire", title=title)
     )
 
-    assert Survey.objects.filter(title="New").get().slug == "survey-new"
+    assert Survey.objects.filter(title=title).get().slug == f"survey-{title.lower()}"
 
 
 def test_a_survey_with_a_missing_purpose_is_refused_with_a_message(world: SurveyWorld) -> None:

@@ -38,7 +38,12 @@ from beatbook.surveys.answer_forms import (
 )
 from beatbook.surveys.models import Invitation, QuestionKind, Survey, Wave, WaveStatus
 from beatbook.surveys.response_services import AnswerError, response_record
-from beatbook.surveys.selectors import open_wave, survey_neighbourhoods, wave_questions
+from beatbook.surveys.selectors import (
+    open_wave,
+    published_waves,
+    survey_neighbourhoods,
+    wave_questions,
+)
 from beatbook.surveys.tokens import token_hash
 
 RATE_SCOPE = "survey"
@@ -52,7 +57,12 @@ def _survey(slug: str) -> Survey:
 def _closed(request: HttpRequest, survey: Survey, *, stopped: bool = False) -> HttpResponse:
     """No wave is open: said plainly. ``stopped``: the wave closed while the resident was
     answering, and their answers were not sent."""
-    return render(request, "surveys/answer_closed.html", {"survey": survey, "stopped": stopped})
+    context = {"survey": survey, "stopped": stopped, "has_results": _has_results(survey)}
+    return render(request, "surveys/answer_closed.html", context)
+
+
+def _has_results(survey: Survey) -> bool:
+    return published_waves(survey=survey).exists()
 
 
 def _start_url(survey: Survey) -> str:
@@ -359,5 +369,5 @@ def survey_sent(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _survey(slug)
     if not flow.sent_in_session(request.session, survey):
         return redirect("survey_start", slug=survey.slug)
-    context: dict[str, Any] = {"survey": survey}
+    context: dict[str, Any] = {"survey": survey, "has_results": _has_results(survey)}
     return render(request, "surveys/answer_sent.html", context)

@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.urls import reverse
 
 from beatbook.surveys.models import Invitation, Wave, WaveStatus
 from beatbook.surveys.survey_services import SurveyError
@@ -20,13 +21,8 @@ BATCH_NAME_LENGTH = 80
 
 
 def invitation_path(token: str) -> str:
-    """The answering page's address for one invitation.
-
-    The answering pages (``survey_invitation``, arg ``token``) are written alongside the
-    builder; until they are joined to it this is their agreed address, written out here once.
-    Replace with ``reverse("survey_invitation", args=[token])`` when they are.
-    """
-    return f"/surveys/i/{token}/"
+    """The answering page's address for one invitation."""
+    return reverse("survey_invitation", kwargs={"token": token})
 
 
 @transaction.atomic

@@ -20,7 +20,8 @@ from beatbook.surveys.models import Survey, WaveStatus
 from beatbook.surveys.survey_services import SurveyError, survey_create
 
 # Addresses the builder's own pages use under /staff/surveys/: a survey may not be called this.
-RESERVED_SLUGS = frozenset({"new"})
+# "new" is the builder's /staff/surveys/new/; "i" the residents' /surveys/i/<invitation>/.
+RESERVED_SLUGS = frozenset({"new", "i"})
 
 
 @dataclass(frozen=True)
