@@ -334,7 +334,9 @@ def _waves(
     """Makes the three waves and their answers; links the priority to the latest closed one.
     Returns the waves made and the answers stored."""
     boost = (link.priority.neighbourhood_id, link.option) if link else None
-    sizes = (1000, 1050, 150)
+    # About 85 residents a neighbourhood in a closed wave: above the suppression threshold
+    # (BEATBOOK_SURVEY_SUPPRESS_BELOW, 30) in most, as a force sizes its sample to be.
+    sizes = (2800, 3000, 150)
     stored = 0
     latest: tuple[Wave, list[AnswerSet]] | None = None
     for number, (dates, size) in enumerate(zip(wave_dates(today), sizes, strict=True)):
