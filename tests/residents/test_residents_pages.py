@@ -14,6 +14,14 @@ from beatbook.opendata.models import Crime
 from beatbook.places.models import Force, Lsoa, Neighbourhood, Postcode
 from beatbook.places.spatial import forget_cached_indexes
 from beatbook.records.models import SourceFile, SourceKind, SourceStatus
+from beatbook.surveys.models import Wave
+from beatbook.surveys.survey_services import (
+    question_from_bank_add,
+    survey_create,
+    wave_close,
+    wave_create,
+    wave_open,
+)
 from beatbook.teams.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +179,46 @@ def test_the_chart_and_locations(client: Client, longton: Neighbourhood) -> None
     assert b"<svg" in chart.content
     places = client.get("/neighbourhoods/staffordshire/SOT.LONGTON/crime-locations.geojson")
     assert places.json()["type"] == "FeatureCollection"
+
+
+def _longton_survey(longton: Neighbourhood, *, slug: str, published: bool) -> None:
+    survey = survey_create(
+        force=longton.force,
+        title=f"Survey {slug}",
+        purpose="How safe you feel.",
+        privacy_notice="Kept for two years.",
+        neighbourhoods=[longton] if published else [],
+        slug=slug,
+    )
+    question_from_bank_add(survey=survey, key="safe-after-dark")
+    today = timezone.localdate()
+    wave = wave_open(wave=wave_create(survey=survey, name="First", opens_on=today, closes_on=today))
+    if published:
+        wave_close(wave=wave)
+        Wave.objects.filter(pk=wave.pk).update(results_published=True)
+
+
+def test_the_page_invites_residents_to_open_surveys_and_links_their_results(
+    client: Client, longton: Neighbourhood, django_assert_max_num_queries: object
+) -> None:
+    """A survey of the whole force open now, and one of Longton with published results; one of
+    another neighbourhood, and one with nothing to show, are not mentioned."""
+    _longton_survey(longton, slug="whole-force", published=False)
+    _longton_survey(longton, slug="longton-listens", published=True)
+    meir = Neighbourhood.objects.create(force=longton.force, code="SOT.MEIR", name="Meir")
+    elsewhere = survey_create(
+        force=longton.force,
+        title="Meir only",
+        purpose="p",
+        privacy_notice="n",
+        neighbourhoods=[meir],
+    )
+    question_from_bank_add(survey=elsewhere, key="safe-after-dark")
+    with django_assert_max_num_queries(20):  # type: ignore[operator]
+        page = client.get("/neighbourhoods/staffordshire/SOT.LONGTON/").content.decode()
+
+    assert 'href="/surveys/whole-force/"' in page
+    assert 'href="/surveys/longton-listens/results/SOT.LONGTON/"' in page
+    assert '/surveys/longton-listens/"' not in page  # its wave is closed: nothing to answer
+    assert "Meir only" not in page
+    assert "Nothing yet" not in page

@@ -23,6 +23,7 @@ from beatbook.records.versions import cached_for_version, data_version
 from beatbook.residents import crime, find, ical, selectors
 from beatbook.residents.crime_chart import crime_chart_svg
 from beatbook.residents.geocode import Position
+from beatbook.surveys.selectors import surveys_for_neighbourhood
 
 # The residents' questions helper provides this template; the page includes it if it exists.
 QUESTIONS_TEMPLATE = "enquiries/includes/neighbourhood_questions.html"
@@ -148,6 +149,7 @@ def neighbourhood_page(request: HttpRequest, force_id: str, neighbourhood_id: st
         "force": neighbourhood.force,
         "team": selectors.team_of(neighbourhood),
         "priorities": selectors.priorities_of(neighbourhood),
+        "surveys": surveys_for_neighbourhood(neighbourhood=neighbourhood),
         "events": events,
         "activities": activities,
         "listed": listed,

@@ -9,7 +9,9 @@ Residents reach a survey only through the public pages, and only a wave that is 
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from beatbook.accounts.access import is_staff_member
 from beatbook.accounts.models import Membership, Role, User
@@ -81,3 +83,28 @@ def published_waves(*, survey: Survey) -> QuerySet[Wave]:
     return survey.waves.filter(status=WaveStatus.CLOSED, results_published=True).order_by(
         "opens_on", "id"
     )
+
+
+@dataclass(frozen=True)
+class NeighbourhoodSurvey:
+    survey: Survey
+    open_now: bool
+    has_results: bool
+
+
+def surveys_for_neighbourhood(*, neighbourhood: Neighbourhood) -> list[NeighbourhoodSurvey]:
+    """The surveys covering ``neighbourhood`` that residents can answer now or read the results
+    of: one query, for the public neighbourhood page."""
+    open_now = Wave.objects.filter(survey=OuterRef("pk"), status=WaveStatus.OPEN)
+    published = Wave.objects.filter(
+        survey=OuterRef("pk"), status=WaveStatus.CLOSED, results_published=True
+    )
+    covering = Q(neighbourhoods=neighbourhood) | Q(neighbourhoods=None)
+    rows = (
+        Survey.objects.filter(covering, force_id=neighbourhood.force_id)
+        .annotate(open_now=Exists(open_now), has_results=Exists(published))
+        .filter(Q(open_now=True) | Q(has_results=True))
+        .order_by("title")
+        .distinct()
+    )
+    return [NeighbourhoodSurvey(row, row.open_now, row.has_results) for row in rows]
