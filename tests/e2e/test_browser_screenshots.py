@@ -26,6 +26,7 @@ from beatbook.enquiries.models import Question
 from beatbook.operations.models import Operation
 from beatbook.partnerships.models import Meeting, Partnership
 from beatbook.places.models import Neighbourhood
+from beatbook.surveys.models import Survey
 from beatbook.tasking.models import Officer, PatrolPlan, RequestStatus, TaskingRequest
 
 from .phone import PHONE
@@ -35,6 +36,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 DESKTOP = {"width": 1280, "height": 900}
 SLUG = "stoke-on-trent"  # the demo partnership
+SURVEY = "stoke-on-trent-perceptions"  # the demo survey
 Step = Callable[[Any], None]
 
 
@@ -100,6 +102,7 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
         ("question-status", reverse("enquiries:status", args=[question.reference]), _nothing),
         ("password-reset", reverse("password_reset"), _nothing),
         ("partnership-public", reverse("partnerships:public_partnership", args=[SLUG]), _nothing),
+        *survey_public_pages(),
     ]
     team = reverse("teams:team", args=[longton.pk])
     staff = [
@@ -124,7 +127,38 @@ def key_pages() -> tuple[list[tuple[str, str, Step]], list[tuple[str, str, Step]
             _nothing,
         ),
     ]
-    return resident, staff + tasking_pages() + partnership_pages()
+    return resident, staff + tasking_pages() + partnership_pages() + survey_staff_pages()
+
+
+def _demo_survey() -> Survey:
+    return Survey.objects.get(sample=True, slug=SURVEY)
+
+
+def survey_public_pages() -> list[tuple[str, str, Step]]:
+    """The demo survey as a resident meets it: its start page, a question, what you told us."""
+    survey = _demo_survey()
+    hood = survey.neighbourhoods.order_by("name").first()
+    assert hood is not None
+    return [
+        ("survey-start", reverse("survey_start", args=[SURVEY]), _nothing),
+        ("survey-results", reverse("survey_public_results", args=[SURVEY]), _nothing),
+        (
+            "survey-results-neighbourhood",
+            reverse("survey_public_neighbourhood_results", args=[SURVEY, hood.code]),
+            _nothing,
+        ),
+    ]
+
+
+def survey_staff_pages() -> list[tuple[str, str, Step]]:
+    """The demo survey's overview, and its latest closed wave's results."""
+    survey = _demo_survey()
+    wave = survey.waves.filter(status="closed").order_by("-closes_on").first()
+    assert wave is not None
+    return [
+        ("survey-staff", reverse("survey_detail", args=[SURVEY]), _nothing),
+        ("survey-wave-results", reverse("survey_wave_results", args=[SURVEY, wave.slug]), _nothing),
+    ]
 
 
 def partnership_pages() -> list[tuple[str, str, Step]]:
