@@ -250,7 +250,9 @@ def test_the_admin_shows_staff_only_their_own_questions(client: Client, world: W
     carol = world.carol
     carol.is_staff = True
     carol.save()
-    carol.user_permissions.add(Permission.objects.get(codename="view_question"))
+    carol.user_permissions.add(
+        Permission.objects.get(codename="view_question", content_type__app_label="enquiries")
+    )
     client.force_login(carol)
 
     listing = client.get(reverse("admin:enquiries_question_changelist")).content.decode()
