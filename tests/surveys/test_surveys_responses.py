@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.db.models import RestrictedError
 
 from beatbook.surveys.models import Answer, Invitation, Question, Response
 from beatbook.surveys.response_services import (
+    ANALYSE_FROM,
     AnswerError,
     AnswerSet,
     response_record,
@@ -139,3 +141,22 @@ def test_a_survey_with_answers_can_be_deleted_but_an_answered_question_alone_can
     world.survey.delete()
     assert not Response.objects.exists()
     assert not Answer.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite plans from its indexes: nothing to analyse"
+)
+def test_a_big_batch_leaves_postgresql_statistics_for_its_tables() -> None:
+    """Without them, the first reading of a new fieldwork file's answers was planned as if the
+    tables held a handful of rows, and took 50 s (tests/surveys/test_surveys_real_data.py)."""
+    world = survey_world_make()
+    sets = [_good(world, external_id=f"R{number}") for number in range(ANALYSE_FROM)]
+    responses_record(wave=world.wave, channel="imported", answer_sets=sets, submitted_on=DAY)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN (%s, %s)",
+            [Response._meta.db_table, Answer._meta.db_table],
+        )
+        counted = dict(cursor.fetchall())
+    assert counted[Response._meta.db_table] == ANALYSE_FROM
+    assert counted[Answer._meta.db_table] == 4 * ANALYSE_FROM

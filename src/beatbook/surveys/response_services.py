@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from django.db import transaction
 
-from beatbook.core.bulk_write import insert_columns
+from beatbook.core.bulk_write import insert_columns, tables_analyse
 from beatbook.places.models import Neighbourhood
 from beatbook.records.models import SourceFile
 from beatbook.surveys.codes import AGE_BAND_CODES, SEX_CODES
@@ -30,6 +30,9 @@ from beatbook.surveys.models import (
     WaveStatus,
 )
 from beatbook.surveys.selectors import survey_neighbourhoods, wave_questions
+
+# A batch this big (a fieldwork file, not one resident) is followed by fresh planner statistics.
+ANALYSE_FROM = 1000
 
 
 class AnswerError(ValueError):
@@ -245,6 +248,8 @@ def responses_record(
         response.sample = sample
     Response.objects.bulk_create(responses, batch_size=500)
     _answers_insert(responses, questions, answer_sets)
+    if len(responses) >= ANALYSE_FROM:
+        tables_analyse(models_written=[Response, Answer])
     return len(responses)
 
 

@@ -191,7 +191,10 @@ def _wave_data(wave: Wave) -> _WaveData:
     respondents["area"] = respondents["area"].fillna(UNPLACED)
     chosen = pd.DataFrame(
         list(
-            Answer.objects.filter(response__wave=wave, question_id__in=list(codes))
+            # Only the wave: its answers were checked against its questions when stored. A
+            # question filter here led PostgreSQL, before it had statistics for a big new
+            # import, into a nested loop of 50 s (tests/surveys/test_surveys_real_data.py).
+            Answer.objects.filter(response__wave=wave)
             .exclude(option=None)
             .order_by()
             .values_list("response_id", "question_id", "option_id")
