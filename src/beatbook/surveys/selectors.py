@@ -9,6 +9,7 @@ Residents reach a survey only through the public pages, and only a wave that is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -85,6 +86,18 @@ def published_waves(*, survey: Survey) -> QuerySet[Wave]:
     )
 
 
+def surveys_covering(
+    *, forces: Sequence[str], neighbourhood_ids: Sequence[int]
+) -> QuerySet[Survey]:
+    """Surveys of ``forces`` naming one of the neighbourhoods, or covering the whole force."""
+    named = Survey.neighbourhoods.through.objects.filter(
+        neighbourhood_id__in=list(neighbourhood_ids)
+    ).values("survey_id")
+    return Survey.objects.filter(force_id__in=list(forces)).filter(
+        Q(pk__in=named) | Q(neighbourhoods=None)
+    )
+
+
 @dataclass(frozen=True)
 class NeighbourhoodSurvey:
     survey: Survey
@@ -99,12 +112,10 @@ def surveys_for_neighbourhood(*, neighbourhood: Neighbourhood) -> list[Neighbour
     published = Wave.objects.filter(
         survey=OuterRef("pk"), status=WaveStatus.CLOSED, results_published=True
     )
-    covering = Q(neighbourhoods=neighbourhood) | Q(neighbourhoods=None)
     rows = (
-        Survey.objects.filter(covering, force_id=neighbourhood.force_id)
+        surveys_covering(forces=[neighbourhood.force_id], neighbourhood_ids=[neighbourhood.pk])
         .annotate(open_now=Exists(open_now), has_results=Exists(published))
         .filter(Q(open_now=True) | Q(has_results=True))
         .order_by("title")
-        .distinct()
     )
     return [NeighbourhoodSurvey(row, row.open_now, row.has_results) for row in rows]

@@ -15,7 +15,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from beatbook.places.models import Neighbourhood
@@ -36,27 +35,17 @@ from beatbook.surveys.result_tables import (
     headline_sentence,
     ranked_priorities,
 )
-from beatbook.surveys.selectors import wave_questions
+from beatbook.surveys.selectors import surveys_covering, wave_questions
 
 # The headlines the assessment quotes: confidence in the police and feeling safe.
 VOICE_BANK_KEYS = ("overall-confidence", "dealing-with-what-matters", "safe-after-dark")
-
-
-def _covering(*, forces: Sequence[str], neighbourhood_ids: Sequence[int]) -> QuerySet[Survey]:
-    """Surveys of ``forces`` naming one of the neighbourhoods, or covering the whole force."""
-    named = Survey.neighbourhoods.through.objects.filter(
-        neighbourhood_id__in=list(neighbourhood_ids)
-    ).values("survey_id")
-    return Survey.objects.filter(force_id__in=list(forces)).filter(
-        Q(pk__in=named) | Q(neighbourhoods=None)
-    )
 
 
 def survey_voice_waves(
     *, forces: Sequence[str], neighbourhood_ids: Sequence[int], year: int
 ) -> list[Wave]:
     """Per covering survey, its latest published wave that closed by the end of ``year``."""
-    surveys = _covering(forces=forces, neighbourhood_ids=neighbourhood_ids)
+    surveys = surveys_covering(forces=forces, neighbourhood_ids=neighbourhood_ids)
     waves = (
         Wave.objects.filter(
             survey__in=surveys,
