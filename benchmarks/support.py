@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("BEATBOOK_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -86,3 +88,22 @@ def latency_table(rows: list[dict[str, object]]) -> str:
             f"| {row['p50_ms']} | {row['p99_ms']} | {row['max_ms']} | {row['errors']} |"
         )
     return "\n".join(lines)
+
+
+def page_times(client: Any, path: str, runs: int) -> list[float]:
+    """Milliseconds for each of ``runs`` GETs of ``path`` by a Django test client (each must
+    answer 200)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return times
+
+
+def percentile_of(values: list[float], q: float) -> float:
+    """The ``q``th percentile (1-99) of ``values``; the value itself when there is one."""
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]

@@ -43,7 +43,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -60,6 +59,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from support import page_times, percentile_of  # noqa: E402
 
 from beatbook.accounts.models import User  # noqa: E402
 from beatbook.demo.bundle import FORCE_ID  # noqa: E402
@@ -89,22 +89,6 @@ AFTER_IMPORT = (
 )
 # Answers the benchmark adds to the demo's wave; removed at the start of the next run.
 BENCH_ID = "bench-survey-pages-"
-
-
-def timed(client: Client, path: str, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(path)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return times
-
-
-def p(values: list[float], q: float) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
 def demo_survey() -> Survey:
@@ -187,7 +171,7 @@ def after_import(
             submitted_on=timezone.localdate(),
         )
         staff, path = pages[name]
-        times[name] = timed(clients[staff], path, 1)[0]
+        times[name] = page_times(clients[staff], path, 1)[0]
     return times
 
 
@@ -206,9 +190,9 @@ def worker(
     staff = Client()
     staff.force_login(User.objects.get(username="demo-admin"))
     clients = {False: public, True: staff}
-    home = timed(public, "/", 1)[0]
-    first = {name: timed(clients[s], path, 1)[0] for name, (s, path) in pages.items()}
-    warm = {name: timed(clients[s], path, runs) for name, (s, path) in pages.items()}
+    home = page_times(public, "/", 1)[0]
+    first = {name: page_times(clients[s], path, 1)[0] for name, (s, path) in pages.items()}
+    warm = {name: page_times(clients[s], path, runs) for name, (s, path) in pages.items()}
     imported = after_import(clients, pages, wave_id, label)
     return {
         "preload": preload_ms,
@@ -262,12 +246,13 @@ def report(one: dict[str, object], two: dict[str, object], cold: dict[str, objec
         line = (
             f"{name}: first {first[name]:.1f} ms (second worker {again[name]:.1f} ms, "
             f"without the preload {unloaded[name]:.1f} ms), "
-            f"p50 {p(values, 50):.1f} ms, p99 {p(values, 99):.1f} ms"
+            f"p50 {percentile_of(values, 50):.1f} ms, p99 {percentile_of(values, 99):.1f} ms"
         )
         if name != BASELINE:
-            line += f"; ratio to the baseline p50 {p(values, 50) / p(base, 50):.2f}x"
+            ratio = percentile_of(values, 50) / percentile_of(base, 50)
+            line += f"; ratio to the baseline p50 {ratio:.2f}x"
         if name in PUBLIC:
-            verdict = "meets" if p(values, 99) < GOAL_MS else "MISSES"
+            verdict = "meets" if percentile_of(values, 99) < GOAL_MS else "MISSES"
             line += f"; goal p99 < {GOAL_MS:,.0f} ms: {verdict}"
         print(line)
     print("the first request after one more resident's answers were stored in the wave:")
@@ -276,7 +261,7 @@ def report(one: dict[str, object], two: dict[str, object], cold: dict[str, objec
         line = (
             f"  {name}: first worker {times[0]:.1f} ms, second worker {times[1]:.1f} ms, "
             f"without the preload {times[2]:.1f} ms; ratio to the baseline p50 "
-            f"{max(times) / p(base, 50):.1f}x (worst)"
+            f"{max(times) / percentile_of(base, 50):.1f}x (worst)"
         )
         if name == WAVE_RESULTS:
             verdict = "meets" if max(times) < SLOW_GOAL_MS else "MISSES"
