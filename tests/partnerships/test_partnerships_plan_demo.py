@@ -4,15 +4,22 @@ indicators computed from the data."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
-from beatbook.demo.sample_partnership_plan import demo_partnership_plan_ensure
+from beatbook.demo.sample_partnership import demo_partnership_ensure
+from beatbook.demo.sample_partnership_plan import (
+    demo_partnership_assessment_ensure,
+    demo_partnership_fresh,
+    demo_partnership_plan_ensure,
+)
 from beatbook.partnerships.models import Action, ActionStatus, Measure, PartnershipPlan
 from beatbook.partnerships.strategy_indicators import indicator_year_value
 from beatbook.partnerships.strategy_progress import plan_progress
 
-from .strategy_world import MONTHS_2025, StrategyWorld, build_strategy_world
+from .strategy_world import MONTHS_2025, StrategyWorld, build_strategy_world, load_month
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +109,6 @@ def test_without_a_whole_year_of_data_the_plan_has_no_measures() -> None:
 def test_the_demo_keeps_an_assessment_once_per_data_version_and_makes_the_plan_from_it(
     world: StrategyWorld,
 ) -> None:
-    from beatbook.demo.sample_partnership_plan import demo_partnership_assessment_ensure
-
     kept = demo_partnership_assessment_ensure(world.partnership)
     assert kept is not None
     assert kept.year == 2025
@@ -118,9 +123,30 @@ def test_the_demo_keeps_an_assessment_once_per_data_version_and_makes_the_plan_f
 
 
 def test_without_data_the_demo_keeps_no_assessment() -> None:
-    from beatbook.demo.sample_partnership_plan import demo_partnership_assessment_ensure
-
     world = build_strategy_world(months=[])
 
     assert demo_partnership_assessment_ensure(world.partnership) is None
     assert not world.partnership.assessments.exists()
+
+
+def test_a_restart_the_same_day_keeps_the_partnership_until_the_data_changes(
+    world: StrategyWorld,
+) -> None:
+    """``beatbook demo`` remakes the partnership's meetings and plan only when they are not
+    fresh: on the first start of a day, or when the data its assessment was made from changed."""
+    assert not demo_partnership_fresh()
+
+    made = demo_partnership_ensure()
+    kept = demo_partnership_assessment_ensure(made.partnership)
+    demo_partnership_plan_ensure(made.partnership, assessment=kept)
+
+    assert made.partnership == world.partnership
+    assert demo_partnership_fresh()
+    assert not demo_partnership_fresh(today=timezone.localdate() + timedelta(days=1))
+
+    load_month(world.force, "2024-12")
+
+    assert not demo_partnership_fresh()
+    kept = demo_partnership_assessment_ensure(made.partnership)
+    demo_partnership_plan_ensure(made.partnership, assessment=kept)
+    assert demo_partnership_fresh()

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from beatbook.accounts.models import Organisation, OrganisationKind
+from beatbook.demo.sample_partnership import NAME
 from beatbook.partnerships.assessment_data import (
     AssessmentError,
     assessment_data_version,
@@ -32,6 +33,7 @@ from beatbook.partnerships.models import (
     ActionStatus,
     Assessment,
     Direction,
+    Meeting,
     Objective,
     Partnership,
     PartnershipPlan,
@@ -308,23 +310,53 @@ def demo_partnership_plan_forget(partnership: Partnership) -> None:
     PartnershipPlan.objects.filter(partnership=partnership, sample=True).delete()
 
 
-def demo_partnership_assessment_ensure(partnership: Partnership) -> Assessment | None:
-    """The partnership's kept assessment of the latest year held, made once for each version of
-    the data (as an analyst keeps one); None when no year of its area's data is held."""
+def _assessment_kept(partnership: Partnership) -> tuple[int | None, Assessment | None, bool]:
+    """(the latest year of the area's data held, the assessment kept for it, whether that
+    assessment was made from the data held now)."""
     try:
         area = assessment_partnership_area(partnership=partnership)
     except AssessmentError:
-        return None
+        return None, None, True
     year = assessment_latest_year(area=area)
     if year is None:
-        return None
+        return None, None, True
     kept = partnership.assessments.filter(year=year).order_by("-created_at").first()
+    if kept is None:
+        return year, None, False
+    return year, kept, kept.data_version == assessment_data_version(area=area, year=year)
+
+
+def demo_partnership_assessment_ensure(partnership: Partnership) -> Assessment | None:
+    """The partnership's kept assessment of the latest year held, made once for each version of
+    the data (as an analyst keeps one); None when no year of its area's data is held."""
+    year, kept, current = _assessment_kept(partnership)
+    if year is None or current:
+        return kept
     try:
-        if kept is None or kept.data_version != assessment_data_version(area=area, year=year):
-            kept = assessment_store(partnership=partnership, year=year, user=None)
+        return assessment_store(partnership=partnership, year=year, user=None)
     except AssessmentError:
         return None
-    return kept
+
+
+def demo_partnership_fresh(*, today: date | None = None) -> bool:
+    """Whether the demo partnership's meetings and published plan were made today, the plan
+    from the assessment of the data held now. Making them takes seconds, so a restart on the
+    same day keeps them, as it keeps the teams' sample content."""
+    day = today or timezone.localdate()
+    plan = (
+        PartnershipPlan.objects.filter(sample=True, partnership__name=NAME, created_at__date=day)
+        .select_related("partnership")
+        .first()
+    )
+    if plan is None or not plan.published:
+        return False
+    meetings = Meeting.objects.filter(
+        group__partnership=plan.partnership, sample=True, created_at__date=day
+    )
+    if not meetings.exists():
+        return False
+    _year, kept, current = _assessment_kept(plan.partnership)
+    return current and plan.assessment_id == (kept.pk if kept else None)
 
 
 @transaction.atomic

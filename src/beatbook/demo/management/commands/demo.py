@@ -30,6 +30,7 @@ from beatbook.demo.sample_operations import demo_operations_fresh, demo_operatio
 from beatbook.demo.sample_partnership import demo_partnership_ensure
 from beatbook.demo.sample_partnership_plan import (
     demo_partnership_assessment_ensure,
+    demo_partnership_fresh,
     demo_partnership_plan_ensure,
 )
 from beatbook.demo.sample_questions import demo_questions_fresh, demo_questions_refresh
@@ -125,7 +126,10 @@ class Command(ServeCommand):
 
     def partnership_make(self) -> None:
         """The Stoke-on-Trent Safer City Partnership: its meetings and actions are dated from
-        today and its plan's measures computed from the data, so both are made on every start."""
+        today and its plan's measures computed from the data, so both are made on the first
+        start of each day and again when the data changes."""
+        if demo_partnership_fresh():
+            return
         partnership = demo_partnership_ensure()
         assessment = demo_partnership_assessment_ensure(partnership.partnership)
         plan = demo_partnership_plan_ensure(partnership.partnership, assessment=assessment)
