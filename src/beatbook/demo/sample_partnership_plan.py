@@ -323,7 +323,11 @@ def _assessment_kept(partnership: Partnership) -> tuple[int | None, Assessment |
     kept = partnership.assessments.filter(year=year).order_by("-created_at").first()
     if kept is None:
         return year, None, False
-    return year, kept, kept.data_version == assessment_data_version(area=area, year=year)
+    try:
+        version = assessment_data_version(area=area, year=year)
+    except AssessmentError:
+        return None, None, True
+    return year, kept, kept.data_version == version
 
 
 def demo_partnership_assessment_ensure(partnership: Partnership) -> Assessment | None:
