@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from beatbook.accounts.models import Role
 from beatbook.demo.loader import demo_data_load
@@ -73,7 +74,7 @@ def test_an_analyst_maps_hotspots_and_reads_trends(
 
     page.get_by_label("Area").fill("Nowhere at all")
     page.get_by_role("button", name="Show trends").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert serious_accessibility_problems(page) == []
 
     page.goto(analysis_site + "/analysis/harm-weights/")
@@ -104,9 +105,9 @@ def test_a_result_still_being_prepared_says_so_and_arrives_without_javascript(
             "&month_to=2025-12&category=burglary&cell_size=500&method=kde&harm="
         )
         banner = page.get_by_role("region", name="Being prepared")
-        assert banner.is_visible()
+        expect(banner).to_be_visible()
         assert "checks again by itself every 10 seconds" in banner.inner_text()
-        assert banner.get_by_role("link", name="stop it checking by itself").is_visible()
+        expect(banner.get_by_role("link", name="stop it checking by itself")).to_be_visible()
         page.screenshot(path=str(screenshots / "analysis-being-prepared.png"), full_page=True)
         queued = DBTaskResult.objects.get()
         analysis_result_task.call(**queued.args_kwargs["kwargs"])  # what the worker does

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from beatbook.accounts.models import Role
 from beatbook.demo.loader import demo_data_load
@@ -83,7 +84,7 @@ def test_a_resident_asks_and_an_officer_answers(
     page.screenshot(path=str(screenshots / "ask-question.png"), full_page=True)
     page.get_by_role("button", name="Send").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter a subject" in summary.inner_text()
     assert page.title().startswith("Error: ")
     check(page)
@@ -126,7 +127,7 @@ def test_a_resident_asks_and_an_officer_answers(
     page.get_by_label("Your answer").fill("We will run speed checks on Anchor Road this week.")
     page.get_by_label("Publish on the neighbourhood page").check()
     page.get_by_role("button", name="Send answer").click()
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     check(page)
     question.refresh_from_db()
     assert question.status == QuestionStatus.ANSWERED

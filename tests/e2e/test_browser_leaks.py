@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from beatbook.accounts.models import Role
 from beatbook.accounts.services import user_create
@@ -97,11 +98,11 @@ def test_an_answer_that_failed_is_shown_again_without_who_asked(
     page.get_by_role("button", name="Send answer").click()
 
     main = page.locator("main").inner_text()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert "Enter an answer" in main
     assert "pat@example.org" not in main
     assert "Pat Resident" not in main
-    assert page.get_by_role("link", name="Open the question again").is_visible()
+    expect(page.get_by_role("link", name="Open the question again")).to_be_visible()
     check(page)
     shown = ContactDetailAccess.objects.filter(outcome="shown").count()
     assert shown == 1  # the first opening only

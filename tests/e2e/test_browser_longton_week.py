@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db.models import F
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from beatbook.operations.models import Activity, DoorVisit, Operation
 from operations.operations_world import build_operations_world
@@ -194,14 +195,14 @@ def test_the_longton_week_from_plan_to_published_results(browser: Any, site: str
     resident.get_by_role("link", name="ask a question and read the answers").click()
     resident.get_by_label("Your question").fill(QUESTION)
     resident.get_by_role("button", name="Send question").click()
-    assert resident.get_by_text("Your question has been sent").is_visible()
+    expect(resident.get_by_text("Your question has been sent")).to_be_visible()
     check(resident)
     page.goto(f"{url}/staff/operations/{operation.pk}/")
     page.get_by_role("link", name="moderate and answer questions").click()
     page.get_by_role("button", name="Approve").click()
     page.get_by_label("Your answer").fill(ANSWER)
     page.get_by_role("button", name="Publish answer").click()
-    assert page.get_by_text("Answer published").is_visible()
+    expect(page.get_by_text("Answer published")).to_be_visible()
     resident.locator("#surgery-answers").get_by_text(ANSWER).wait_for(timeout=20_000)
 
     # Door-to-door: routes built, and doors logged on a phone through a lost connection.

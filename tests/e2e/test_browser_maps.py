@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from beatbook.demo.loader import demo_data_load
 from beatbook.demo.sample_teams import demo_teams_refresh
@@ -62,8 +63,8 @@ def test_maps_credit_openstreetmap_and_read_well_when_its_tiles_fail(
         assert page.evaluate(BROKEN_TILES_SHOWN, map_id) == 0
 
     boundary = page.locator("#crime-map path.leaflet-interactive").first
-    assert boundary.is_visible()
-    assert page.locator("#events-map .leaflet-marker-icon").first.is_visible()
+    expect(boundary).to_be_visible()
+    expect(page.locator("#events-map .leaflet-marker-icon").first).to_be_visible()
     assert serious_accessibility_problems(page) == []
 
 
@@ -78,4 +79,4 @@ def test_with_tiles_off_the_maps_draw_boundaries_and_points_alone(
 
     assert page.locator("img.leaflet-tile").count() == 0
     assert "OpenStreetMap" not in page.locator("#crime-map").inner_text()
-    assert page.locator("#events-map .leaflet-marker-icon").first.is_visible()
+    expect(page.locator("#events-map .leaflet-marker-icon").first).to_be_visible()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from beatbook.accounts.models import Role
 from beatbook.demo.loader import demo_data_load
@@ -39,9 +40,9 @@ def test_a_resident_and_a_staff_member_use_the_site(
     page.goto(demo_site + "/")
     assert page.title().startswith("Beatbook")
     assert page.locator("h1").inner_text() == "Beatbook"
-    assert page.get_by_text("Staffordshire Police").first.is_visible()
+    expect(page.get_by_text("Staffordshire Police").first).to_be_visible()
     page.get_by_text("Neighbourhoods in Staffordshire Police").click()
-    assert page.get_by_text("Longton", exact=False).first.is_visible()
+    expect(page.get_by_text("Longton", exact=False).first).to_be_visible()
     footer = page.locator("footer").inner_text()
     assert (
         "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -69,12 +70,12 @@ def test_a_resident_and_a_staff_member_use_the_site(
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(demo_site + "/")
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def test_the_sign_in_page_is_accessible_with_its_errors(page: Any, live_server: Any) -> None:
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert serious_accessibility_problems(page) == []

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from partnerships.partnership_assessment_world import build_assessment_world
 
@@ -34,17 +35,17 @@ def test_an_officer_makes_and_reads_the_assessment(site: str, page: Any) -> None
     page.get_by_label("Partnership or local authority").fill("Atlantis")
     page.get_by_label("Year").fill("2025")
     page.get_by_role("button", name="Make the assessment").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert serious_accessibility_problems(page) == []
 
     page.get_by_label("Partnership or local authority").fill("Stoke-on-Trent")
     page.get_by_role("button", name="Make the assessment").click()
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text() == "Strategic assessment: Stoke-on-Trent, 2025"
-    assert page.get_by_role("heading", name="Recommended priorities").is_visible()
+    expect(page.get_by_role("heading", name="Recommended priorities")).to_be_visible()
     table = page.get_by_role("table", name="Crime and ASB by police.uk category, 2025")
     assert "Burglary" in table.inner_text()
-    assert page.get_by_role("img", name="Map of the").is_visible()  # the static map
+    expect(page.get_by_role("img", name="Map of the")).to_be_visible()  # the static map
     page.locator("#hotspot-map canvas").first.wait_for()  # the live map, drawn on a canvas
     assert serious_accessibility_problems(page) == []
 
@@ -52,5 +53,5 @@ def test_an_officer_makes_and_reads_the_assessment(site: str, page: Any) -> None
     assert report.ok
     page.set_content(report.text())
     assert page.title() == "Strategic assessment 2025: Stoke-on-Trent"
-    assert page.get_by_text("Months of 2025 with no police.uk data held").is_visible()
+    expect(page.get_by_text("Months of 2025 with no police.uk data held")).to_be_visible()
     assert serious_accessibility_problems(page) == []

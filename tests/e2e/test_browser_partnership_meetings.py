@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from beatbook.partnerships.models import Action, ActionStatus, Meeting
 from partnerships.partnerships_world_meetings import (
@@ -59,7 +60,7 @@ def set_up(page: Any) -> None:
     page.get_by_label("Name of a member that is not an organisation").fill("Community members")
     page.get_by_label("Named representative").fill("Pat Resident")
     page.get_by_role("button", name="Add the member").click()
-    assert page.get_by_role("cell", name="Community members", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Community members", exact=True)).to_be_visible()
     check(page)
     page.get_by_role("link", name="Back to Stoke-on-Trent Safer City Partnership").click()
     page.get_by_role("link", name="Add a group").click()
@@ -86,7 +87,7 @@ def record_minutes(page: Any, world: MeetingWorld) -> None:
     page.get_by_role("link", name="Record the minutes").click()
     check(page)
     page.get_by_role("button", name="Save the minutes").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     check(page)
     page.get_by_label("Minutes", exact=True).fill("The group looked at the growing hotspot.")
     page.get_by_label("Decisions").fill("Focus on Stoke-on-Trent 001A")
@@ -108,21 +109,21 @@ def test_a_meeting_from_set_up_to_minutes_to_the_action_done(
     page.get_by_role("link", name="Partnerships", exact=True).click()
     check(page)
     page.get_by_role("link", name="Stoke-on-Trent Safer City Partnership").click()
-    assert page.get_by_text("Staffordshire Police").first.is_visible()
+    expect(page.get_by_text("Staffordshire Police").first).to_be_visible()
     check(page)
     set_up(page)
-    assert page.get_by_text("South JAG").first.is_visible()
+    expect(page.get_by_text("South JAG").first).to_be_visible()
     schedule(page)
     meeting = Meeting.objects.get()
     page.wait_for_url(f"**/meetings/{meeting.pk}/")
-    assert page.get_by_role("cell", name="Stoke-on-Trent 001A (E01010001)").is_visible()
+    expect(page.get_by_role("cell", name="Stoke-on-Trent 001A (E01010001)")).to_be_visible()
     check(page)
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 780})
     assert page.evaluate(WIDTH) <= PHONE_WIDTH
     page.set_viewport_size({"width": 1280, "height": 900})
     record_minutes(page, world)
     page.wait_for_url(f"**/meetings/{meeting.pk}/")
-    assert page.get_by_text("as it stood when the minutes were saved").is_visible()
+    expect(page.get_by_text("as it stood when the minutes were saved")).to_be_visible()
     check(page)
 
     page.context.clear_cookies()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from beatbook.partnerships.models import Action, PartnershipPlan
 from beatbook.partnerships.strategy_plans import (
@@ -59,7 +60,7 @@ def test_a_partner_adds_an_action_and_publishes_the_plan(page: Any, site: Any) -
     page.get_by_label("Done", exact=True).check()
     page.get_by_role("button", name="Save").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Choose the organisation that owns the action" in summary.inner_text()
     assert "Enter the date a done action was completed" in summary.inner_text()
     assert serious_accessibility_problems(page) == []
@@ -72,11 +73,11 @@ def test_a_partner_adds_an_action_and_publishes_the_plan(page: Any, site: Any) -
     page.locator("#id_due_2").fill("2026")
     page.get_by_label("Not started", exact=True).check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("cell", name="Stoke-on-Trent City Council").is_visible()
+    expect(page.get_by_role("cell", name="Stoke-on-Trent City Council")).to_be_visible()
     assert Action.objects.get().owner == world.council
 
     page.get_by_role("link", name="Progress by quarter").click()
-    assert page.get_by_role("heading", name="How a quarter is judged").is_visible()
+    expect(page.get_by_role("heading", name="How a quarter is judged")).to_be_visible()
     table = page.get_by_role(
         "table", name="Anti-social behaviour per 1,000 residents, each quarter"
     )
@@ -85,7 +86,7 @@ def test_a_partner_adds_an_action_and_publishes_the_plan(page: Any, site: Any) -
 
     page.get_by_role("link", name="Back to the plan").click()
     page.get_by_role("button", name="Publish the plan").click()
-    assert page.get_by_text("The plan is published.").is_visible()
+    expect(page.get_by_text("The plan is published.")).to_be_visible()
     plan.refresh_from_db()
     assert plan.published
 
@@ -101,15 +102,15 @@ def test_a_resident_reads_the_partnership_and_its_plan(browser: Any, site: Any) 
         try:
             page.goto(url + "/partnerships/")
             page.get_by_role("link", name="Stoke-on-Trent Safer City Partnership").click()
-            assert page.get_by_role("heading", name="Our priorities").is_visible()
-            assert page.get_by_role("cell", name="Chief Superintendent Ann Lee").is_visible()
+            expect(page.get_by_role("heading", name="Our priorities")).to_be_visible()
+            expect(page.get_by_role("cell", name="Chief Superintendent Ann Lee")).to_be_visible()
             assert serious_accessibility_problems(page) == []
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= viewport["width"], f"the page scrolls sideways ({width}px)"
             page.get_by_role("link", name="Read the plan: Safer City Plan").click()
-            assert page.get_by_role(
-                "heading", name="Priority 1: Anti-social behaviour"
-            ).is_visible()
+            expect(
+                page.get_by_role("heading", name="Priority 1: Anti-social behaviour")
+            ).to_be_visible()
             assert serious_accessibility_problems(page) == []
         finally:
             context.close()

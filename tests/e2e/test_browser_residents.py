@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from beatbook.demo.loader import demo_data_load
 from beatbook.demo.sample_teams import demo_teams_refresh
@@ -56,8 +57,8 @@ def test_a_resident_finds_their_neighbourhood_by_postcode_and_reads_its_page(
     page.fill("#postcode", "XX1 1XX")
     page.get_by_role("button", name="Find by postcode").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
-    assert page.locator("#postcode-error").is_visible()
+    expect(summary).to_be_visible()
+    expect(page.locator("#postcode-error")).to_be_visible()
     assert_accessible(page)
 
     page.fill("#postcode", postcode.postcode.lower().replace(" ", ""))
@@ -100,7 +101,7 @@ def test_a_resident_clicks_the_map(page: Any, demo_site: str) -> None:
     page.wait_for_url(re.compile(r".*/neighbourhoods/(staffordshire/[^/]+/|locate\?.*)$"))
     if "locate" in page.url:
         # The map's middle fell outside every boundary: the page must say so, not fail.
-        assert page.locator("#map-error").is_visible()
+        expect(page.locator("#map-error")).to_be_visible()
     else:
         assert page.locator("h1").inner_text()
 

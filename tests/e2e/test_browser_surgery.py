@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from beatbook.operations.models import Activity, OperationKind, SurgeryQuestion, SurgeryStatus
 from beatbook.places.models import Force
@@ -56,8 +57,8 @@ def test_a_live_answer_appears_without_a_reload(
     page.goto(f"{url}/operations/{world.week.pk}/")
     page.get_by_role("link", name="ask a question and read the answers").click()
     page.wait_for_url(surgery_page)
-    assert page.get_by_text("Live now").is_visible()
-    assert page.get_by_text("No questions have been answered yet.").is_visible()
+    expect(page.get_by_text("Live now")).to_be_visible()
+    expect(page.get_by_text("No questions have been answered yet.")).to_be_visible()
     check(page)
     page.get_by_role("button", name="Send question").click()
     assert "Enter your question" in page.locator(".govuk-error-summary").inner_text()
@@ -66,7 +67,7 @@ def test_a_live_answer_appears_without_a_reload(
     page.get_by_label("Your name (optional)").fill("Pat Resident")
     page.get_by_label("Email address (optional)").fill("pat@example.org")
     page.get_by_role("button", name="Send question").click()
-    assert page.get_by_text("Your question has been sent").is_visible()
+    expect(page.get_by_text("Your question has been sent")).to_be_visible()
     check(page)
     # From here on the page must not be reloaded: this mark would be lost.
     page.evaluate("() => { window.surgeryStillOpen = true; }")
@@ -82,11 +83,11 @@ def test_a_live_answer_appears_without_a_reload(
     assert "pat@example.org" in staff.locator("main").inner_text()
     check(staff)
     staff.get_by_role("button", name="Approve").click()
-    assert staff.get_by_text("Question approved").is_visible()
+    expect(staff.get_by_text("Question approved")).to_be_visible()
     check(staff)
     staff.get_by_label("Your answer").fill(ANSWER)
     staff.get_by_role("button", name="Publish answer").click()
-    assert staff.get_by_text("Answer published").is_visible()
+    expect(staff.get_by_text("Answer published")).to_be_visible()
     assert SurgeryQuestion.objects.get().status == SurgeryStatus.ANSWERED
     moderator.close()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from beatbook.accounts.models import OrganisationKind, Role
 from beatbook.accounts.services import membership_grant, organisation_create, user_create
@@ -48,7 +49,7 @@ def start_survey(page: Any) -> None:
     page.get_by_role("link", name="Start a survey").click()
     check(page)
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     check(page)
     page.get_by_label("Title").fill("Longton and Meir Listens")
     page.get_by_label("Why you are asking").fill("To know how safe you feel.")
@@ -77,7 +78,7 @@ def add_questions(page: Any) -> None:
     page.get_by_label("Code (optional)").fill("litter")
     page.get_by_role("button", name="Save the question").click()
     page.wait_for_url("**/staff/surveys/longton-and-meir-listens/")
-    assert page.get_by_text("Hardly ever (counts towards the headline)").is_visible()
+    expect(page.get_by_text("Hardly ever (counts towards the headline)")).to_be_visible()
     page.get_by_role("button", name="Move up litter").click()
     check(page)
 
@@ -99,10 +100,10 @@ def make_and_open_wave(page: Any) -> None:
     page.wait_for_url("**/waves/august-2023/")
     check(page)
     page.get_by_role("link", name="Open the wave").click()
-    assert page.get_by_text("Opening fixes the questions it asks and locks them").is_visible()
+    expect(page.get_by_text("Opening fixes the questions it asks and locks them")).to_be_visible()
     check(page)
     page.get_by_role("button", name="Open the wave").click()
-    assert page.get_by_text("August 2023 is open for answers.").is_visible()
+    expect(page.get_by_text("August 2023 is open for answers.")).to_be_visible()
     check(page)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from beatbook.surveys.models import Margin
 from surveys.survey_world import SurveyWorld, survey_world_make
@@ -43,8 +44,8 @@ def test_the_analyst_loads_population_figures_after_fixing_a_mistake(
     page.goto(f"{base}/accounts/login/?next={start}")
     sign_in(page, world.analyst.username)
     page.wait_for_url(f"**{start}")
-    assert page.get_by_role("heading", name="Population figures").is_visible()
-    assert page.get_by_text("No population figures are loaded yet").is_visible()
+    expect(page.get_by_role("heading", name="Population figures")).to_be_visible()
+    expect(page.get_by_text("No population figures are loaded yet")).to_be_visible()
     check(page)
 
     wrong = tmp_path / "wrong.csv"
@@ -52,7 +53,7 @@ def test_the_analyst_loads_population_figures_after_fixing_a_mistake(
     page.get_by_label("Upload the population figures").set_input_files(str(wrong))
     page.get_by_role("button", name="Load the figures").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_text("Row 5: the population 'lots' is not a number").is_visible()
+    expect(summary.get_by_text("Row 5: the population 'lots' is not a number")).to_be_visible()
     assert not Margin.objects.exists()
     check(page)
 
@@ -62,8 +63,8 @@ def test_the_analyst_loads_population_figures_after_fixing_a_mistake(
     page.get_by_label("Where the figures come from (optional)").fill("ONS Census 2021")
     page.get_by_role("button", name="Load the figures").click()
     page.wait_for_url(f"**{start}")
-    assert page.get_by_text("The population figures are loaded.").is_visible()
-    assert page.get_by_role("row", name="Longton 1,491").is_visible()
-    assert page.get_by_text("ONS Census 2021", exact=True).is_visible()
+    expect(page.get_by_text("The population figures are loaded.")).to_be_visible()
+    expect(page.get_by_role("row", name="Longton 1,491")).to_be_visible()
+    expect(page.get_by_text("ONS Census 2021", exact=True)).to_be_visible()
     assert Margin.objects.filter(survey=world.survey).count() == 28
     check(page)

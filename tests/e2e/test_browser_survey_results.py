@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from beatbook.teams import services as teams
 from surveys.survey_results_world import answers_add, wave_next, wave_publish
@@ -54,35 +55,35 @@ def test_staff_read_the_results_and_residents_read_what_they_told_us(site: str, 
     assert page.get_by_role("heading", level=1).inner_text() == "February 2024: results"
     table = page.get_by_role("table", name="Positive answers by neighbourhood").first
     assert "Longton" in table.inner_text()
-    assert page.get_by_text("A real change").first.is_visible()
+    expect(page.get_by_text("A real change").first).to_be_visible()
     check(page)
 
     page.get_by_label("Show the figures for").select_option(label="Meir")
     page.get_by_role("button", name="Show").click()
     assert page.get_by_role("heading", level=1).inner_text() == "February 2024: results in Meir"
-    assert page.get_by_text("Too few answers (fewer than 10)").first.is_visible()
+    expect(page.get_by_text("Too few answers (fewer than 10)").first).to_be_visible()
     check(page)
 
     page.get_by_role("link", name="Link priorities to this wave").click()
     page.get_by_role("button", name="Link the priority").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     check(page)
     page.get_by_label("Priority").select_option(index=1)
     page.get_by_label("What in the answers led to it").fill("Speeding topped Meir's ranking.")
     page.get_by_role("button", name="Link the priority").click()
-    assert page.get_by_role("cell", name="Speeding topped Meir's ranking.").is_visible()
+    expect(page.get_by_role("cell", name="Speeding topped Meir's ranking.")).to_be_visible()
     check(page)
 
     page.context.clear_cookies()
     page.goto(f"{site}/surveys/perceptions/results/")
     assert page.get_by_role("heading", level=1).inner_text() == "What you told us"
-    assert page.get_by_text("Fewer people feel safe walking alone").is_visible()
+    expect(page.get_by_text("Fewer people feel safe walking alone")).to_be_visible()
     # No population figures are loaded: the page says so plainly.
-    assert page.get_by_text("These figures are not weighted to the population").is_visible()
+    expect(page.get_by_text("These figures are not weighted to the population")).to_be_visible()
     check(page)
     page.get_by_role("link", name="Meir", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "What you told us in Meir"
-    assert page.get_by_text("Too few people answered here to say").first.is_visible()
+    expect(page.get_by_text("Too few people answered here to say").first).to_be_visible()
     check(page)
     page.get_by_role("link", name="Meir's priorities").click()
     page.wait_for_url("**/neighbourhoods/staffordshire/SOT-MEIR/")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from beatbook.accounts.models import Role
 from beatbook.places.models import Force, Neighbourhood
@@ -81,7 +82,7 @@ def _record_abstraction(page: Any) -> None:
     page.get_by_label("Response cover").check()
     page.get_by_label("Hours taken away").fill("9")
     page.get_by_role("button", name="Record the abstraction").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert "enter 8 hours or fewer" in page.locator(".govuk-error-summary").inner_text()
     assert serious_accessibility_problems(page) == []
     assert not Abstraction.objects.exists()
@@ -89,8 +90,8 @@ def _record_abstraction(page: Any) -> None:
     page.get_by_label("Hours taken away").fill("2")
     page.get_by_label("Note (optional)").fill("Covering response at Hanley")
     page.get_by_role("button", name="Record the abstraction").click()
-    assert page.get_by_text("2 hours of response cover are recorded for Jo Bloggs").is_visible()
-    assert page.get_by_role("cell", name="Covering response at Hanley").is_visible()
+    expect(page.get_by_text("2 hours of response cover are recorded for Jo Bloggs")).to_be_visible()
+    expect(page.get_by_role("cell", name="Covering response at Hanley")).to_be_visible()
 
 
 def test_a_team_records_an_abstraction_and_sees_its_share(page: Any, tasking_site: Site) -> None:
@@ -169,7 +170,7 @@ def test_a_sergeant_puts_an_officer_on_a_shift(page: Any, tasking_site: Site) ->
         page.locator(f"#id_last_day_{field}").fill(str(value))
     assert serious_accessibility_problems(page) == []
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("1 duty is on the rota.").is_visible()
-    assert page.get_by_role("cell", name="Late 3pm to 11pm").first.is_visible()
+    expect(page.get_by_text("1 duty is on the rota.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Late 3pm to 11pm").first).to_be_visible()
     assert Duty.objects.filter(officer__collar_number="9101").count() == 1
     assert serious_accessibility_problems(page) == []

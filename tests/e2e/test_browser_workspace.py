@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from beatbook.accounts.models import Role
 from beatbook.places.models import Force, Neighbourhood
@@ -53,7 +54,7 @@ def test_an_officer_keeps_priorities_and_events_current(
     page.get_by_role("link", name="Your neighbourhoods").first.click()
     page.wait_for_url("**/staff/workspace/")
     assert page.locator("h1").inner_text() == "Your neighbourhoods"
-    assert page.get_by_role("heading", name="Longton").is_visible()
+    expect(page.get_by_role("heading", name="Longton")).to_be_visible()
     assert serious_accessibility_problems(page) == []
     page.evaluate("() => document.activeElement.blur()")
     page.screenshot(path=str(screenshots / "workspace.png"), full_page=True)
@@ -67,7 +68,7 @@ def test_an_officer_keeps_priorities_and_events_current(
     page.get_by_label("Year").first.fill("2026")
     assert serious_accessibility_problems(page) == []
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Priority added").is_visible()
+    expect(page.get_by_text("Priority added")).to_be_visible()
     priority = Priority.objects.get(issue__contains="pavement by the school")
 
     page.goto(longton_site + f"/staff/workspace/priorities/{priority.pk}/")
@@ -77,7 +78,7 @@ def test_an_officer_keeps_priorities_and_events_current(
     page.locator("#id_action_date_2").fill("2026")
     page.get_by_label("What changed as a result (optional)").fill("No cars on the pavement since")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Warning notices on 12 cars").is_visible()
+    expect(page.get_by_text("Warning notices on 12 cars")).to_be_visible()
     priority.refresh_from_db()
     assert priority.outcome == "<p>No cars on the pavement since</p>"
 
@@ -85,7 +86,7 @@ def test_an_officer_keeps_priorities_and_events_current(
     page.get_by_role("link", name="Add an event").click()
     # Submitting empty shows the GOV.UK error summary, which must be accessible too.
     page.get_by_role("button", name="Save").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert serious_accessibility_problems(page) == []
     day = timezone.localtime() + timedelta(days=7)
     page.get_by_label("Title").fill("Street surgery on the Strand")
@@ -98,7 +99,7 @@ def test_an_officer_keeps_priorities_and_events_current(
     page.get_by_label("Time it starts").fill("10:00")
     page.get_by_label("Time it ends").fill("11:30")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Event added").is_visible()
+    expect(page.get_by_text("Event added")).to_be_visible()
     assert Event.objects.filter(title="Street surgery on the Strand").exists()
     assert serious_accessibility_problems(page) == []
 
@@ -106,7 +107,7 @@ def test_an_officer_keeps_priorities_and_events_current(
     page.wait_for_url("**/staff/guarantee/")
     assert page.locator("h1").inner_text() == "Neighbourhood Policing Guarantee"
     assert page.locator("figure svg:visible").count() == 1
-    assert page.get_by_role("region", name="Guarantee measures by neighbourhood").is_visible()
+    expect(page.get_by_role("region", name="Guarantee measures by neighbourhood")).to_be_visible()
     assert serious_accessibility_problems(page) == []
     page.evaluate("() => document.activeElement.blur()")
     page.screenshot(path=str(screenshots / "guarantee.png"), full_page=True)

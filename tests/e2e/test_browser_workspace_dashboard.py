@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from beatbook.accounts.models import Role
 from beatbook.enquiries.models import Question
@@ -67,7 +68,7 @@ def test_the_dashboard_opens_on_what_needs_action_and_filters_by_name(
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/staff/workspace/?q=hulton+2*")
     assert _boards(page) == [f"Abbey Hulton {i}" for i in range(20, 30)]
-    assert page.get_by_text("10 neighbourhoods match your filters").is_visible()
+    expect(page.get_by_text("10 neighbourhoods match your filters")).to_be_visible()
 
     page.get_by_role("link", name="Clear filters").click()
     page.get_by_role("link", name="1 overdue").click()
@@ -96,11 +97,11 @@ def test_the_event_form_asks_for_an_address_or_how_to_join(page: Any, busy_site:
     )
     sign_in(page, "longton-pc")
     page.wait_for_url("**/events/add/")
-    assert page.get_by_label("Where it is").is_visible()
+    expect(page.get_by_label("Where it is")).to_be_visible()
     assert not page.get_by_label("How to join").is_visible()
 
     page.get_by_label("Online", exact=True).check()
-    assert page.get_by_label("How to join").is_visible()
+    expect(page.get_by_label("How to join")).to_be_visible()
     assert not page.get_by_label("Where it is").is_visible()
     assert not page.get_by_label("Postcode (optional)").is_visible()
     assert serious_accessibility_problems(page) == []
@@ -115,7 +116,9 @@ def test_the_event_form_asks_for_an_address_or_how_to_join(page: Any, busy_site:
     page.get_by_label("Time it starts").fill("19:00")
     page.get_by_label("Time it ends").fill("20:00")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Event added").is_visible()
-    assert page.get_by_text("Online: Join at https://meet.example.police.uk/longton").is_visible()
+    expect(page.get_by_text("Event added")).to_be_visible()
+    expect(
+        page.get_by_text("Online: Join at https://meet.example.police.uk/longton")
+    ).to_be_visible()
     event = Event.objects.get(title="Evening online surgery")
     assert (event.online, event.address) == (True, "")
