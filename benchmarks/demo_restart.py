@@ -23,36 +23,21 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-import subprocess
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from support import BEATBOOK, SERVER_START_SECONDS, free_port
-
-READY_LINES = {"demo": "Press Ctrl+C", "serve": "is running at"}
+from support import beatbook_start, free_port
 
 
-def started(kind: str, env: dict[str, str]) -> float:
-    """Seconds from launching ``beatbook <kind>`` until it has answered ``/``; then stop it."""
+def started(command_name: str, env: dict[str, str]) -> float:
+    """Seconds from launching ``beatbook <command_name>`` until it has answered ``/``; then
+    stop it."""
     port = free_port()
-    command = [str(BEATBOOK), kind, "--port", str(port), "--workers", "1", "--no-access-log"]
     began = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    assert process.stdout is not None
-    output: list[str] = []
+    process = beatbook_start(command_name, env, port, 1, "--no-access-log")
     try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            output.append(line)
-            if READY_LINES[kind] in line:
-                break
-            if not line and process.poll() is not None:
-                raise SystemExit(f"beatbook {kind} stopped:\n{''.join(output[-30:])}")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
             response.read()
         return time.perf_counter() - began

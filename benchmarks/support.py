@@ -58,7 +58,15 @@ def beatbook_serve(
     env: dict[str, str], port: int, workers: int, *extra: str
 ) -> subprocess.Popen[str]:
     """``beatbook serve`` on ``port``, returned once it says it is running."""
-    command = [str(BEATBOOK), "serve", "--port", str(port), "--workers", str(workers), *extra]
+    return beatbook_start("serve", env, port, workers, *extra)
+
+
+def beatbook_start(
+    command_name: str, env: dict[str, str], port: int, workers: int, *extra: str
+) -> subprocess.Popen[str]:
+    """``beatbook serve`` or ``beatbook demo`` on ``port``, returned once it says it is running
+    (both say so only when the server is listening)."""
+    command = [str(BEATBOOK), command_name, "--port", str(port), "--workers", str(workers), *extra]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -73,7 +81,7 @@ def beatbook_serve(
         if not line and process.poll() is not None:
             break
     process.terminate()
-    raise SystemExit("beatbook serve did not start")
+    raise SystemExit(f"beatbook {command_name} did not start")
 
 
 def latency_table(rows: list[dict[str, object]]) -> str:
